@@ -1,0 +1,42 @@
+import { ResolvedWave } from '../placement/types';
+import { ClusterSpec } from '../registry/types';
+
+/** A resolved Kubernetes object as a chart renders it (plain JSON, no tokens). */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string>; [k: string]: unknown };
+  readonly [k: string]: unknown;
+}
+
+/** What one cluster gets: its objects in apply order (namespaces and CRDs first). */
+export interface ClusterManifests {
+  readonly cluster: ClusterSpec;
+  /** Name of the rollout wave the cluster belongs to. */
+  readonly wave: string;
+  readonly objects: readonly KubeObject[];
+}
+
+/** Where each per-cluster Terraform stack keeps its state. The key/prefix gets the cluster name appended. */
+export type TerraformBackend =
+  | { readonly type: 'local' }
+  | { readonly type: 's3'; readonly bucket: string; readonly region: string; readonly keyPrefix?: string; readonly dynamodbTable?: string }
+  | { readonly type: 'gcs'; readonly bucket: string; readonly prefix?: string }
+  | { readonly type: 'kubernetes'; readonly namespace?: string; readonly secretSuffixPrefix?: string; readonly configPath?: string; readonly configContext?: string };
+
+/** Terraform output options of a federation. */
+export interface TerraformOptions {
+  /** @default { type: 'local' } */
+  readonly backend?: TerraformBackend;
+}
+
+/**
+ * The whole synthesized federation as plain data: the single input of every writer
+ * (dist/ manifests, federation.json, cdktf.out/). Clusters are sorted by name.
+ */
+export interface FederationModel {
+  readonly name: string;
+  readonly clusters: readonly ClusterManifests[];
+  readonly waves: readonly ResolvedWave[];
+  readonly terraform: TerraformOptions;
+}
