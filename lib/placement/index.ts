@@ -1,0 +1,11 @@
+export * from './types';
+export * from './codes';
+export { isValidLabelKey, isValidLabelValue } from './labels';
+export { validateSelector, matchesSelector, describeSelector } from './selector';
+export { selectClusters } from './select';
+export { applySpread, validateSpread, compareForSpread, DEFAULT_TOPOLOGY_KEY } from './spread';
+export { divideReplicas } from './replicas';
+export type { ReplicaMember, ReplicaBound } from './replicas';
+export { checkResidency } from './residency';
+export { place } from './place';
+export { resolveWaves, DEFAULT_MAX_PARALLEL, DEFAULT_HEALTH_TIMEOUT_SECONDS, DEFAULT_BAKE_TIME_SECONDS } from './waves';
