@@ -24,10 +24,23 @@ export type TerraformBackend =
   | { readonly type: 'gcs'; readonly bucket: string; readonly prefix?: string }
   | { readonly type: 'kubernetes'; readonly namespace?: string; readonly secretSuffixPrefix?: string; readonly configPath?: string; readonly configContext?: string };
 
+/**
+ * API endpoint of one cluster for in-pipeline provider auth (no kubeconfig): the
+ * defaults of the stack's `<cluster>_host` / `<cluster>_cluster_ca_certificate`
+ * variables; the token comes from the sensitive variable `<cluster>_token`.
+ */
+export interface TerraformClusterEndpoint {
+  readonly host: string;
+  /** PEM. @default - system trust store */
+  readonly clusterCaCertificate?: string;
+}
+
 /** Terraform output options of a federation. */
 export interface TerraformOptions {
   /** @default { type: 'local' } */
   readonly backend?: TerraformBackend;
+  /** Per cluster name. @default - every stack reaches its cluster via kubeconfig and context */
+  readonly endpoints?: Readonly<Record<string, TerraformClusterEndpoint>>;
 }
 
 /**

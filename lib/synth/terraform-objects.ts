@@ -1,0 +1,148 @@
+/**
+ * Pure rules that turn a cluster's Kubernetes objects into Terraform resource data:
+ * logical IDs, the manifest body, rollout waits and ordering. No cdktf here, so the
+ * rules are testable on plain data and survive a move to another CDK for Terraform.
+ */
+import { FederationError } from '../errors';
+import { KubeObject } from './model';
+
+/** Workload kinds whose resource waits for its rollout (the provider's `wait { rollout = true }`). */
+const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+/** Kinds that run pods; they are created after the objects their pods mount or run as. */
+const POD_KINDS = new Set([...ROLLOUT_KINDS, 'Job', 'CronJob', 'ReplicaSet', 'Pod']);
+const POD_INPUT_KINDS = new Set(['ConfigMap', 'Secret', 'ServiceAccount', 'PersistentVolumeClaim']);
+
+/** Fields the API server owns; written into a manifest they would show as a diff on every plan. */
+const SERVER_METADATA = ['creationTimestamp', 'resourceVersion', 'uid', 'generation', 'managedFields', 'selfLink'];
+
+/** API group of an object (`''` for the core group). */
+export function apiGroup(obj: KubeObject): string {
+  const i = obj.apiVersion.indexOf('/');
+  return i < 0 ? '' : obj.apiVersion.slice(0, i);
+}
+
+/** `Kind ns/name` or `Kind name`, for messages. */
+export function describe(obj: KubeObject): string {
+  const ns = obj.metadata.namespace;
+  return `${obj.kind} ${ns ? `${ns}/` : ''}${obj.metadata.name}`;
+}
+
+/** Lower-case, and anything but [a-z0-9-] becomes `_` (Terraform names allow letters, digits, `_`, `-`). */
+function sanitize(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9-]/g, '_');
+}
+
+/**
+ * Readable, stable logical IDs: `<kind>_<namespace>_<name>` (`<kind>_<name>` when cluster
+ * scoped), e.g. `deployment_shop_web`. Two kinds of the same name from different API
+ * groups (a core Service and a Knative Service) get the group inserted in the later one;
+ * the same object twice is an error. IDs depend only on the objects, never on hashes.
+ */
+export function logicalIds(objects: readonly KubeObject[], where: string): string[] {
+  const used = new Map<string, KubeObject>();
+  return objects.map((obj) => {
+    const tail = [obj.metadata.namespace, obj.metadata.name].filter((s): s is string => !!s).map(sanitize);
+    let id = [sanitize(obj.kind), ...tail].join('_');
+    const clash = used.get(id);
+    if (clash && apiGroup(clash) !== apiGroup(obj)) id = [sanitize(obj.kind), sanitize(apiGroup(obj) || 'core'), ...tail].join('_');
+    if (used.has(id)) {
+      throw new FederationError('TF_DUPLICATE_OBJECT', where, `${describe(obj)} (${obj.apiVersion}) appears twice in the cluster's objects`,
+        'each object may be declared once per cluster');
+    }
+    used.set(id, obj);
+    return id;
+  });
+}
+
+/**
+ * A Secret that carries values must never reach cdk.tf.json (nor the Terraform state).
+ * Synthesis rejects those earlier; this is the last line of defence. The message names
+ * the object, never a value.
+ */
+export function assertNoSecretValues(obj: KubeObject, where: string): void {
+  if (obj.kind !== 'Secret' || apiGroup(obj) !== '') return;
+  const filled = (v: unknown) => v !== undefined && v !== null && (typeof v !== 'object' || Object.keys(v as object).length > 0);
+  if (filled(obj.data) || filled(obj.stringData)) {
+    throw new FederationError('TF_SECRET_VALUE', where, `${describe(obj)} has data; secret values are never written to Terraform output`,
+      'create the Secret outside the federation (or with an external secret operator) and reference it by name');
+  }
+}
+
+/**
+ * Terraform reads every JSON string as a template: `${...}` and `%{...}` in a value (a
+ * shell script in a ConfigMap, say) would be evaluated. Doubling the sigil keeps the
+ * text literal.
+ */
+export function escapeTemplate(s: string): string {
+  return s.replace(/([$%])\{/g, '$1$1{');
+}
+
+/**
+ * The `manifest` attribute of a kubernetes_manifest: the object as the chart renders it,
+ * minus what the server owns (status, server metadata) and nulls, which would otherwise
+ * be planned as changes on every run; strings (keys too) template-escaped.
+ */
+export function toManifest(obj: KubeObject): Record<string, unknown> {
+  const { status: _status, ...rest } = obj as Record<string, unknown>;
+  const metadata = { ...(rest.metadata as Record<string, unknown>) };
+  for (const k of SERVER_METADATA) delete metadata[k];
+  return clean({ ...rest, metadata }) as Record<string, unknown>;
+}
+
+function clean(v: unknown): unknown {
+  if (typeof v === 'string') return escapeTemplate(v);
+  if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined).map(clean);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[escapeTemplate(k)] = clean(x);
+    return out;
+  }
+  return v;
+}
+
+/** What a resource waits for after apply, so a wave is done only when its workloads are. */
+export type WaitSpec = { readonly rollout: true } | { readonly condition: { readonly type: string; readonly status: string } };
+
+export function waitFor(obj: KubeObject): WaitSpec | undefined {
+  if (ROLLOUT_KINDS.has(obj.kind) && apiGroup(obj) === 'apps') return { rollout: true };
+  if (obj.kind === 'Job' && apiGroup(obj) === 'batch') return { condition: { type: 'Complete', status: 'True' } };
+  return undefined;
+}
+
+/**
+ * For each object, the indexes of the objects it must come after inside one stack:
+ * namespaced objects after their Namespace, custom resources after their CRD, pods'
+ * owners after the ConfigMaps, Secrets, ServiceAccounts and claims of their namespace.
+ * Terraform otherwise applies everything at once.
+ */
+export function dependencies(objects: readonly KubeObject[]): number[][] {
+  const namespaces = new Map<string, number>();
+  const crds = new Map<string, number>(); // `<group>/<Kind>` → index
+  const podInputs = new Map<string, number[]>(); // namespace → indexes
+  objects.forEach((o, i) => {
+    if (o.kind === 'Namespace' && apiGroup(o) === '') namespaces.set(o.metadata.name, i);
+    if (o.kind === 'CustomResourceDefinition' && apiGroup(o) === 'apiextensions.k8s.io') {
+      const spec = (o.spec ?? {}) as { group?: string; names?: { kind?: string } };
+      if (spec.group && spec.names?.kind) crds.set(`${spec.group}/${spec.names.kind}`, i);
+    }
+    if (POD_INPUT_KINDS.has(o.kind) && apiGroup(o) === '' && o.metadata.namespace) {
+      podInputs.set(o.metadata.namespace, [...(podInputs.get(o.metadata.namespace) ?? []), i]);
+    }
+  });
+  return objects.map((o) => {
+    const deps = new Set<number>();
+    const ns = o.metadata.namespace;
+    if (ns && namespaces.has(ns)) deps.add(namespaces.get(ns)!);
+    const crd = crds.get(`${apiGroup(o)}/${o.kind}`);
+    if (crd !== undefined) deps.add(crd);
+    if (ns && POD_KINDS.has(o.kind)) for (const i of podInputs.get(ns) ?? []) deps.add(i);
+    return [...deps].sort((a, b) => a - b);
+  });
+}
+
+/** Custom resources whose CRD is in the same stack: kubernetes_manifest cannot plan them before the CRD exists. */
+export function crsWithCrdInSameStack(objects: readonly KubeObject[]): KubeObject[] {
+  const deps = dependencies(objects);
+  return objects.filter((o, i) => deps[i].some((d) => objects[d].kind === 'CustomResourceDefinition'));
+}

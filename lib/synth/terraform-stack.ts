@@ -1,0 +1,154 @@
+/**
+ * One cluster's Terraform stack: its own kubernetes provider, its own state, and one
+ * kubernetes_manifest per object of the cluster's chart.
+ */
+import { Construct } from 'constructs';
+import {
+  Annotations, GcsBackend, KubernetesBackend, KubernetesProvider, LocalBackend, Manifest, S3Backend, TerraformStack,
+  TerraformVariable,
+} from './cdktf';
+import { ClusterManifests, TerraformBackend, TerraformClusterEndpoint } from './model';
+import { crsWithCrdInSameStack, dependencies, describe, escapeTemplate, logicalIds, toManifest, waitFor } from './terraform-objects';
+
+/**
+ * Field manager of Terraform's server-side applies. Distinct from `cdkfed deploy`'s, so
+ * managedFields show which tool wrote an object and a value the two disagree on is a
+ * conflict instead of a silent tug of war.
+ */
+export const TERRAFORM_FIELD_MANAGER = 'cdkfed-terraform';
+
+export interface ClusterStackProps {
+  readonly federation: string;
+  readonly manifests: ClusterManifests;
+  readonly backend: TerraformBackend;
+  readonly endpoint?: TerraformClusterEndpoint;
+  /** How long a workload may take to roll out (the wave's health timeout). */
+  readonly rolloutTimeoutSeconds: number;
+}
+
+export class ClusterStack extends TerraformStack {
+  constructor(scope: Construct, props: ClusterStackProps) {
+    const cluster = props.manifests.cluster;
+    super(scope, cluster.name);
+    addBackend(this, props);
+    addProvider(this, props);
+
+    const objects = props.manifests.objects;
+    const ids = logicalIds(objects, `cluster ${cluster.name}`);
+    const deps = dependencies(objects);
+    const timeout = `${props.rolloutTimeoutSeconds}s`;
+    const resources: Manifest[] = [];
+    objects.forEach((obj, i) => {
+      const wait = waitFor(obj);
+      const r = new Manifest(this, ids[i], {
+        manifest: toManifest(obj),
+        fieldManager: { name: TERRAFORM_FIELD_MANAGER },
+        ...(wait && { wait: 'rollout' in wait ? { rollout: true } : { condition: [wait.condition] } }),
+        ...(wait && { timeouts: { create: timeout, update: timeout } }),
+      });
+      r.overrideLogicalId(ids[i]);
+      resources.push(r);
+    });
+    // after the loop: a workload may precede its ConfigMap in the model's order
+    resources.forEach((r, i) => {
+      if (deps[i].length > 0) r.dependsOn = deps[i].map((d) => `${Manifest.tfResourceType}.${ids[d]}`);
+    });
+
+    for (const cr of crsWithCrdInSameStack(objects)) {
+      Annotations.of(this).addWarning(
+        `${describe(cr)}: its CRD is in the same stack; kubernetes_manifest cannot plan it until the CRD exists ` +
+        '(install the CRD first, e.g. `tofu apply -target` on the CRD resource, or from an earlier wave)');
+    }
+  }
+}
+
+/** Terraform names allow `-`, but TF_VAR_eu-west-1_host is awkward in a shell. */
+function varPrefix(cluster: string): string {
+  return cluster.replace(/-/g, '_');
+}
+
+/**
+ * Kubeconfig and context by default, as `cdkfed deploy` does. In a pipeline without a
+ * kubeconfig, setting `<cluster>_host` (and CA, token) switches the provider to them;
+ * the token is a sensitive variable, so no credential is ever written out.
+ */
+function addProvider(stack: ClusterStack, props: ClusterStackProps): void {
+  const cluster = props.manifests.cluster;
+  const p = varPrefix(cluster.name);
+  const variable = (name: string, cfg: ConstructorParameters<typeof TerraformVariable>[2]) => {
+    const { default: def, ...rest } = cfg;
+    const v = new TerraformVariable(stack, name, def === null ? rest : cfg);
+    v.overrideLogicalId(name);
+    // cdktf drops a null default, which would make the variable required
+    if (def === null) v.addOverride('default', null);
+  };
+  variable('kubeconfig', {
+    type: 'string',
+    default: cluster.kubeconfig ?? '~/.kube/config',
+    description: 'kubeconfig file holding the cluster context (TF_VAR_kubeconfig=$KUBECONFIG to follow cdkfed deploy)',
+  });
+  variable(`${p}_host`, {
+    type: 'string',
+    default: props.endpoint?.host ?? null,
+    nullable: true,
+    description: `API server of ${cluster.name}; when set, the provider ignores the kubeconfig and uses host, CA and token`,
+  });
+  variable(`${p}_cluster_ca_certificate`, {
+    type: 'string',
+    default: props.endpoint?.clusterCaCertificate ?? null,
+    nullable: true,
+    description: `PEM CA bundle of ${cluster.name}'s API server`,
+  });
+  variable(`${p}_token`, { type: 'string', default: null, nullable: true, sensitive: true, description: `bearer token for ${cluster.name}` });
+
+  const viaKubeconfig = (expr: string) => `\${var.${p}_host == null ? ${expr} : null}`;
+  new KubernetesProvider(stack, 'kubernetes', {
+    configPath: viaKubeconfig('var.kubeconfig'),
+    configContext: viaKubeconfig(escapeTemplate(JSON.stringify(cluster.context))),
+    host: `\${var.${p}_host}`,
+    clusterCaCertificate: `\${var.${p}_cluster_ca_certificate}`,
+    token: `\${var.${p}_token}`,
+  });
+}
+
+/**
+ * One state per cluster. Local state sits beside the output directory, where cdktf puts
+ * it by default, so deleting cdktf.out/ never loses state; the path is relative so that
+ * cdk.tf.json does not embed this machine's directories. Remote backends get the
+ * cluster name in their key.
+ */
+function addBackend(stack: ClusterStack, props: ClusterStackProps): void {
+  const c = props.manifests.cluster;
+  const b = props.backend;
+  const prefix = `cdkfed/${props.federation}`;
+  switch (b.type) {
+    case 'local':
+      // the stack's working directory is <outdir>/stacks/<cluster>
+      new LocalBackend(stack, { path: `../../../terraform.${c.name}.tfstate` });
+      return;
+    case 's3': {
+      const s3 = new S3Backend(stack, {
+        bucket: b.bucket, region: b.region, key: `${b.keyPrefix ?? prefix}/${c.name}.tfstate`, encrypt: true,
+        ...(b.dynamodbTable !== undefined && { dynamodbTable: b.dynamodbTable }),
+      });
+      // S3-native locking (Terraform/OpenTofu >= 1.10) when no DynamoDB table is given
+      if (b.dynamodbTable === undefined) s3.addOverride('use_lockfile', true);
+      return;
+    }
+    case 'gcs':
+      new GcsBackend(stack, { bucket: b.bucket, prefix: `${b.prefix ?? prefix}/${c.name}` });
+      return;
+    case 'kubernetes': {
+      // a named context keeps every state in that (management) cluster; otherwise each
+      // cluster keeps its own state, reached like the provider reaches it
+      const shared = b.configContext !== undefined;
+      new KubernetesBackend(stack, {
+        secretSuffix: `${b.secretSuffixPrefix ?? `${props.federation}-`}${c.name}`,
+        namespace: b.namespace,
+        configPath: shared ? b.configPath : (b.configPath ?? c.kubeconfig),
+        configContext: shared ? b.configContext : c.context,
+      });
+      return;
+    }
+  }
+}
