@@ -1,0 +1,55 @@
+import { App, AppProps } from 'cdk8s';
+import { FederationError, isFederationError } from './errors';
+import { Federation } from './federation';
+import { writeOutputs } from './synth/write';
+
+export interface FederationAppProps extends AppProps {
+  /**
+   * Folder of the cdktf output.
+   * @default - $CDKTF_OUTDIR, else 'cdktf.out'; none when $CDKFED_TERRAFORM is '0'
+   */
+  readonly terraformOutdir?: string | false;
+  /**
+   * Print a FederationError as a clean message and exit 1, instead of a stack trace.
+   * @default true
+   */
+  readonly exitOnError?: boolean;
+}
+
+/**
+ * The root of a cdk-federation program: a cdk8s App whose synth() writes, for its
+ * Federation, dist/<cluster>/*.yaml, dist/federation.json and cdktf.out/, all or nothing.
+ * Output folders follow $CDKFED_OUTDIR, then $CDK8S_OUTDIR (set by `cdk8s synth`).
+ */
+export class FederationApp extends App {
+  public readonly terraformOutdir: string | false;
+
+  constructor(props: FederationAppProps = {}) {
+    super({ ...props, outdir: props.outdir ?? process.env.CDKFED_OUTDIR ?? process.env.CDK8S_OUTDIR ?? 'dist' });
+    this.terraformOutdir = props.terraformOutdir ?? (process.env.CDKFED_TERRAFORM === '0' ? false : process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+    if (props.exitOnError ?? true) installErrorHandler();
+  }
+
+  public synth(): void {
+    const feds = this.node.findAll().filter((c): c is Federation => c instanceof Federation);
+    if (feds.length !== 1) {
+      throw new FederationError('FEDERATION_COUNT', this.node.path || 'App', `a FederationApp holds ${feds.length} federations`,
+        'declare exactly one Federation per app (use one app per federation)');
+    }
+    writeOutputs(feds[0].toModel(), { outdir: this.outdir, terraformOutdir: this.terraformOutdir });
+  }
+}
+
+let installed = false;
+function installErrorHandler(): void {
+  if (installed) return;
+  installed = true;
+  process.on('uncaughtException', (e) => {
+    if (isFederationError(e)) {
+      process.stderr.write(`error ${e.code}: ${e.message}\n`);
+    } else {
+      process.stderr.write(`${e.stack ?? e}\n`);
+    }
+    process.exit(1);
+  });
+}

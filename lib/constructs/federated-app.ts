@@ -1,0 +1,122 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { FederationError } from '../errors';
+import { Federation } from '../federation';
+import { isDnsLabel } from '../k8s-names';
+import { place } from '../placement';
+import { PlacementDecision, ReplicaPolicy } from '../placement/types';
+import { ClusterSpec } from '../registry/types';
+import { ContainerPortProps, FederatedAppOverride, FederatedAppProps, FederatedAppSpec, OverridesProps } from './app-spec';
+import { applyAppOverrides, replicasOverride } from './overrides';
+import { renderApp } from './render-app';
+import { checkCount, validateAppSpec } from './validate-app';
+
+/** The overrides that apply to one cluster, lowest precedence first: region, then cluster. */
+export function overridesFor<T>(overrides: OverridesProps<T> | undefined, cluster: ClusterSpec): (T | undefined)[] {
+  return [overrides?.regions?.[cluster.region], overrides?.clusters?.[cluster.name]];
+}
+
+/**
+ * Checks that overrides only name regions of the registry and clusters the app is placed
+ * on: a typo must fail synth, not silently change nothing.
+ */
+export function checkOverrideTargets(fed: Federation, overrides: OverridesProps<unknown> | undefined, placed: readonly PlacementDecision[], where: string): void {
+  const regions = new Set(fed.registry.clusters.map((c) => c.region));
+  for (const r of Object.keys(overrides?.regions ?? {})) {
+    if (!regions.has(r)) {
+      throw new FederationError('UNKNOWN_OVERRIDE_TARGET', where, `prop "overrides.regions" names region "${r}", which no cluster of the registry has`,
+        `use one of: ${[...regions].sort().join(', ')}`);
+    }
+  }
+  const names = placed.map((d) => d.cluster.name);
+  for (const c of Object.keys(overrides?.clusters ?? {})) {
+    if (!names.includes(c)) {
+      throw new FederationError('UNKNOWN_OVERRIDE_TARGET', where, `prop "overrides.clusters" names cluster "${c}", where this is not placed`,
+        `use one of the placed clusters: ${names.join(', ')}`);
+    }
+  }
+}
+
+/**
+ * An application declared once and placed on many clusters: per placed cluster a
+ * Deployment, and as applicable a Service, ConfigMap, HPA and PDB, in the app's namespace.
+ *
+ * Replicas come from placement (duplicated or divided, standbys at `standbyReplicas`);
+ * overrides adjust the spec per region, then per cluster.
+ */
+export class FederatedApp extends Construct {
+  /** App name: the construct id. Used as the Deployment and Service name. */
+  public readonly name: string;
+  public readonly namespace: string;
+  /** Where the app runs and with how many replicas (after overrides), sorted by cluster. */
+  public readonly placements: readonly PlacementDecision[];
+  /** Every port the app's Service exposes. */
+  public readonly ports: readonly ContainerPortProps[];
+  private readonly fed: Federation;
+
+  constructor(scope: Construct, id: string, props: FederatedAppProps) {
+    super(scope, id);
+    const where = this.node.path;
+    this.fed = Federation.of(this);
+    this.name = id;
+    if (!isDnsLabel(id)) {
+      throw new FederationError('INVALID_NAME', where, `app name "${id}" is not a DNS label`, 'use lower-case letters, digits and "-" (it names the Deployment and Service)');
+    }
+    this.namespace = props.namespace ?? this.fed.defaultNamespace;
+    if (!isDnsLabel(this.namespace)) {
+      throw new FederationError('INVALID_PROP', where, `prop "namespace" has invalid value "${this.namespace}"`, 'use a DNS label');
+    }
+    checkCount(where, 'standbyReplicas', props.standbyReplicas);
+    const base = normalizeSpec(props, id, where);
+    validateAppSpec(where, base);
+    this.ports = base.containers.flatMap((c) => c.ports ?? []);
+
+    const decisions = place(this.fed.registry.clusters, {
+      path: where, selection: props.placement, spread: props.spread, residency: props.residency,
+      replicas: replicaPolicy(props.replicas, where), standbyReplicas: props.standbyReplicas,
+    });
+    checkOverrideTargets(this.fed, props.overrides, decisions, where);
+
+    this.placements = decisions.map((d) => {
+      const overrides = overridesFor<FederatedAppOverride>(props.overrides, d.cluster);
+      const clusterWhere = `${where} (cluster ${d.cluster.name})`;
+      // A standby holds its fixed warm count: an HPA would scale it up to minReplicas.
+      const standbyBase = d.cluster.role === 'standby' ? { ...base, autoscaling: undefined } : base;
+      const spec = applyAppOverrides(standbyBase, overrides, clusterWhere);
+      validateAppSpec(clusterWhere, spec);
+      const replicas = replicasOverride(overrides) ?? d.replicas;
+      checkCount(clusterWhere, 'overrides.replicas', replicas);
+      this.fed.ensureNamespace(d.cluster, this.namespace);
+      const scope = new Construct(this.fed.chartFor(d.cluster), this.node.path.slice(this.fed.node.path.length + 1).replace(/\//g, '-'));
+      for (const { id: objectId, object } of renderApp({ name: this.name, namespace: this.namespace, spec, replicas })) {
+        new ApiObject(scope, objectId, object as any);
+      }
+      return { cluster: d.cluster, replicas };
+    });
+  }
+}
+
+function replicaPolicy(r: number | ReplicaPolicy | undefined, where: string): ReplicaPolicy {
+  if (r === undefined) return { mode: 'duplicated', replicas: 1 };
+  if (typeof r === 'number') {
+    checkCount(where, 'replicas', r);
+    return { mode: 'duplicated', replicas: r };
+  }
+  return r;
+}
+
+/** Gives a lone unnamed container the app's name, so overrides can find it by name. */
+function normalizeSpec(props: FederatedAppProps, app: string, where: string): FederatedAppSpec {
+  if (!Array.isArray(props.containers) || props.containers.length === 0) {
+    throw new FederationError('INVALID_PROP', where, `prop "containers" has invalid value ${JSON.stringify(props.containers)}`, 'give at least one container with an image');
+  }
+  const single = props.containers.length === 1;
+  const containers = props.containers.map((c, i) => {
+    if (c.name === undefined && !single) {
+      throw new FederationError('INVALID_PROP', where, `prop "containers[${i}].name" is missing`, 'name every container when an app has more than one');
+    }
+    return { ...c, name: c.name ?? app };
+  });
+  const { containers: _c, config, autoscaling, disruptionBudget, serviceType, labels, podAnnotations } = props;
+  return { containers, config, autoscaling, disruptionBudget, serviceType, labels, podAnnotations };
+}

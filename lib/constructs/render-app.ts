@@ -1,0 +1,125 @@
+import { contentDigest, LABEL_APP } from '../synth/objects';
+import { ContainerProps, EnvValue, FederatedAppSpec, ProbeProps } from './app-spec';
+
+export interface RenderAppInput {
+  readonly name: string;
+  readonly namespace: string;
+  /** Effective spec for this cluster (overrides applied). */
+  readonly spec: FederatedAppSpec;
+  readonly replicas: number;
+}
+
+/** Labels that select the app's pods: stable across releases, so selectors never change. */
+export function selectorLabels(app: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': app, [LABEL_APP]: app };
+}
+
+export function configMapName(app: string): string {
+  return `${app}-config`;
+}
+
+function renderEnv(env: Readonly<Record<string, EnvValue>> | undefined): object[] | undefined {
+  const entries = Object.entries(env ?? {});
+  if (entries.length === 0) return undefined;
+  return entries.map(([name, v]) => (typeof v === 'string' ? { name, value: v } : { name, valueFrom: v }));
+}
+
+function renderProbe(p: ProbeProps | undefined): object | undefined {
+  return p ? { ...p } : undefined;
+}
+
+function renderContainer(c: ContainerProps, configMap: string | undefined): object {
+  const envFrom = [
+    ...(configMap ? [{ configMapRef: { name: configMap } }] : []),
+    ...(c.envFromSecrets ?? []).map((name) => ({ secretRef: { name } })),
+  ];
+  return strip({
+    name: c.name,
+    image: c.image,
+    command: c.command,
+    args: c.args,
+    ports: c.ports?.map((p) => ({ name: p.name ?? `port-${p.containerPort}`, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
+    env: renderEnv(c.env),
+    envFrom: envFrom.length ? envFrom : undefined,
+    resources: c.resources,
+    readinessProbe: renderProbe(c.readiness),
+    livenessProbe: renderProbe(c.liveness),
+  });
+}
+
+/** Removes undefined members so rendered JSON is minimal and stable. */
+function strip<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Renders one app for one cluster as plain Kubernetes objects (Deployment, Service,
+ * ConfigMap, HPA, PDB as applicable). Pure; namespaces are the federation's business.
+ */
+export function renderApp(input: RenderAppInput): Array<{ id: string; object: Record<string, any> }> {
+  const { name, namespace, spec, replicas } = input;
+  const labels = { ...spec.labels, ...selectorLabels(name) };
+  const metadata = (n: string) => ({ name: n, namespace, labels });
+  const out: Array<{ id: string; object: Record<string, any> }> = [];
+  const cm = spec.config && Object.keys(spec.config).length > 0 ? configMapName(name) : undefined;
+  if (cm) {
+    const data = Object.fromEntries(Object.entries(spec.config!).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    out.push({ id: 'ConfigMap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(cm), data } });
+  }
+  // Pods roll when their config changes: the template carries the config's digest.
+  const podAnnotations = { ...spec.podAnnotations, ...(cm ? { 'cdk-federation.io/config-digest': contentDigest(spec.config) } : {}) };
+  // With an HPA, replicas belong to the HPA: setting them here would fight it on every apply.
+  const hpa = spec.autoscaling && replicas > 0 ? spec.autoscaling : undefined;
+  out.push({
+    id: 'Resource',
+    object: {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: metadata(name),
+      spec: strip({
+        replicas: hpa ? undefined : replicas,
+        selector: { matchLabels: selectorLabels(name) },
+        template: {
+          metadata: strip({ labels, annotations: Object.keys(podAnnotations).length ? podAnnotations : undefined }),
+          spec: { containers: spec.containers.map((c) => renderContainer(c, cm)) },
+        },
+      }),
+    },
+  });
+  const ports = spec.containers.flatMap((c) => c.ports ?? []);
+  if (ports.length > 0) {
+    out.push({
+      id: 'Service',
+      object: {
+        apiVersion: 'v1', kind: 'Service', metadata: metadata(name),
+        spec: {
+          type: spec.serviceType ?? 'ClusterIP',
+          selector: selectorLabels(name),
+          ports: ports.map((p) => ({ name: p.name ?? `port-${p.containerPort}`, port: p.servicePort ?? p.containerPort, targetPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
+        },
+      },
+    });
+  }
+  if (hpa) {
+    out.push({
+      id: 'Autoscaler',
+      object: {
+        apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: metadata(name),
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+          minReplicas: Math.max(hpa.minReplicas, 1),
+          maxReplicas: hpa.maxReplicas,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: hpa.targetCpuUtilization ?? 80 } } }],
+        },
+      },
+    });
+  }
+  if (spec.disruptionBudget && replicas > 0) {
+    out.push({
+      id: 'DisruptionBudget',
+      object: {
+        apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: metadata(name),
+        spec: { ...strip({ minAvailable: spec.disruptionBudget.minAvailable, maxUnavailable: spec.disruptionBudget.maxUnavailable }), selector: { matchLabels: selectorLabels(name) } },
+      },
+    });
+  }
+  return out;
+}

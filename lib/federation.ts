@@ -1,0 +1,165 @@
+import { ApiObject, Chart, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { FederationError } from './errors';
+import { isDnsLabel } from './k8s-names';
+import { LabelSelector, ResolvedWave } from './placement/types';
+import { resolveWaves } from './placement';
+import { ClusterRegistry } from './registry/registry';
+import { ClusterSpec } from './registry/types';
+import { ClusterManifests, FederationModel, KubeObject, TerraformOptions } from './synth/model';
+import { finalizeObjects } from './synth/objects';
+
+/** One rollout wave: a group of clusters updated together, gated on health. */
+export interface WaveProps {
+  /** Wave name, a DNS label such as `canary` or `eu`. */
+  readonly name: string;
+  /** Clusters by name. @default - none by name */
+  readonly clusters?: readonly string[];
+  /** Clusters by label selector (ORed with `clusters`). @default - none by selector */
+  readonly selector?: LabelSelector;
+  /** Clusters of the wave updated at once. @default 1 */
+  readonly maxParallel?: number;
+  /** How long each cluster may take to become healthy. @default Duration.minutes(5) */
+  readonly healthTimeout?: Duration;
+  /** Wait after the wave is healthy before the next starts. @default - no bake time */
+  readonly bakeTime?: Duration;
+}
+
+export interface RolloutProps {
+  /** Ordered waves; every cluster that receives objects must be in exactly one. */
+  readonly waves: readonly WaveProps[];
+}
+
+export interface FederationProps {
+  /** The clusters this federation may place on. */
+  readonly registry: ClusterRegistry;
+  /** Rollout waves, in order. */
+  readonly rollout: RolloutProps;
+  /** Namespace of apps that do not name one. @default - the federation's id */
+  readonly defaultNamespace?: string;
+  /** Terraform output options. @default - local state per cluster */
+  readonly terraform?: TerraformOptions;
+}
+
+const BUILTIN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+/**
+ * The root of a federated application: holds the cluster registry and the rollout plan,
+ * and one cdk8s Chart per cluster that receives objects. Those charts are the single
+ * source of truth for what goes where: dist/, cdktf.out/ and federation.json all render them.
+ */
+export class Federation extends Construct {
+  /** The Federation a construct belongs to. */
+  public static of(c: IConstruct): Federation {
+    const found = c.node.scopes.reverse().find((s): s is Federation => s instanceof Federation);
+    if (!found) {
+      throw new FederationError('NOT_IN_FEDERATION', c.node.path, 'this construct must be created inside a Federation',
+        'pass a Federation (or a construct under one) as scope');
+    }
+    return found;
+  }
+
+  public readonly registry: ClusterRegistry;
+  public readonly defaultNamespace: string;
+  public readonly terraform: TerraformOptions;
+  private readonly waves: readonly WaveProps[];
+  private readonly charts = new Map<string, Chart>();
+  private readonly namespaces = new Map<string, Set<string>>();
+
+  constructor(scope: Construct, id: string, props: FederationProps) {
+    super(scope, id);
+    if (!isDnsLabel(id)) {
+      throw new FederationError('INVALID_NAME', this.node.path, `federation id "${id}" is not a DNS label`,
+        'use lower-case letters, digits and "-" (it becomes a label value and a namespace default)');
+    }
+    if (!(props.registry instanceof ClusterRegistry)) {
+      throw new FederationError('INVALID_PROP', this.node.path, 'prop "registry" is not a ClusterRegistry',
+        'use ClusterRegistry.fromFile(path) or ClusterRegistry.fromClusters([...])');
+    }
+    if (!props.rollout || !Array.isArray(props.rollout.waves) || props.rollout.waves.length === 0) {
+      throw new FederationError('INVALID_PROP', this.node.path, 'prop "rollout.waves" is empty',
+        'declare at least one wave, e.g. { name: "all", selector: {} }');
+    }
+    this.registry = props.registry;
+    this.waves = props.rollout.waves;
+    this.defaultNamespace = props.defaultNamespace ?? id;
+    if (!isDnsLabel(this.defaultNamespace)) {
+      throw new FederationError('INVALID_PROP', this.node.path, `prop "defaultNamespace" value "${this.defaultNamespace}" is not a DNS label`,
+        'use lower-case letters, digits and "-"');
+    }
+    this.terraform = props.terraform ?? {};
+  }
+
+  /** The federation's name: its construct id. */
+  public get name(): string {
+    return this.node.id;
+  }
+
+  /** The chart of one cluster, created on first use. */
+  public chartFor(cluster: ClusterSpec): Chart {
+    let chart = this.charts.get(cluster.name);
+    if (!chart) {
+      chart = new Chart(this, cluster.name, { disableResourceNameHashes: true });
+      this.charts.set(cluster.name, chart);
+    }
+    return chart;
+  }
+
+  /** Makes sure `namespace` exists in the cluster's chart (one Namespace object per cluster). */
+  public ensureNamespace(cluster: ClusterSpec, namespace: string): void {
+    if (BUILTIN_NAMESPACES.has(namespace)) return;
+    const seen = this.namespaces.get(cluster.name) ?? new Set<string>();
+    this.namespaces.set(cluster.name, seen);
+    if (seen.has(namespace)) return;
+    seen.add(namespace);
+    new ApiObject(this.chartFor(cluster), `Namespace-${namespace}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  }
+
+  /** Names of the clusters that received objects, sorted. */
+  public get placedClusters(): string[] {
+    return [...this.charts.keys()].sort();
+  }
+
+  /** The resolved rollout waves. Throws if a placed cluster is in no wave or in two. */
+  public resolveWaves(): ResolvedWave[] {
+    return resolveWaves(this.registry.clusters, this.waves.map((w, i) => {
+      const where = `${this.node.path}/rollout.waves[${i}]`;
+      return {
+        name: w.name, clusters: w.clusters, selector: w.selector, maxParallel: w.maxParallel,
+        healthTimeoutSeconds: w.healthTimeout ? seconds(w.healthTimeout, where, 'healthTimeout') : undefined,
+        bakeTimeSeconds: w.bakeTime ? seconds(w.bakeTime, where, 'bakeTime') : undefined,
+      };
+    }), this.placedClusters, `${this.node.path}/rollout`);
+  }
+
+  /**
+   * Validates the whole tree and renders it as plain data: the single input of every
+   * writer. Throws the first FederationError found.
+   */
+  public toModel(): FederationModel {
+    // Waves are checked against the final placement, once every construct exists.
+    const waves = this.resolveWaves();
+    const errors = this.node.findAll().flatMap((c) => c.node.validate().map((m) => ({ path: c.node.path, m })));
+    if (errors.length > 0) {
+      throw new FederationError('VALIDATION_FAILED', errors[0].path, errors.map((e) => `${e.path}: ${e.m}`).join('\n  '));
+    }
+    const waveOf = new Map<string, string>();
+    for (const w of waves) for (const c of w.clusters) waveOf.set(c, w.name);
+    const clusters: ClusterManifests[] = this.placedClusters.map((name) => {
+      const cluster = this.registry.tryGet(name)!;
+      const objects = finalizeObjects(this.charts.get(name)!.toJson() as KubeObject[], {
+        federation: this.name, cluster: name, where: `${this.node.path}/${name}`,
+      });
+      return { cluster, wave: waveOf.get(name)!, objects };
+    });
+    return { name: this.name, clusters, waves, terraform: this.terraform };
+  }
+}
+
+function seconds(d: Duration, where: string, prop: string): number {
+  const s = d.toSeconds({ integral: false });
+  if (!Number.isFinite(s) || s < 0) {
+    throw new FederationError('INVALID_PROP', where, `prop "${prop}" is ${s}s`, 'use a non-negative Duration');
+  }
+  return s;
+}

@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { FederationError } from '../errors';
+import { buildPlan, PLAN_FILE } from './federation-plan';
+import { stableJson } from './json';
+import { FederationModel } from './model';
+import { manifestFileName } from './objects';
+import { synthTerraform } from './terraform';
+
+export interface WriteOptions {
+  /** Manifests and federation.json. */
+  readonly outdir: string;
+  /** cdktf output; false skips Terraform. */
+  readonly terraformOutdir: string | false;
+}
+
+/** Writes dist/<cluster>/*.yaml and dist/federation.json into `dir` (which must be empty). */
+export function writeManifests(model: FederationModel, dir: string): void {
+  for (const { cluster, objects } of model.clusters) {
+    const clusterDir = path.join(dir, cluster.name);
+    fs.mkdirSync(clusterDir, { recursive: true });
+    for (const o of objects) {
+      fs.writeFileSync(path.join(clusterDir, manifestFileName(o)), YAML.stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }));
+    }
+  }
+  fs.writeFileSync(path.join(dir, PLAN_FILE), stableJson(buildPlan(model)));
+}
+
+function staging(target: string): string {
+  const abs = path.resolve(target);
+  return path.join(path.dirname(abs), `.${path.basename(abs)}.staging-${process.pid}`);
+}
+
+/**
+ * Writes every output of a federation all-or-nothing: each goes to a staging folder beside
+ * its target first, and only when all are complete do they replace the previous output.
+ * On any error the previous dist/ and cdktf.out/ stay as they were.
+ */
+export function writeOutputs(model: FederationModel, opts: WriteOptions): void {
+  const targets = [opts.outdir, ...(opts.terraformOutdir ? [opts.terraformOutdir] : [])].map((t) => path.resolve(t));
+  if (new Set(targets).size !== targets.length) {
+    throw new FederationError('INVALID_OUTDIR', targets[0], 'manifests and Terraform output would share one folder', 'give them different folders');
+  }
+  const stages = targets.map(staging);
+  try {
+    for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
+    fs.mkdirSync(stages[0], { recursive: true });
+    writeManifests(model, stages[0]);
+    if (opts.terraformOutdir) synthTerraform(model, stages[1]);
+  } catch (e) {
+    for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
+    throw e;
+  }
+  // Swap: move each old output aside, move the new one in, then drop the old ones.
+  targets.forEach((t, i) => {
+    const old = `${stages[i]}.old`;
+    fs.rmSync(old, { recursive: true, force: true });
+    if (fs.existsSync(t)) fs.renameSync(t, old);
+    fs.renameSync(stages[i], t);
+    fs.rmSync(old, { recursive: true, force: true });
+  });
+}
