@@ -1,0 +1,72 @@
+/**
+ * Time synthTerraform on a generated federation: clusters × objects per cluster.
+ *   npx tsx bench/synth-terraform.ts [clusters=6] [objectsPerCluster=50] [runs=5]
+ * Prints the one-off cost of loading cdktf and the per-run synth time (min/median/max).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+
+const [clusters, perCluster, runs] = [6, 50, 5].map((d, i) => Number(process.argv[2 + i] ?? d));
+
+function objects(n: number) {
+  // a namespace, then ConfigMap/Deployment/Service triples: a typical app's mix
+  const out: Record<string, unknown>[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } }];
+  for (let i = 0; out.length < n; i++) {
+    const name = `app-${i}`;
+    const labels = { 'app.kubernetes.io/name': name };
+    out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'bench', labels }, data: { 'app.yaml': `name: ${name}\nport: 8080\n` } });
+    if (out.length < n) {
+      out.push({
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'bench', labels },
+        spec: {
+          replicas: 3, selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name, image: `registry.example.com/${name}:1.0.0`, ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '100m', memory: '128Mi' } } }] },
+          },
+        },
+      });
+    }
+    if (out.length < n) out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'bench', labels }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] } });
+  }
+  return out;
+}
+
+const t0 = performance.now();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { synthTerraform } = require('../lib/synth/terraform') as typeof import('../lib/synth/terraform');
+const loadMs = performance.now() - t0;
+
+const names = Array.from({ length: clusters }, (_, i) => `cluster-${String(i + 1).padStart(2, '0')}`);
+const waves = [names.slice(0, 1), names.slice(1, Math.ceil(clusters / 2)), names.slice(Math.ceil(clusters / 2))].filter((w) => w.length > 0);
+const objs = objects(perCluster);
+const model = {
+  name: 'bench',
+  clusters: names.map((name) => ({
+    cluster: { name, region: 'r', provider: 'local', jurisdiction: 'eu', labels: {}, context: name, capacity: 1, role: 'primary' as const },
+    wave: `wave-${waves.findIndex((w) => w.includes(name)) + 1}`,
+    objects: objs as never,
+  })),
+  waves: waves.map((w, i) => ({ name: `wave-${i + 1}`, clusters: w, maxParallel: 1, healthTimeoutSeconds: 300, bakeTimeSeconds: 0 })),
+  terraform: {},
+};
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-tf-'));
+const times: number[] = [];
+for (let i = 0; i < runs; i++) {
+  const s = performance.now();
+  synthTerraform(model, path.join(dir, `run${i}`, 'cdktf.out'));
+  times.push(performance.now() - s);
+}
+const bytes = fs.readdirSync(path.join(dir, 'run0', 'cdktf.out', 'stacks'))
+  .reduce((sum, s) => sum + fs.statSync(path.join(dir, 'run0', 'cdktf.out', 'stacks', s, 'cdk.tf.json')).size, 0);
+fs.rmSync(dir, { recursive: true, force: true });
+
+times.sort((a, b) => a - b);
+const f = (ms: number) => `${ms.toFixed(0)} ms`;
+console.log(`synthTerraform: ${clusters} clusters × ${perCluster} objects (${clusters * perCluster} resources, ${(bytes / 1024).toFixed(0)} KiB of cdk.tf.json)`);
+console.log(`  load cdktf + provider bindings: ${f(loadMs)}`);
+console.log(`  synth, ${runs} runs: min ${f(times[0])}, median ${f(times[Math.floor(runs / 2)])}, max ${f(times[runs - 1])} (first run includes JIT warm-up)`);
+console.log(`  heap used after: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
