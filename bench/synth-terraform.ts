@@ -2,13 +2,23 @@
  * Time synthTerraform on a generated federation: clusters × objects per cluster.
  *   npx tsx bench/synth-terraform.ts [clusters=6] [objectsPerCluster=50] [runs=5]
  * Prints the one-off cost of loading cdktf and the per-run synth time (min/median/max).
+ *   npx tsx bench/synth-terraform.ts --example [runs=5]
+ * Times the example (apps/shop.ts) in-process: charts + dist/ alone, then with cdktf.out/.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 
-const [clusters, perCluster, runs] = [6, 50, 5].map((d, i) => Number(process.argv[2 + i] ?? d));
+const example = process.argv[2] === '--example';
+const [clusters, perCluster, runs] = example
+  ? [0, 0, Number(process.argv[3] ?? 5)]
+  : [6, 50, 5].map((d, i) => Number(process.argv[2 + i] ?? d));
+const f = (ms: number) => `${ms.toFixed(0)} ms`;
+const stats = (xs: number[]) => {
+  const t = [...xs].sort((a, b) => a - b);
+  return `min ${f(t[0])}, median ${f(t[Math.floor(t.length / 2)])}, max ${f(t[t.length - 1])}`;
+};
 
 function objects(n: number) {
   // a namespace, then ConfigMap/Deployment/Service triples: a typical app's mix
@@ -32,6 +42,11 @@ function objects(n: number) {
     if (out.length < n) out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'bench', labels }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] } });
   }
   return out;
+}
+
+if (example) {
+  benchExample();
+  process.exit(0);
 }
 
 const t0 = performance.now();
@@ -64,9 +79,38 @@ const bytes = fs.readdirSync(path.join(dir, 'run0', 'cdktf.out', 'stacks'))
   .reduce((sum, s) => sum + fs.statSync(path.join(dir, 'run0', 'cdktf.out', 'stacks', s, 'cdk.tf.json')).size, 0);
 fs.rmSync(dir, { recursive: true, force: true });
 
-times.sort((a, b) => a - b);
-const f = (ms: number) => `${ms.toFixed(0)} ms`;
 console.log(`synthTerraform: ${clusters} clusters × ${perCluster} objects (${clusters * perCluster} resources, ${(bytes / 1024).toFixed(0)} KiB of cdk.tf.json)`);
 console.log(`  load cdktf + provider bindings: ${f(loadMs)}`);
-console.log(`  synth, ${runs} runs: min ${f(times[0])}, median ${f(times[Math.floor(runs / 2)])}, max ${f(times[runs - 1])} (first run includes JIT warm-up)`);
+console.log(`  synth, ${runs} runs: ${stats(times)} (first run includes JIT warm-up)`);
 console.log(`  heap used after: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+
+/** The example, each run from a fresh app: build charts → model → dist/ (→ cdktf.out/). */
+function benchExample(): void {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const t = performance.now();
+  const { FederationApp } = require('../lib') as typeof import('../lib');
+  const { buildShop } = require('../apps/shop') as typeof import('../apps/shop');
+  const { writeManifests } = require('../lib/synth/write') as typeof import('../lib/synth/write');
+  const { synthTerraform } = require('../lib/synth/terraform') as typeof import('../lib/synth/terraform');
+  console.log(`example (apps/shop.ts), ${runs} runs; loading the library incl. cdk8s and cdktf: ${f(performance.now() - t)}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ex-'));
+  const without: number[] = [];
+  const tfOnly: number[] = [];
+  let resources = 0;
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    const app = new FederationApp({ outdir: path.join(dir, `dist${i}`), terraformOutdir: false, exitOnError: false });
+    const model = buildShop(app).toModel();
+    writeManifests(model, fs.mkdtempSync(path.join(dir, 'dist-')));
+    const m = performance.now();
+    synthTerraform(model, path.join(dir, `cdktf${i}.out`));
+    without.push(m - s);
+    tfOnly.push(performance.now() - m);
+    resources = model.clusters.reduce((n, c) => n + c.objects.length, 0);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  console.log(`  ${resources} objects in total`);
+  console.log(`  without Terraform (charts, model, dist/): ${stats(without)}`);
+  console.log(`  Terraform output added (cdktf.out/):      ${stats(tfOnly)}`);
+  console.log(`  with Terraform:                           ${stats(without.map((w, i) => w + tfOnly[i]))}`);
+}
