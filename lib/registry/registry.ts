@@ -84,8 +84,9 @@ export class ClusterRegistry {
     const top = fileSchema.safeParse(raw ?? {});
     if (!top.success) {
       for (const issue of top.error.issues) problems.push(fromZod(issue, [], 'the file holds `clusters:` (a list) and optionally `apiVersion: cdk-federation.io/v1alpha1` and `kind: ClusterRegistry`'));
-      throw registryError(problems, where, source);
+      throw registryError(problems, where, source, []);
     }
+    const names = top.data.clusters.map((e) => (e && typeof e === 'object' && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : undefined));
     const clusters: ClusterSpec[] = [];
     const seen = new Map<string, number>();
     top.data.clusters.forEach((entry, i) => {
@@ -127,7 +128,7 @@ export class ClusterRegistry {
     if (problems.length === 0 && clusters.length === 0) {
       problems.push({ path: ['clusters'], message: 'the registry has no clusters', hint: 'list at least one cluster under `clusters:`' });
     }
-    if (problems.length > 0) throw registryError(problems, where, source);
+    if (problems.length > 0) throw registryError(problems, where, source, names);
     return new ClusterRegistry(clusters, source);
   }
 
@@ -174,8 +175,9 @@ function fieldHint(issue: z.core.$ZodIssue): string {
   }
 }
 
-function registryError(problems: Problem[], where: (p: (string | number)[]) => string, source: string): FederationError {
-  const clusterOf = (p: (string | number)[]) => (p[0] === 'clusters' && typeof p[1] === 'number' ? `clusters[${p[1]}]` : '');
+function registryError(problems: Problem[], where: (p: (string | number)[]) => string, source: string, names: (string | undefined)[]): FederationError {
+  const clusterOf = (p: (string | number)[]) => (p[0] === 'clusters' && typeof p[1] === 'number'
+    ? `clusters[${p[1]}]${names[p[1]] ? ` (${names[p[1]]})` : ''}` : '');
   const lines = problems.map((pr) => `${where(pr.path)}: ${clusterOf(pr.path) ? `${clusterOf(pr.path)} ` : ''}${pr.message}\n    fix: ${pr.hint}`);
   const first = problems[0];
   return new FederationError('REGISTRY_INVALID', where(first.path),
