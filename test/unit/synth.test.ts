@@ -1,0 +1,121 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildShop } from '../../apps/shop';
+import { Duration, FederatedApp, FederatedResource, FederationApp, FederationError } from '../../lib';
+import { contentDigest } from '../../lib/synth/objects';
+import { federation, readTree, tmpdir } from './support/fixtures';
+
+const ROOT = path.join(__dirname, '../..');
+
+function synthShop(outdir: string): void {
+  const app = new FederationApp({ outdir, terraformOutdir: false, exitOnError: false });
+  buildShop(app);
+  app.synth();
+}
+
+describe('the shop example', () => {
+  const out = tmpdir();
+  beforeAll(() => synthShop(out));
+
+  test('synthesizes one folder per cluster (all six) and federation.json', () => {
+    expect(fs.readdirSync(out).sort()).toEqual(['apac-primary', 'apac-standby', 'eu-primary', 'eu-standby', 'federation.json', 'us-primary', 'us-standby']);
+  });
+
+  test.each(['apac-primary', 'apac-standby', 'eu-primary', 'eu-standby', 'us-primary', 'us-standby'])('manifests of %s', (cluster) => {
+    expect(readTree(path.join(out, cluster))).toMatchSnapshot();
+  });
+
+  test('federation.json: clusters, waves and a digest per object, matching the files', () => {
+    const plan = JSON.parse(fs.readFileSync(path.join(out, 'federation.json'), 'utf8'));
+    expect(plan).toMatchObject({ apiVersion: 'cdk-federation.io/v1alpha1', kind: 'FederationPlan', federation: 'shop' });
+    expect(plan.waves.map((w: any) => [w.name, w.clusters])).toEqual([
+      ['canary', ['apac-standby', 'eu-standby', 'us-standby']], ['us', ['us-primary']], ['eu', ['eu-primary']], ['apac', ['apac-primary']],
+    ]);
+    expect(plan.waves[0]).toMatchObject({ maxParallel: 3, healthTimeoutSeconds: 300, bakeTimeSeconds: 600 });
+    const eu = plan.clusters.find((c: any) => c.name === 'eu-primary');
+    expect(eu).toMatchObject({ context: 'eu-primary', region: 'eu', role: 'primary', wave: 'eu', jurisdiction: 'eu' });
+    const files = fs.readdirSync(path.join(out, 'eu-primary')).map((f) => `eu-primary/${f}`);
+    expect(eu.objects.map((o: any) => o.file)).toEqual(files);
+    const yaml = require('yaml');
+    for (const o of eu.objects) {
+      expect(o.digest).toBe(contentDigest(yaml.parse(fs.readFileSync(path.join(out, o.file), 'utf8'))));
+    }
+    expect(eu.objects[0]).toMatchObject({ kind: 'Namespace', name: 'shop' });
+  });
+
+  test('GDPR: user-data runs only in EU clusters', () => {
+    const plan = JSON.parse(fs.readFileSync(path.join(out, 'federation.json'), 'utf8'));
+    const withUserData = plan.clusters.filter((c: any) => c.objects.some((o: any) => o.name === 'user-data')).map((c: any) => c.name);
+    expect(withUserData).toEqual(['eu-primary', 'eu-standby']);
+  });
+
+  test('no secret value anywhere: secrets appear only as references', () => {
+    const all = Object.values(readTree(out)).join('\n');
+    expect(all).toContain('secretKeyRef');
+    expect(all).not.toMatch(/kind: Secret\b/);
+  });
+
+  test('byte-identical across runs', () => {
+    const again = tmpdir();
+    synthShop(again);
+    expect(readTree(again)).toEqual(readTree(out));
+  });
+});
+
+describe('waves', () => {
+  test('a placed cluster in no wave fails synth, naming it', () => {
+    const { fed } = federation({ rollout: { waves: [{ name: 'us', selector: { matchLabels: { region: 'us' } } }] } });
+    new FederatedApp(fed, 'web', { containers: [{ image: 'a' }] });
+    expect(() => fed.toModel()).toThrow(FederationError);
+    expect(() => fed.toModel()).toThrow(/ap-1/);
+  });
+
+  test('a cluster in two waves fails synth', () => {
+    const { fed } = federation({ rollout: { waves: [{ name: 'a', selector: {} }, { name: 'b', clusters: ['us-1'] }] } });
+    new FederatedApp(fed, 'web', { containers: [{ image: 'a' }] });
+    expect(() => fed.toModel()).toThrow(/us-1/);
+  });
+
+  test('durations become seconds; defaults filled', () => {
+    const { fed } = federation({ rollout: { waves: [{ name: 'all', selector: {}, healthTimeout: Duration.minutes(2), bakeTime: Duration.seconds(30) }] } });
+    new FederatedApp(fed, 'web', { containers: [{ image: 'a' }] });
+    expect(fed.toModel().waves).toEqual([{ name: 'all', clusters: ['ap-1', 'ap-2', 'eu-1', 'eu-2', 'us-1', 'us-2'], maxParallel: 1, healthTimeoutSeconds: 120, bakeTimeSeconds: 30 }]);
+  });
+});
+
+describe('all-or-nothing output', () => {
+  test('a failing synth leaves the previous dist/ intact and no staging folder behind', () => {
+    const parent = tmpdir();
+    const out = path.join(parent, 'dist');
+    synthShop(out);
+    const before = readTree(out);
+    const app = new FederationApp({ outdir: out, terraformOutdir: false, exitOnError: false });
+    const fed = buildShop(app);
+    // A second object with the same identity only fails when the whole cluster is rendered.
+    new FederatedResource(fed, 'dup', { manifest: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } }, placement: { clusters: ['us-primary'] } });
+    expect(() => app.synth()).toThrow(/two objects are Deployment "shop\/web"/);
+    expect(readTree(out)).toEqual(before);
+    expect(fs.readdirSync(parent)).toEqual(['dist']);
+  });
+
+  test('cdkfed synth with a bad registry exits 1 with a clear message and writes nothing', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'clusters.yaml'), 'clusters:\n  - name: a\n    region: r\n    provider: p\n    jurisdiction: j\n');
+    const appFile = path.join(dir, 'app.ts');
+    fs.writeFileSync(appFile, [
+      `import { ClusterRegistry, Federation, FederationApp, FederatedApp } from ${JSON.stringify(path.join(ROOT, 'lib'))};`,
+      'const app = new FederationApp();',
+      `const fed = new Federation(app, 'x', { registry: ClusterRegistry.fromFile(${JSON.stringify(path.join(dir, 'clusters.yaml'))}), rollout: { waves: [{ name: 'all', selector: {} }] } });`,
+      "new FederatedApp(fed, 'web', { containers: [{ image: 'a' }] });",
+      'app.synth();',
+    ].join('\n'));
+    const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/cdkfed'), 'synth', '--app', `${tsx} ${appFile}`, '--out', path.join(dir, 'dist'), '--no-terraform'], { encoding: 'utf8', cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error REGISTRY_INVALID');
+    expect(r.stderr).toMatch(/clusters\.yaml:2: clusters\[0\] \(a\) missing required field "context"/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
+  });
+});
