@@ -1,18 +1,8 @@
-import { FederatedApp, FederationError } from '../../lib';
+import { FederatedApp } from '../../lib';
 import { applyAppOverrides } from '../../lib/constructs/overrides';
-import { federation, find, objectsOf } from './support/fixtures';
+import { errorOf, federation, find, objectsOf } from './support/fixtures';
 
 const WEB = { containers: [{ image: 'web:1', ports: [{ name: 'http', containerPort: 8080, servicePort: 80 }] }] };
-
-function errorOf(fn: () => unknown): FederationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FederationError);
-    return e as FederationError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('FederatedApp output per cluster', () => {
   test('emits Namespace, Deployment and Service in every cluster; standbys get standbyReplicas (default 0)', () => {

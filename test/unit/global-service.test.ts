@@ -1,5 +1,5 @@
-import { ClusterRegistry, FederatedApp, FederationError, GlobalService } from '../../lib';
-import { federation, find, objectsOf } from './support/fixtures';
+import { ClusterRegistry, FederatedApp, GlobalService } from '../../lib';
+import { errorOf, federation, find, objectsOf } from './support/fixtures';
 
 const WEB = { containers: [{ image: 'web:1', ports: [{ name: 'http', containerPort: 8080, servicePort: 80 }] }] };
 
@@ -9,16 +9,6 @@ function setup(routing: any, appProps: any = {}, gsProps: any = {}) {
   new GlobalService(fed, 'storefront', { app, hostname: 'shop.example.com', routing, ...gsProps });
   const endpoints = (c: string) => find(objectsOf(fed, c), 'DNSEndpoint', 'storefront')?.spec.endpoints ?? [];
   return { fed, app, endpoints };
-}
-
-function errorOf(fn: () => unknown): FederationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FederationError);
-    return e as FederationError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('GlobalService', () => {

@@ -1,4 +1,4 @@
-import { applySpread, compareForSpread, validateSpread, PlacementErrorCode as E } from '../../../lib/placement';
+import { applySpread, compareForSpread, validateSpread, PlacementErrorCode as E, SpreadConstraint } from '../../../lib/placement';
 import { cluster, expectFedError } from './helpers';
 
 const W = 'shop/web';
@@ -92,7 +92,7 @@ describe('applySpread', () => {
 });
 
 describe('validateSpread', () => {
-  test.each([
+  test.each<[SpreadConstraint, string, string]>([
     [{ minPerDomain: -1 }, 'minPerDomain', '-1'],
     [{ minPerDomain: 1.5 }, 'minPerDomain', '1.5'],
     [{ maxPerDomain: NaN }, 'maxPerDomain', 'NaN'],

@@ -94,7 +94,7 @@ describe('resolveWaves', () => {
       E.WAVE_DUPLICATE_NAME, F, '"eu"', 'waves[1]');
   });
 
-  test.each([
+  test.each<[Partial<WaveSpec>, string, string]>([
     [{ maxParallel: 0 }, 'maxParallel', '0'],
     [{ maxParallel: 1.5 }, 'maxParallel', '1.5'],
     [{ maxParallel: -1 }, 'maxParallel', '-1'],

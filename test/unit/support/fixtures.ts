@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ClusterInput, ClusterRegistry, Federation, FederationApp, FederationProps } from '../../../lib';
+import { ClusterInput, ClusterRegistry, Federation, FederationApp, FederationError, FederationProps } from '../../../lib';
 
 /** Six clusters: a primary and a standby in us, eu and apac. */
 export const CLUSTERS: ClusterInput[] = [
@@ -51,4 +51,15 @@ export function readTree(dir: string): Record<string, string> {
   };
   if (fs.existsSync(dir)) walk(dir);
   return out;
+}
+
+/** The FederationError that fn throws (fails the test if it throws nothing or something else). */
+export function errorOf(fn: () => unknown): FederationError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(FederationError);
+    return e as FederationError;
+  }
+  throw new Error('expected a FederationError, but nothing was thrown');
 }
