@@ -172,7 +172,6 @@ export function divideReplicas(
       remaining -= v;
     }
     free = free.filter((i) => !fixSet.has(i));
-    if (free.length === 0) break;
   }
 
   // Hamilton on the members left free: whole parts, then largest remainders.
