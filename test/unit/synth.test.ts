@@ -99,23 +99,42 @@ describe('all-or-nothing output', () => {
     expect(fs.readdirSync(parent)).toEqual(['dist']);
   });
 
-  test('cdkfed synth with a bad registry exits 1 with a clear message and writes nothing', () => {
+  const GOOD_REGISTRY = 'clusters:\n  - name: a\n    region: eu\n    provider: p\n    jurisdiction: eu\n    context: a\n  - name: b\n    region: us\n    provider: p\n    jurisdiction: us\n    context: b\n';
+  test.each<[string, string, string, RegExp]>([
+    ['a bad registry', GOOD_REGISTRY.replace('    context: b\n', ''), "new FederatedApp(fed, 'web', { containers: [{ image: 'a' }] });",
+      /error REGISTRY_INVALID: .*clusters\.yaml:7: .*clusters\[1\] \(b\) missing required field "context"/s],
+    ['a residency violation', GOOD_REGISTRY, "new FederatedApp(fed, 'users', { containers: [{ image: 'a' }], residency: 'eu' });",
+      /error RESIDENCY_VIOLATION: x\/users: .*"b"/s],
+    ['a bad prop', GOOD_REGISTRY, "new FederatedApp(fed, 'web', { containers: [{ image: 'a', ports: [{ containerPort: 0 }] }] });",
+      /error INVALID_PROP: x\/web: prop "containers\[0\]\.ports\[0\]\.containerPort" has invalid value 0/],
+  ])('cdkfed synth with %s exits 1 with a clear message and writes nothing', (_name, registry, body, expected) => {
     const dir = tmpdir();
-    fs.writeFileSync(path.join(dir, 'clusters.yaml'), 'clusters:\n  - name: a\n    region: r\n    provider: p\n    jurisdiction: j\n');
+    fs.writeFileSync(path.join(dir, 'clusters.yaml'), registry);
     const appFile = path.join(dir, 'app.ts');
     fs.writeFileSync(appFile, [
       `import { ClusterRegistry, Federation, FederationApp, FederatedApp } from ${JSON.stringify(path.join(ROOT, 'lib'))};`,
       'const app = new FederationApp();',
       `const fed = new Federation(app, 'x', { registry: ClusterRegistry.fromFile(${JSON.stringify(path.join(dir, 'clusters.yaml'))}), rollout: { waves: [{ name: 'all', selector: {} }] } });`,
-      "new FederatedApp(fed, 'web', { containers: [{ image: 'a' }] });",
+      body,
       'app.synth();',
     ].join('\n'));
     const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/cdkfed'), 'synth', '--app', `${tsx} ${appFile}`, '--out', path.join(dir, 'dist'), '--no-terraform'], { encoding: 'utf8', cwd: dir });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/cdkfed'), 'synth', '--app', `${tsx} ${appFile}`, '--out', path.join(dir, 'dist'), '--terraform-out', path.join(dir, 'tf')], { encoding: 'utf8', cwd: dir });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('error REGISTRY_INVALID');
-    expect(r.stderr).toMatch(/clusters\.yaml:2: clusters\[0\] \(a\) missing required field "context"/);
+    expect(r.stderr).toMatch(expected);
+    expect(r.stderr).toContain('hint:');
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
+    expect(fs.readdirSync(dir).sort()).toEqual(['app.ts', 'clusters.yaml']);
   });
+
+  test('cdkfed synth runs the app of cdk8s.yaml and writes dist/ and cdktf.out/', () => {
+    const dir = tmpdir();
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/cdkfed'), 'synth', '--out', path.join(dir, 'dist'), '--terraform-out', path.join(dir, 'tf')], { encoding: 'utf8', cwd: ROOT });
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('synthesized federation "shop": 6 clusters');
+    expect(fs.readdirSync(path.join(dir, 'dist'))).toContain('federation.json');
+    expect(fs.readdirSync(path.join(dir, 'tf', 'stacks')).sort()).toEqual(['apac-primary', 'apac-standby', 'eu-primary', 'eu-standby', 'us-primary', 'us-standby']);
+  });
+
 });
