@@ -64,3 +64,20 @@ class DataTerraformRemoteStateKubernetes extends TerraformRemoteState {
     super(scope, id, 'kubernetes', config);
   }
 }
+
+/**
+ * Runs `fn` without the creation stack cdktf records for every token: it captures the
+ * full stack (`Error.stackTraceLimit = MAX`) only to decorate resolution errors, and that
+ * is more than half of synth time. With `prepareStackTrace` returning '' the capture
+ * yields no frames. V8 formats other errors' stacks lazily, so errors thrown in `fn` still
+ * carry their stack when read afterwards.
+ */
+export function withoutCreationStacks<T>(fn: () => T): T {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = () => '';
+  try {
+    return fn();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+}

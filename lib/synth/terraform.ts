@@ -6,10 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FederationError } from '../errors';
-import { App, TerraformStack } from './cdktf';
+import { App, TerraformStack, withoutCreationStacks } from './cdktf';
 import { FederationModel } from './model';
 import { ClusterStack } from './terraform-stack';
-import { assertNoSecretValues } from './terraform-objects';
+import { assertNoSecretValues, logicalIds } from './terraform-objects';
 
 export { TERRAFORM_FIELD_MANAGER } from './terraform-stack';
 
@@ -29,9 +29,15 @@ export function synthTerraform(model: FederationModel, outdir: string): void {
         `declare it among: ${model.waves.map((w) => w.name).join(', ') || '(none)'}`);
     }
     m.objects.forEach((o) => assertNoSecretValues(o, where));
+    logicalIds(m.objects, where); // duplicates throw here, before anything is written
   }
 
   fs.mkdirSync(outdir, { recursive: true }); // App creates only the last level
+  const stackNames = withoutCreationStacks(() => buildAndSynth(model, outdir));
+  removeOrphanStacks(outdir, new Set(stackNames));
+}
+
+function buildAndSynth(model: FederationModel, outdir: string): string[] {
   const app = new App({ outdir, stackTraces: false });
   const stacks = new Map<string, TerraformStack>();
   for (const m of model.clusters) {
@@ -55,7 +61,7 @@ export function synthTerraform(model: FederationModel, outdir: string): void {
   }
 
   app.synth();
-  removeOrphanStacks(outdir, new Set(stacks.keys()));
+  return [...stacks.keys()];
 }
 
 function removeOrphanStacks(outdir: string, keep: ReadonlySet<string>): void {

@@ -103,6 +103,13 @@ describe('synthTerraform', () => {
     expect(deps(o)).toEqual({ a: [], b: ['a'], c: ['a'], d: ['b', 'c'] });
   });
 
+  test('restores Error.prepareStackTrace (suspended during synth for speed)', () => {
+    const before = Error.prepareStackTrace;
+    synth();
+    expect(Error.prepareStackTrace).toBe(before);
+    expect(new Error('x').stack).toContain('terraform.test.ts');
+  });
+
   test('a cluster in an unknown wave is an error', () => {
     const m = shopModel();
     expect(() => synthTerraform({ ...m, waves: m.waves.slice(0, 1) }, path.join(tmp, 'nowave'))).toThrow(/wave 'us'/);
