@@ -1,6 +1,6 @@
 export * from './types';
 export * from './codes';
-export { isValidLabelKey, isValidLabelValue } from './labels';
+export { isDnsLabel, isLabelKey, isLabelValue } from '../k8s-names';
 export { validateSelector, matchesSelector, describeSelector } from './selector';
 export { selectClusters } from './select';
 export { applySpread, validateSpread, compareForSpread, DEFAULT_TOPOLOGY_KEY } from './spread';

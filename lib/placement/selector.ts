@@ -1,6 +1,6 @@
 import { FederationError } from '../errors';
 import { PlacementErrorCode as E } from './codes';
-import { isValidLabelKey, isValidLabelValue } from './labels';
+import { isLabelKey, isLabelValue } from '../k8s-names';
 import { LabelSelector, LabelSelectorRequirement } from './types';
 import { hasOwn, isPlainObject, show } from './util';
 
@@ -39,10 +39,10 @@ export function validateSelector(selector: LabelSelector | undefined, where: str
         'write e.g. matchLabels: { jurisdiction: "eu" }');
     }
     for (const [k, v] of Object.entries(matchLabels)) {
-      if (!isValidLabelKey(k)) {
+      if (!isLabelKey(k)) {
         throw new FederationError(E.SELECTOR_BAD_KEY, where, `${field}.matchLabels has invalid label key ${show(k)}`, KEY_HINT);
       }
-      if (!isValidLabelValue(v)) {
+      if (!isLabelValue(v)) {
         throw new FederationError(E.SELECTOR_BAD_VALUE, where, `${field}.matchLabels[${show(k)}] has invalid label value ${show(v)}`, VALUE_HINT);
       }
     }
@@ -66,7 +66,7 @@ function validateRequirement(req: LabelSelectorRequirement, where: string, at: s
       throw new FederationError(E.SELECTOR_INVALID, where, `${at} has unknown field ${show(k)}`, 'a requirement has only key, operator and values');
     }
   }
-  if (!isValidLabelKey(req.key)) {
+  if (!isLabelKey(req.key)) {
     throw new FederationError(E.SELECTOR_BAD_KEY, where, `${at}.key is not a valid label key: ${show(req.key)}`, KEY_HINT);
   }
   if (!OPERATORS.includes(req.operator as string)) {
@@ -84,7 +84,7 @@ function validateRequirement(req: LabelSelectorRequirement, where: string, at: s
         `list the values to match, or use operator ${req.operator === 'In' ? 'Exists' : 'DoesNotExist'} to test only for the key`);
     }
     for (const v of values) {
-      if (!isValidLabelValue(v)) {
+      if (!isLabelValue(v)) {
         throw new FederationError(E.SELECTOR_BAD_VALUE, where, `${at}.values has invalid label value ${show(v)}`, VALUE_HINT);
       }
     }

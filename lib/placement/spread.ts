@@ -1,7 +1,7 @@
 import { FederationError } from '../errors';
 import { ClusterRole, ClusterSpec, effectiveLabels } from '../registry/types';
 import { PlacementErrorCode as E } from './codes';
-import { isValidLabelKey } from './labels';
+import { isLabelKey } from '../k8s-names';
 import { SpreadConstraint } from './types';
 import { byName, compareStrings, hasOwn, isNonNegativeInteger, isPlainObject, show } from './util';
 
@@ -37,7 +37,7 @@ export function validateSpread(spread: readonly SpreadConstraint[], where: strin
       throw new FederationError(E.SPREAD_INVALID, where, `${at} must be an object, got ${show(c)}`,
         'write e.g. { topologyKey: "region", minPerDomain: 1, maxPerDomain: 2 }');
     }
-    if (c.topologyKey !== undefined && !isValidLabelKey(c.topologyKey)) {
+    if (c.topologyKey !== undefined && !isLabelKey(c.topologyKey)) {
       throw new FederationError(E.SPREAD_INVALID, where, `${at}.topologyKey is not a valid label key: ${show(c.topologyKey)}`,
         'use an effective-label key such as "region", "zone", "provider" or "jurisdiction"');
     }

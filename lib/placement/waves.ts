@@ -1,7 +1,7 @@
 import { FederationError } from '../errors';
 import { ClusterSpec, effectiveLabels } from '../registry/types';
 import { PlacementErrorCode as E } from './codes';
-import { isDnsLabel } from './labels';
+import { isDnsLabel } from '../k8s-names';
 import { indexRegistry } from './select';
 import { matchesSelector, validateSelector } from './selector';
 import { ResolvedWave, WaveSpec } from './types';
