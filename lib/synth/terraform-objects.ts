@@ -107,6 +107,8 @@ export type WaitSpec = { readonly rollout: true } | { readonly condition: { read
 export function waitFor(obj: KubeObject): WaitSpec | undefined {
   if (ROLLOUT_KINDS.has(obj.kind) && apiGroup(obj) === 'apps') return { rollout: true };
   if (obj.kind === 'Job' && apiGroup(obj) === 'batch') return { condition: { type: 'Complete', status: 'True' } };
+  // a custom resource can be applied only once its CRD is served
+  if (obj.kind === 'CustomResourceDefinition' && apiGroup(obj) === 'apiextensions.k8s.io') return { condition: { type: 'Established', status: 'True' } };
   return undefined;
 }
 

@@ -74,6 +74,8 @@ describe('synthTerraform', () => {
     expect(stackJson(out, 'us-1').resource.kubernetes_manifest.deployment_shop_web.timeouts.create).toBe('300s');
     expect(r.service_shop_web.wait).toBeUndefined();
     expect(r['configmap_shop_web-config'].wait).toBeUndefined();
+    // CRDs wait until served, so their custom resources can follow
+    expect(r.customresourcedefinition_canaries_shop_example_com.wait).toEqual({ condition: [{ type: 'Established', status: 'True' }] });
   });
 
   test('namespaced objects after their namespace, custom resources after their CRD, pods after their config', () => {
