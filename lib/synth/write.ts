@@ -52,6 +52,7 @@ export function writeOutputs(model: FederationModel, opts: WriteOptions): void {
     for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
     throw e;
   }
+  if (opts.terraformOutdir) keepTerraformWorkdirs(targets[1], stages[1]);
   // Swap: move each old output aside, move the new one in, then drop the old ones.
   targets.forEach((t, i) => {
     const old = `${stages[i]}.old`;
@@ -60,4 +61,20 @@ export function writeOutputs(model: FederationModel, opts: WriteOptions): void {
     fs.renameSync(stages[i], t);
     fs.rmSync(old, { recursive: true, force: true });
   });
+}
+
+/**
+ * `tofu init` leaves .terraform/ (providers, modules) and .terraform.lock.hcl in each stack
+ * folder; carry them into the new output so a re-synth does not force a new init.
+ * (Local state lives beside the output folder, never in it.)
+ */
+function keepTerraformWorkdirs(previous: string, next: string): void {
+  const stacks = path.join(next, 'stacks');
+  if (!fs.existsSync(stacks)) return;
+  for (const name of fs.readdirSync(stacks)) {
+    for (const entry of ['.terraform', '.terraform.lock.hcl']) {
+      const from = path.join(previous, 'stacks', name, entry);
+      if (fs.existsSync(from)) fs.renameSync(from, path.join(stacks, name, entry));
+    }
+  }
 }

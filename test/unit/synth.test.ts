@@ -99,6 +99,24 @@ describe('all-or-nothing output', () => {
     expect(fs.readdirSync(parent)).toEqual(['dist']);
   });
 
+  test('a re-synth keeps each stack\'s .terraform/ and lock file, so no new tofu init is needed', () => {
+    const parent = tmpdir();
+    const [out, tf] = [path.join(parent, 'dist'), path.join(parent, 'cdktf.out')];
+    const synth = () => {
+      const app = new FederationApp({ outdir: out, terraformOutdir: tf, exitOnError: false });
+      buildShop(app);
+      app.synth();
+    };
+    synth();
+    const stack = path.join(tf, 'stacks', 'eu-primary');
+    fs.mkdirSync(path.join(stack, '.terraform', 'providers'), { recursive: true });
+    fs.writeFileSync(path.join(stack, '.terraform.lock.hcl'), '# lock\n');
+    synth();
+    expect(fs.existsSync(path.join(stack, '.terraform', 'providers'))).toBe(true);
+    expect(fs.readFileSync(path.join(stack, '.terraform.lock.hcl'), 'utf8')).toBe('# lock\n');
+    expect(fs.readdirSync(parent).sort()).toEqual(['cdktf.out', 'dist']);
+  });
+
   const GOOD_REGISTRY = 'clusters:\n  - name: a\n    region: eu\n    provider: p\n    jurisdiction: eu\n    context: a\n  - name: b\n    region: us\n    provider: p\n    jurisdiction: us\n    context: b\n';
   test.each<[string, string, string, RegExp]>([
     ['a bad registry', GOOD_REGISTRY.replace('    context: b\n', ''), "new FederatedApp(fed, 'web', { containers: [{ image: 'a' }] });",
