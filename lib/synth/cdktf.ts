@@ -20,8 +20,10 @@ export {
   TerraformVariable,
   TerraformOutput,
 } from 'cdktf';
-export { Manifest, ManifestConfig } from '@cdktf/provider-kubernetes/lib/manifest';
-export { KubernetesProvider, KubernetesProviderConfig } from '@cdktf/provider-kubernetes/lib/provider';
+export { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+export type { ManifestConfig } from '@cdktf/provider-kubernetes/lib/manifest';
+export { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+export type { KubernetesProviderConfig } from '@cdktf/provider-kubernetes/lib/provider';
 
 /** Settings of Terraform's `kubernetes` backend (state in a Secret `tfstate-<workspace>-<secret_suffix>`). */
 export interface KubernetesBackendConfig {

@@ -37,7 +37,6 @@ export class ClusterStack extends TerraformStack {
     const ids = logicalIds(objects, `cluster ${cluster.name}`);
     const deps = dependencies(objects);
     const timeout = `${props.rolloutTimeoutSeconds}s`;
-    const resources: Manifest[] = [];
     objects.forEach((obj, i) => {
       const wait = waitFor(obj);
       const r = new Manifest(this, ids[i], {
@@ -47,10 +46,7 @@ export class ClusterStack extends TerraformStack {
         ...(wait && { timeouts: { create: timeout, update: timeout } }),
       });
       r.overrideLogicalId(ids[i]);
-      resources.push(r);
-    });
-    // after the loop: a workload may precede its ConfigMap in the model's order
-    resources.forEach((r, i) => {
+      // by address: a workload may come before its ConfigMap in the model's order
       if (deps[i].length > 0) r.dependsOn = deps[i].map((d) => `${Manifest.tfResourceType}.${ids[d]}`);
     });
 

@@ -72,6 +72,13 @@ function objects(ns: string, group: string): KubeObject[] {
     { apiVersion: 'v1', kind: 'Service', metadata: meta('web'), spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] } },
     { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('web'), spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
     { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta('quota'), spec: { hard: { 'requests.cpu': '40', 'requests.memory': '80Gi' } } },
+    {
+      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta('web'),
+      spec: {
+        minReplicas: 2, maxReplicas: 4, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      },
+    },
     { apiVersion: `${group}/v1`, kind: 'Canary', metadata: meta('web'), spec: { weight: 10 } },
   ];
 }
@@ -116,7 +123,7 @@ describe('terraform stacks (cdktf output) on a local cluster', () => {
     // The custom resource cannot be planned before its CRD exists (documented): bootstrap the CRD first.
     ok(await runTofu(['apply', '-auto-approve', '-no-color', `-target=kubernetes_manifest.customresourcedefinition_canaries_${group.replace(/[^a-z0-9-]/g, '_')}`], stackDir), 'tofu apply -target CRD');
     const r = ok(await runTofu(['apply', '-auto-approve', '-no-color'], stackDir), 'tofu apply');
-    expect(r.stdout).toMatch(/Apply complete! Resources: 8 added, 0 changed, 0 destroyed/);
+    expect(r.stdout).toMatch(/Apply complete! Resources: 9 added, 0 changed, 0 destroyed/);
 
     // wait { rollout = true }: the Deployment is available the moment apply returns
     const dep = await c.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
@@ -127,7 +134,7 @@ describe('terraform stacks (cdktf output) on a local cluster', () => {
     const cm = await c.core.readNamespacedConfigMap({ name: 'web-config', namespace: ns });
     expect(cm.data?.['start.sh']).toBe('exec web --home ${HOME} %{literal}'); // template sigils stayed literal
     for (const [kind, apiVersion, name] of [['Service', 'v1', 'web'], ['ServiceAccount', 'v1', 'web'], ['PodDisruptionBudget', 'policy/v1', 'web'],
-      ['ResourceQuota', 'v1', 'quota'], ['Canary', `${group}/v1`, 'web']]) {
+      ['ResourceQuota', 'v1', 'quota'], ['HorizontalPodAutoscaler', 'autoscaling/v2', 'web'], ['Canary', `${group}/v1`, 'web']]) {
       const o = await c.objects.read({ apiVersion, kind, metadata: { name, namespace: ns } });
       expect(o.metadata?.labels?.['app.kubernetes.io/managed-by']).toBe('cdk-federation');
     }
