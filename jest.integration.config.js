@@ -4,7 +4,7 @@
  * instructions if the toolchain is missing (`npm run clusters:build`); it never skips.
  */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/integration/support/environment.js',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
   testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],

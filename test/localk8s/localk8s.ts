@@ -82,8 +82,11 @@ export interface Toolchain {
 
 export class ToolchainMissingError extends Error {}
 
-/** Paths of the built binaries; throws ToolchainMissingError (with how to build) if any is missing. */
-export function toolchain(): Toolchain {
+/**
+ * Paths of the built binaries; throws ToolchainMissingError (with how to build) if any of the
+ * needed ones is missing: `clusters` (control plane + kwok), `tofu` (OpenTofu + mirror) or `all`.
+ */
+export function toolchain(need: 'clusters' | 'tofu' | 'all' = 'all'): Toolchain {
   const v = versions();
   const home = toolchainHome();
   const k8s = path.join(home, `kubernetes-${v.KUBERNETES_VERSION}`);
@@ -101,8 +104,10 @@ export function toolchain(): Toolchain {
   };
   const providerBin = path.join(t.tfMirror, 'registry.opentofu.org', 'hashicorp', 'kubernetes', v.TFK8S_MIRROR_VERSION,
     'linux_amd64', `terraform-provider-kubernetes_v${v.TFK8S_MIRROR_VERSION}`);
-  const missing = [...Object.entries(t).filter(([k]) => k !== 'tfMirror').map(([, p]) => p), providerBin]
-    .filter((p) => !fs.existsSync(p));
+  const clusterBins = [t.etcd, t.kubeApiserver, t.kubeControllerManager, t.kubeScheduler, t.kwok, t.pki];
+  const tofuBins = [t.tofu, providerBin];
+  const needed = need === 'clusters' ? clusterBins : need === 'tofu' ? tofuBins : [...clusterBins, ...tofuBins];
+  const missing = needed.filter((p) => !fs.existsSync(p));
   if (missing.length > 0) {
     throw new ToolchainMissingError(
       `The local Kubernetes toolchain is not built (missing: ${missing.join(', ')}).\n` +
@@ -406,7 +411,7 @@ async function startCluster(index: number, t: Toolchain): Promise<void> {
     '--use-service-account-credentials=true', `--service-account-private-key-file=${p('sa.key')}`,
     `--root-ca-file=${p('ca.crt')}`, `--cluster-signing-cert-file=${p('ca.crt')}`, `--cluster-signing-key-file=${p('ca.key')}`,
     // Simulated nodes send no heartbeats; the node lifecycle controller would mark them NotReady and evict pods.
-    '--controllers=*,-nodelifecycle', '--profiling=false',
+    '--controllers=*,-node-lifecycle-controller', '--profiling=false',
   ]);
   const schedKubeconfig = componentKubeconfig(info, 'scheduler');
   procs['kube-scheduler'] = startProcess(info, 'kube-scheduler', t.kubeScheduler, [
@@ -496,7 +501,7 @@ export interface UpResult {
  */
 export async function up(count: number, log: (line: string) => void = () => undefined): Promise<UpResult> {
   if (!Number.isInteger(count) || count < 1 || count > 50) throw new Error(`--count must be an integer from 1 to 50, got ${count}`);
-  const t = toolchain();
+  const t = toolchain('clusters');
   const existing = new Map(existingClusters().map((s) => [s.info.index, s]));
   const crashed = [...existing.values()].map(statusOf).filter((s) => s.health === 'crashed');
   if (crashed.length > 0) {

@@ -26,7 +26,7 @@ export interface TofuEnv {
  * Throws ToolchainMissingError with build instructions if the toolchain is not built.
  */
 export function tofuEnv(): TofuEnv {
-  const t = toolchain();
+  const t = toolchain('tofu');
   const dir = path.join(stateDir(), 'tofu');
   fs.mkdirSync(dir, { recursive: true });
   const cliConfigFile = path.join(dir, 'cli.tfrc');

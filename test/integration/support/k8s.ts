@@ -5,17 +5,20 @@
  * `process.env.CDKFED_LOCALK8S_KUBECONFIG` (set by the Jest globalSetup; default
  * <repo>/.localk8s/kubeconfig) and holds one context per local cluster, `local-1`, `local-2`, ...
  *
- * @kubernetes/client-node 1.x is ESM only. Jest's own module registry cannot require() ESM, so it
- * is loaded with Node's native require (Node >= 20.19 supports require(esm)), which is also how
- * the tsc-compiled CommonJS CLI loads it. Types come from a type-only import.
+ * @kubernetes/client-node 1.x is ESM only and Jest's module sandbox cannot require() ESM on
+ * Node < 24.9, so the integration test environment (./environment.js) loads it with Node's own
+ * require (require(esm), Node >= 20.19, as the tsc-compiled CommonJS CLI does) and passes it in as
+ * a global; outside Jest the module is required directly. Types come from a type-only import.
+ * (The module lives outside Jest's registry: jest.mock cannot replace it, and integration tests
+ * talk to real clusters and need no mocks.)
  */
-import { createRequire } from 'node:module';
 import type * as K8s from '@kubernetes/client-node';
 import { clusterName, kubeconfigPath } from '../../localk8s/localk8s';
 
-const nativeRequire = createRequire(__filename);
 /** The @kubernetes/client-node module. */
-export const k8s: typeof K8s = nativeRequire('@kubernetes/client-node');
+export const k8s: typeof K8s = (globalThis as { __CDKFED_CLIENT_NODE__?: typeof K8s }).__CDKFED_CLIENT_NODE__ ??
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@kubernetes/client-node');
 
 export { kubeconfigPath };
 
