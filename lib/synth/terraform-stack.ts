@@ -2,6 +2,7 @@
  * One cluster's Terraform stack: its own kubernetes provider, its own state, and one
  * kubernetes_manifest per object of the cluster's chart.
  */
+import * as path from 'path';
 import { Construct } from 'constructs';
 import {
   Annotations, GcsBackend, KubernetesBackend, KubernetesProvider, LocalBackend, Manifest, S3Backend, TerraformStack,
@@ -58,6 +59,15 @@ export class ClusterStack extends TerraformStack {
   }
 }
 
+/**
+ * Terraform runs in <outdir>/stacks/<cluster>. Relative paths of the registry (kubeconfig)
+ * mean the project directory, the one holding the output directory, as for `cdkfed deploy`.
+ */
+const PROJECT_DIR = '../../..';
+function fromStackDir(p: string): string {
+  return path.isAbsolute(p) || p.startsWith('~') ? p : `${PROJECT_DIR}/${p}`;
+}
+
 /** Terraform names allow `-`, but TF_VAR_eu-west-1_host is awkward in a shell. */
 function varPrefix(cluster: string): string {
   return cluster.replace(/-/g, '_');
@@ -80,7 +90,7 @@ function addProvider(stack: ClusterStack, props: ClusterStackProps): void {
   };
   variable('kubeconfig', {
     type: 'string',
-    default: cluster.kubeconfig ?? '~/.kube/config',
+    default: cluster.kubeconfig ? fromStackDir(cluster.kubeconfig) : '~/.kube/config',
     description: 'kubeconfig file holding the cluster context (TF_VAR_kubeconfig=$KUBECONFIG to follow cdkfed deploy)',
   });
   variable(`${p}_host`, {
@@ -119,8 +129,7 @@ function addBackend(stack: ClusterStack, props: ClusterStackProps): void {
   const prefix = `cdkfed/${props.federation}`;
   switch (b.type) {
     case 'local':
-      // the stack's working directory is <outdir>/stacks/<cluster>
-      new LocalBackend(stack, { path: `../../../terraform.${c.name}.tfstate` });
+      new LocalBackend(stack, { path: `${PROJECT_DIR}/terraform.${c.name}.tfstate` });
       return;
     case 's3': {
       const s3 = new S3Backend(stack, {
@@ -138,10 +147,11 @@ function addBackend(stack: ClusterStack, props: ClusterStackProps): void {
       // a named context keeps every state in that (management) cluster; otherwise each
       // cluster keeps its own state, reached like the provider reaches it
       const shared = b.configContext !== undefined;
+      const configPath = shared ? b.configPath : (b.configPath ?? c.kubeconfig);
       new KubernetesBackend(stack, {
         secretSuffix: `${b.secretSuffixPrefix ?? `${props.federation}-`}${c.name}`,
         namespace: b.namespace,
-        configPath: shared ? b.configPath : (b.configPath ?? c.kubeconfig),
+        configPath: configPath === undefined ? undefined : fromStackDir(configPath),
         configContext: shared ? b.configContext : c.context,
       });
       return;

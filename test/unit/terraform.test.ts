@@ -46,7 +46,11 @@ describe('synthTerraform', () => {
       expect(s.variable[`${p}_host`]).toMatchObject({ default: null, nullable: true });
     }
     expect(stackJson(out, 'eu-1').variable.kubeconfig.default).toBe('~/.kube/config');
-    expect(stackJson(out, 'eu-2').variable.kubeconfig.default).toBe('kubeconfigs/eu.yaml');
+    // relative to the project (the folder holding cdktf.out/), as cdkfed deploy reads it; Terraform runs in the stack folder
+    expect(stackJson(out, 'eu-2').variable.kubeconfig.default).toBe('../../../kubeconfigs/eu.yaml');
+    const m = shopModel();
+    const abs = synth({ ...m, clusters: m.clusters.map((c) => ({ ...c, cluster: { ...c.cluster, kubeconfig: '/etc/kube/config' } })) });
+    expect(stackJson(abs, 'eu-1').variable.kubeconfig.default).toBe('/etc/kube/config');
   });
 
   test('endpoints from the model become the host/CA variable defaults', () => {
@@ -134,7 +138,7 @@ describe('synthTerraform', () => {
     });
     test('kubernetes: secret suffix per cluster, in the cluster itself or a shared context', () => {
       const o = synth(shopModel({ backend: { type: 'kubernetes', namespace: 'tf-state' } }));
-      expect(stackJson(o, 'eu-2').terraform.backend).toEqual({ kubernetes: { secret_suffix: 'shop-eu-2', namespace: 'tf-state', config_path: 'kubeconfigs/eu.yaml', config_context: 'ctx-eu-2' } });
+      expect(stackJson(o, 'eu-2').terraform.backend).toEqual({ kubernetes: { secret_suffix: 'shop-eu-2', namespace: 'tf-state', config_path: '../../../kubeconfigs/eu.yaml', config_context: 'ctx-eu-2' } });
       const o2 = synth(shopModel({ backend: { type: 'kubernetes', secretSuffixPrefix: 'x-', configPath: '/k', configContext: 'mgmt' } }));
       expect(stackJson(o2, 'eu-2').terraform.backend).toEqual({ kubernetes: { secret_suffix: 'x-eu-2', config_path: '/k', config_context: 'mgmt' } });
     });
