@@ -68,7 +68,10 @@ describe('synthTerraform', () => {
       'deployment_shop_web', 'namespace_shop', 'service_shop_web',
     ]);
     expect(r.kubernetes_manifest.service_shop_web.manifest).toEqual(shopObjects()[4]);
-    for (const res of Object.values<any>(r.kubernetes_manifest)) expect(res.field_manager).toEqual({ name: 'cdkfed-terraform' });
+    for (const res of Object.values<any>(r.kubernetes_manifest)) {
+      expect(res.field_manager).toEqual({ name: 'cdkfed-terraform' });
+      expect(res['//']).toBeUndefined(); // no construct metadata repeating the address
+    }
   });
 
   test('workloads wait for their rollout within the wave health timeout', () => {
