@@ -13,9 +13,18 @@ export const CLUSTERS: ClusterInput[] = [
   { name: 'ap-2', region: 'apac', provider: 'azure', jurisdiction: 'apac', context: 'ctx-ap-2', capacity: 1, role: 'standby' },
 ];
 
+const created: string[] = [];
+
+/** A new temporary folder, removed after the test file's tests have run. */
 export function tmpdir(prefix = 'cdkfed-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** A federation over CLUSTERS with one wave holding every cluster, in an app that never exits the process. */
 export function federation(props: Partial<FederationProps> = {}): { app: FederationApp; fed: Federation } {
