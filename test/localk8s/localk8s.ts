@@ -395,6 +395,8 @@ async function startCluster(index: number, t: Toolchain): Promise<void> {
     `--service-account-key-file=${p('sa.pub')}`, `--service-account-signing-key-file=${p('sa.key')}`,
     '--service-cluster-ip-range=10.96.0.0/16',
     '--authorization-mode=RBAC', '--allow-privileged=true', '--profiling=false',
+    // New nodes would get the not-ready taint, which only the (disabled) node lifecycle controller removes.
+    '--disable-admission-plugins=TaintNodesByCondition',
     '--enable-priority-and-fairness=false', // less background work for small test clusters
   ]);
   save();
