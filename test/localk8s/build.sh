@@ -24,12 +24,13 @@ ldflags_base="-s -w"
 
 log() { printf '[localk8s build] %s\n' "$*" >&2; }
 
-# key <moddir>: a short hash of the module's go.mod, go.sum and *.go files, the Go version
-# and this script; a cached build is reused only while the key is unchanged.
+# key <moddir> [extra...]: a short hash of the module's go.mod, go.sum and *.go files, the Go
+# version, the build settings and extra (ldflags, packages); a cached build is reused only while
+# its key is unchanged.
 key() {
-  local f
-  { for f in "$1"/go.mod "$1"/go.sum "$1"/*.go; do [[ -f "$f" ]] && sha256sum < "$f"; done
-    echo "$go_version"; sha256sum < "$here/build.sh"; } | sha256sum | cut -c1-12
+  local f moddir="$1"; shift
+  { for f in "$moddir"/go.mod "$moddir"/go.sum "$moddir"/*.go; do [[ -f "$f" ]] && sha256sum < "$f"; done
+    echo "$go_version $GOFLAGS $CGO_ENABLED $*"; } | sha256sum | cut -c1-12
 }
 
 # build_component NAME VERSION MODDIR LDFLAGS OUT PKG...
@@ -38,7 +39,7 @@ key() {
 build_component() {
   local name="$1" version="$2" moddir="$3" ldflags="$4" bin="$5"; shift 5
   local out="$home/$name-$version" k
-  k="$(key "$moddir")"
+  k="$(key "$moddir" "$ldflags" "$bin" "$@")"
   if [[ -f "$out/.stamp" && "$(cat "$out/.stamp")" == "$k" ]]; then
     log "$name $version: cached ($out)"
     return 0
@@ -46,6 +47,7 @@ build_component() {
   log "$name $version: building ${*} ..."
   local t0=$SECONDS tmp
   tmp="$(mktemp -d "$home/.tmp-$name-XXXXXX")"
+  chmod 0755 "$tmp"
   (cd "$moddir" && go build -ldflags="$ldflags" -o "$tmp/$bin" "$@")
   echo "$k" > "$tmp/.stamp"
   rm -rf "$out"
@@ -56,7 +58,9 @@ build_component() {
 t_start=$SECONDS
 
 # Small stdlib-only helper that writes the PKI (CA, serving and client certs, SA keys).
-build_component localk8s-pki "$(key "$here/pki")" "$here/pki" "$ldflags_base" localk8s-pki .
+pki_version="$(key "$here/pki")"
+build_component localk8s-pki "$pki_version" "$here/pki" "$ldflags_base" localk8s-pki .
+for d in "$home"/localk8s-pki-*; do [[ "$d" == "$home/localk8s-pki-$pki_version" ]] || rm -rf "$d"; done
 
 kv="$KUBERNETES_VERSION"; kmaj="${kv#v}"; kmaj="${kmaj%%.*}"; kmin="${kv#v*.}"; kmin="${kmin%%.*}"
 kver_flags=""
