@@ -176,7 +176,10 @@ function writeState(s: ClusterState): void {
 function alive(p: ProcRecord): boolean {
   try {
     const exe = fs.readlinkSync(`/proc/${p.pid}/exe`);
-    return exe === p.bin || exe === `${p.bin} (deleted)`;
+    if (exe !== p.bin && exe !== `${p.bin} (deleted)`) return false;
+    // A zombie (exited, not yet reaped by its new parent) is not alive.
+    const stat = fs.readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX] /s.test(stat);
   } catch {
     return false;
   }
@@ -539,21 +542,17 @@ export async function up(count: number, log: (line: string) => void = () => unde
 }
 
 async function stopCluster(s: ClusterState): Promise<void> {
-  // Stop in reverse start order; give each process group a moment to exit cleanly.
-  const order = [...COMPONENTS].reverse();
-  for (const c of order) {
-    const p = s.procs[c];
-    if (p && alive(p)) {
-      try { process.kill(-p.pid, 'SIGTERM'); } catch { try { process.kill(p.pid, 'SIGTERM'); } catch { /* gone */ } }
-    }
-  }
-  const deadline = Date.now() + 15_000;
-  for (const c of order) {
-    const p = s.procs[c];
-    while (p && alive(p) && Date.now() < deadline) await sleep(100);
-    if (p && alive(p)) {
-      try { process.kill(-p.pid, 'SIGKILL'); } catch { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
-    }
+  const signal = (p: ProcRecord, sig: NodeJS.Signals) => {
+    try { process.kill(-p.pid, sig); } catch { try { process.kill(p.pid, sig); } catch { /* gone */ } }
+  };
+  // The API server and its clients first, etcd last (an API server whose etcd is gone shuts down slowly).
+  const stages: Component[][] = [['kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver'], ['etcd']];
+  for (const stage of stages) {
+    const procs = stage.map((c) => s.procs[c]).filter((p): p is ProcRecord => p !== undefined && alive(p));
+    procs.forEach((p) => signal(p, 'SIGTERM'));
+    const deadline = Date.now() + 10_000;
+    while (procs.some(alive) && Date.now() < deadline) await sleep(100);
+    procs.filter(alive).forEach((p) => signal(p, 'SIGKILL'));
   }
   fs.rmSync(s.info.dir, { recursive: true, force: true });
 }
