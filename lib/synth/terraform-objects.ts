@@ -6,6 +6,13 @@
 import { FederationError } from '../errors';
 import { KubeObject } from './model';
 
+/**
+ * Field manager of Terraform's server-side applies. Distinct from `cdkfed deploy`'s, so
+ * managedFields show which tool wrote an object and a value the two disagree on is a
+ * conflict instead of a silent tug of war.
+ */
+export const TERRAFORM_FIELD_MANAGER = 'cdkfed-terraform';
+
 /** Workload kinds whose resource waits for its rollout (the provider's `wait { rollout = true }`). */
 const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 

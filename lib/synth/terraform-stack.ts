@@ -1,22 +1,48 @@
 /**
- * One cluster's Terraform stack: its own kubernetes provider, its own state, and one
- * kubernetes_manifest per object of the cluster's chart.
+ * The cdktf app: one stack per cluster, each with its own kubernetes provider, its own
+ * state, and one kubernetes_manifest per object of the cluster's chart.
  */
 import * as path from 'path';
 import { Construct } from 'constructs';
 import {
-  Annotations, GcsBackend, KubernetesBackend, KubernetesProvider, LocalBackend, Manifest, S3Backend, TerraformStack,
-  TerraformVariable,
+  Annotations, App, GcsBackend, KubernetesBackend, KubernetesProvider, LocalBackend, Manifest, S3Backend, TerraformStack,
+  TerraformVariable, withoutCreationStacks,
 } from './cdktf';
-import { ClusterManifests, TerraformBackend, TerraformClusterEndpoint } from './model';
-import { crsWithCrdInSameStack, dependencies, describe, escapeTemplate, logicalIds, toManifest, waitFor } from './terraform-objects';
+import { ClusterManifests, FederationModel, TerraformBackend, TerraformClusterEndpoint } from './model';
+import {
+  crsWithCrdInSameStack, dependencies, describe, escapeTemplate, logicalIds, TERRAFORM_FIELD_MANAGER, toManifest, waitFor,
+} from './terraform-objects';
 
 /**
- * Field manager of Terraform's server-side applies. Distinct from `cdkfed deploy`'s, so
- * managedFields show which tool wrote an object and a value the two disagree on is a
- * conflict instead of a silent tug of war.
+ * Builds the app and writes `<outdir>/manifest.json` and `<outdir>/stacks/*`; returns the
+ * stack names. Every stack of a wave depends on every stack of the previous (non-empty)
+ * wave, so `cdktf deploy '*'` goes wave by wave. The model is validated by the caller.
  */
-export const TERRAFORM_FIELD_MANAGER = 'cdkfed-terraform';
+export function synthStacks(model: FederationModel, outdir: string): string[] {
+  return withoutCreationStacks(() => {
+    const app = new App({ outdir, stackTraces: false });
+    const stacks = new Map<string, TerraformStack>();
+    for (const m of model.clusters) {
+      const wave = model.waves.find((w) => w.name === m.wave)!;
+      stacks.set(m.cluster.name, new ClusterStack(app, {
+        federation: model.name,
+        manifests: m,
+        backend: model.terraform.backend ?? { type: 'local' },
+        endpoint: model.terraform.endpoints?.[m.cluster.name],
+        rolloutTimeoutSeconds: wave.healthTimeoutSeconds,
+      }));
+    }
+    let previous: TerraformStack[] = [];
+    for (const wave of model.waves) {
+      const current = model.clusters.filter((m) => m.wave === wave.name).map((m) => stacks.get(m.cluster.name)!);
+      if (current.length === 0) continue;
+      for (const s of current) for (const p of previous) s.addDependency(p);
+      previous = current;
+    }
+    app.synth();
+    return [...stacks.keys()];
+  });
+}
 
 export interface ClusterStackProps {
   readonly federation: string;

@@ -6,12 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FederationError } from '../errors';
-import { App, TerraformStack, withoutCreationStacks } from './cdktf';
 import { FederationModel } from './model';
-import { ClusterStack } from './terraform-stack';
 import { assertNoSecretValues, logicalIds } from './terraform-objects';
 
-export { TERRAFORM_FIELD_MANAGER } from './terraform-stack';
+export { TERRAFORM_FIELD_MANAGER } from './terraform-objects';
 
 /**
  * Writes `<outdir>/manifest.json` and `<outdir>/stacks/<cluster>/cdk.tf.json`.
@@ -32,36 +30,12 @@ export function synthTerraform(model: FederationModel, outdir: string): void {
     logicalIds(m.objects, where); // duplicates throw here, before anything is written
   }
 
-  fs.mkdirSync(outdir, { recursive: true }); // App creates only the last level
-  const stackNames = withoutCreationStacks(() => buildAndSynth(model, outdir));
-  removeOrphanStacks(outdir, new Set(stackNames));
-}
-
-function buildAndSynth(model: FederationModel, outdir: string): string[] {
-  const app = new App({ outdir, stackTraces: false });
-  const stacks = new Map<string, TerraformStack>();
-  for (const m of model.clusters) {
-    const wave = model.waves.find((w) => w.name === m.wave)!;
-    stacks.set(m.cluster.name, new ClusterStack(app, {
-      federation: model.name,
-      manifests: m,
-      backend: model.terraform.backend ?? { type: 'local' },
-      endpoint: model.terraform.endpoints?.[m.cluster.name],
-      rolloutTimeoutSeconds: wave.healthTimeoutSeconds,
-    }));
-  }
-
-  // Every stack of a wave depends on every stack of the previous (non-empty) wave.
-  let previous: TerraformStack[] = [];
-  for (const wave of model.waves) {
-    const current = model.clusters.filter((m) => m.wave === wave.name).map((m) => stacks.get(m.cluster.name)!);
-    if (current.length === 0) continue;
-    for (const s of current) for (const p of previous) s.addDependency(p);
-    previous = current;
-  }
-
-  app.synth();
-  return [...stacks.keys()];
+  fs.mkdirSync(outdir, { recursive: true }); // cdktf's App creates only the last level
+  // Loaded on first use: cdktf takes ~0.4 s to load, which apps run with CDKFED_TERRAFORM=0
+  // (and every importer of the library that never writes Terraform) need not pay.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { synthStacks } = require('./terraform-stack') as typeof import('./terraform-stack');
+  removeOrphanStacks(outdir, new Set(synthStacks(model, outdir)));
 }
 
 function removeOrphanStacks(outdir: string, keep: ReadonlySet<string>): void {
