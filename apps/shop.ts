@@ -46,6 +46,7 @@ export function buildShop(app: FederationApp, registryFile = path.join(__dirname
       env: { DATABASE_PASSWORD: { secretKeyRef: { name: 'api-db', key: 'password' } } },
       readiness: { httpGet: { path: '/ready', port: 9000 } },
       liveness: { tcpSocket: { port: 9000 } },
+      resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '512Mi' } },
     }],
     replicas: 3,
     disruptionBudget: { minAvailable: 2 },
@@ -66,7 +67,11 @@ export function buildShop(app: FederationApp, registryFile = path.join(__dirname
 
   // GDPR: personal data is stored and processed only in EU clusters.
   new FederatedApp(fed, 'user-data', {
-    containers: [{ image: 'ghcr.io/example/user-data:5.1.0', ports: [{ containerPort: 7000 }] }],
+    containers: [{
+      image: 'ghcr.io/example/user-data:5.1.0',
+      ports: [{ containerPort: 7000 }],
+      resources: { requests: { cpu: '100m', memory: '128Mi' } },
+    }],
     placement: { selector: { matchLabels: { jurisdiction: 'eu' } } },
     residency: 'eu',
     replicas: 2,

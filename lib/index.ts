@@ -14,6 +14,6 @@ export { GlobalService } from './constructs/global-service';
 export type { GlobalServiceProps, RoutingPolicy, GeoRouting, WeightedRouting, FailoverRouting, GeoLocation } from './constructs/global-service';
 export { FederatedResource } from './constructs/federated-resource';
 export type { FederatedResourceProps, JsonPatchOperation, ManifestProps } from './constructs/federated-resource';
-export type { FederationModel, ClusterManifests, KubeObject, TerraformOptions, TerraformBackend } from './synth/model';
+export type { FederationModel, ClusterManifests, KubeObject, TerraformOptions, TerraformBackend, TerraformClusterEndpoint } from './synth/model';
 export type { FederationPlan, PlanCluster, PlanObject } from './synth/federation-plan';
 export { Duration } from 'cdk8s';
