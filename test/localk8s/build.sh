@@ -13,6 +13,10 @@ source "$here/versions.env"
 home="${CDKFED_LOCALK8S_HOME:-$HOME/.cache/cdk-federation/localk8s}"
 mkdir -p "$home"
 
+# Go may be installed without being on PATH (non-interactive shells skip ~/.bashrc).
+command -v go >/dev/null || { [[ -x /usr/local/go/bin/go ]] && export PATH="/usr/local/go/bin:$PATH"; }
+# Go may be installed without being on PATH (non-interactive shells do not read ~/.bashrc).
+command -v go >/dev/null || { [[ -x /usr/local/go/bin/go ]] && export PATH="/usr/local/go/bin:$PATH"; }
 command -v go >/dev/null || { echo "build.sh: 'go' not found on PATH (need Go >= 1.26.6)" >&2; exit 1; }
 go_version="$(go env GOVERSION)"
 
