@@ -212,10 +212,8 @@ describe('the example (apps/shop.ts): a cluster stack applies and then plans cle
     const shop = buildShop(new FederationApp({ outdir: path.join(root, 'dist'), terraformOutdir: false, exitOnError: false })).toModel();
     const eu = shop.clusters.find((m) => m.cluster.name === 'eu-primary')!;
     // Left out: custom resources whose CRDs (external-dns, MCS API) the local clusters do not
-    // have, and the ResourceQuota: without a LimitRange it rejects the pods of api and user-data,
-    // which set no resource requests (found by this test; the rollout wait then times out).
-    // The namespace is made unique so that runs and other suites do not collide.
-    const leftOut = ['DNSEndpoint', 'ServiceExport', 'ServiceImport', 'ResourceQuota'];
+    // have. The namespace is made unique so that runs and other suites do not collide.
+    const leftOut = ['DNSEndpoint', 'ServiceExport', 'ServiceImport'];
     const objs = eu.objects.filter((o) => !leftOut.includes(o.kind)).map((o) => {
       const copy = JSON.parse(JSON.stringify(o)) as { kind: string; metadata: { name: string; namespace?: string } };
       if (copy.kind === 'Namespace') copy.metadata.name = ns;
