@@ -64,8 +64,29 @@ export function kubeconfigPath(): string {
   return process.env.CDKFED_LOCALK8S_KUBECONFIG || path.join(stateDir(), 'kubeconfig');
 }
 
-function basePort(): number {
-  return Number(process.env.CDKFED_LOCALK8S_BASE_PORT || 16400);
+const DEFAULT_BASE_PORT = 16400;
+
+/**
+ * The first port of local-1: CDKFED_LOCALK8S_BASE_PORT if set; else the base recorded when the
+ * running clusters were started; else undefined (up() picks the first free one from 16400 in
+ * steps of 100, so clusters left running by another checkout do not block this one).
+ */
+function configuredBasePort(): number | undefined {
+  if (process.env.CDKFED_LOCALK8S_BASE_PORT) return Number(process.env.CDKFED_LOCALK8S_BASE_PORT);
+  const running = existingClusters()[0];
+  if (running) return running.info.ports.apiserver - (running.info.index - 1) * PORT_STRIDE;
+  return undefined;
+}
+
+async function chooseBasePort(count: number): Promise<number> {
+  const configured = configuredBasePort();
+  if (configured !== undefined) return configured;
+  for (let base = DEFAULT_BASE_PORT; base < DEFAULT_BASE_PORT + 20 * 100; base += 100) {
+    const ports = Array.from({ length: count }, (_, i) => Object.values(clusterInfo(i + 1, base).ports)).flat();
+    const free = await Promise.all(ports.map(portFree));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error(`no free ports for ${count} clusters from ${DEFAULT_BASE_PORT} on; set CDKFED_LOCALK8S_BASE_PORT`);
 }
 
 export interface Toolchain {
@@ -151,8 +172,8 @@ export function clusterName(index: number): string {
   return `local-${index}`;
 }
 
-function clusterInfo(index: number): ClusterInfo {
-  const base = basePort() + (index - 1) * PORT_STRIDE;
+function clusterInfo(index: number, basePort: number): ClusterInfo {
+  const base = basePort + (index - 1) * PORT_STRIDE;
   const ports = Object.fromEntries(Object.entries(PORT).map(([k, off]) => [k, base + off])) as ClusterInfo['ports'];
   const name = clusterName(index);
   return { name, index, server: `https://127.0.0.1:${ports.apiserver}`, ports, dir: path.join(stateDir(), 'clusters', name) };
@@ -349,8 +370,7 @@ function logTail(info: ClusterInfo, name: string, lines = 15): string {
   }
 }
 
-async function startCluster(index: number, t: Toolchain): Promise<void> {
-  const info = clusterInfo(index);
+async function startCluster(info: ClusterInfo, t: Toolchain): Promise<void> {
   for (const [k, p] of Object.entries(info.ports)) {
     if (!(await portFree(p))) {
       throw new Error(`${info.name}: port ${p} (${k}) on 127.0.0.1 is in use; stop what uses it or set CDKFED_LOCALK8S_BASE_PORT`);
@@ -521,13 +541,15 @@ export async function up(count: number, log: (line: string) => void = () => unde
   }
   // A half-started cluster (an earlier `up` was interrupted) has live processes: stop them first.
   for (const i of toStart) if (existing.has(i)) await stopCluster(existing.get(i)!);
+  const base = await chooseBasePort(count);
   const t0 = Date.now();
   const startOne = async (i: number) => {
+    const info = clusterInfo(i, base);
     try {
-      await startCluster(i, t);
-      await waitReady(clusterInfo(i));
+      await startCluster(info, t);
+      await waitReady(info);
     } catch (e) {
-      const s = readState(clusterInfo(i).dir);
+      const s = readState(info.dir);
       if (s) await stopCluster(s);
       throw e;
     }
