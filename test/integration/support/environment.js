@@ -7,7 +7,8 @@
  * the tsc-compiled CommonJS CLI does, and hands the module to the tests as a global.
  * test/integration/support/k8s.ts exports it with its types; import it from there.
  */
-const { TestEnvironment } = require('jest-environment-node');
+const envModule = require('jest-environment-node');
+const TestEnvironment = envModule.TestEnvironment || envModule.default || envModule;
 
 class IntegrationEnvironment extends TestEnvironment {
   constructor(config, context) {
