@@ -25,4 +25,4 @@ measure() {
 
 measure "npm run synth (manifests + terraform)" npm run synth --silent -- --out "$out/dist" --terraform-out "$out/tf"
 measure "cdkfed synth --no-terraform" node bin/cdkfed synth --out "$out/dist" --no-terraform
-measure "node -e 'require tsx' (startup floor)" npx tsx -e ''
+measure "node --require tsx/cjs (startup floor)" node --require tsx/cjs -e ''
