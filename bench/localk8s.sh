@@ -20,6 +20,7 @@ if [[ "${1:-}" == "--fresh-build" ]]; then
   CDKFED_LOCALK8S_HOME="$fresh/home" GOMODCACHE="$fresh/mod" GOCACHE="$fresh/cache" \
     bash test/localk8s/build.sh 2> "$fresh/build.log"
   echo "first build (empty caches, incl. module downloads): $(secs "$t0" "$(now)") s"
+  grep 'built in' "$fresh/build.log" | sed 's/^\[localk8s build\]/ /' 
   echo "  toolchain: $(du -sh "$fresh/home" | cut -f1), module cache: $(du -sh "$fresh/mod" | cut -f1), build cache: $(du -sh "$fresh/cache" | cut -f1)"
   chmod -R u+w "$fresh"; rm -rf "$fresh"
 fi

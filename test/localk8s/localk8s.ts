@@ -135,7 +135,7 @@ export function toolchain(need: 'clusters' | 'tofu' | 'all' = 'all'): Toolchain 
       `Build it once with:  npm run clusters:build\n` +
       `It compiles kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok, OpenTofu and the ` +
       `Terraform kubernetes provider from Go modules (needs Go >= 1.26.6 and the Go module proxy; about ` +
-      `35-40 minutes on 2 cores the first time, under a second afterwards) into ${home} ` +
+      `35-50 minutes on 2 cores the first time, under a second afterwards) into ${home} ` +
       `(override with CDKFED_LOCALK8S_HOME). See test/localk8s/README.md.`,
     );
   }
