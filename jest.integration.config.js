@@ -5,7 +5,7 @@
  */
 module.exports = {
   testEnvironment: '<rootDir>/test/integration/support/environment.js',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { ...require('./tsconfig.json').compilerOptions, sourceMap: true } }] },
   testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/integration/support/global-setup.ts',

@@ -1,0 +1,52 @@
+import { applyRank, canonicalJson, contentDigest, finalizeObjects, manifestFileName } from '../../lib/synth/objects';
+
+const obj = (apiVersion: string, kind: string, name: string, namespace?: string, extra: object = {}) =>
+  ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...extra });
+
+describe('apply order and file names', () => {
+  test('namespaces, then CRDs, then built-in kinds in install order, custom resources last', () => {
+    const kinds = ['Widget', 'Deployment', 'Service', 'CustomResourceDefinition', 'ConfigMap', 'Namespace', 'HorizontalPodAutoscaler'];
+    expect([...kinds].sort((a, b) => applyRank(a) - applyRank(b))).toEqual(
+      ['Namespace', 'CustomResourceDefinition', 'ConfigMap', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'Widget']);
+  });
+
+  test('file names carry rank, kind, group, namespace and name, and no hash', () => {
+    expect(manifestFileName(obj('v1', 'Namespace', 'shop'))).toBe('00-namespace_shop.yaml');
+    expect(manifestFileName(obj('apps/v1', 'Deployment', 'web', 'shop'))).toBe('20-deployment.apps_shop_web.yaml');
+    expect(manifestFileName(obj('example.com/v1', 'Widget', 'w', 'tools'))).toBe('28-widget.example.com_tools_w.yaml');
+  });
+});
+
+describe('content digests', () => {
+  test('independent of key order, sensitive to any value', () => {
+    const a = { b: 1, a: { y: [1, { q: 2, p: 1 }], x: 'v' } };
+    const b = { a: { x: 'v', y: [1, { p: 1, q: 2 }] }, b: 1 };
+    expect(canonicalJson(a)).toBe(canonicalJson(b));
+    expect(contentDigest(a)).toBe(contentDigest(b));
+    expect(contentDigest({ ...b, b: 2 })).not.toBe(contentDigest(b));
+    expect(contentDigest(a)).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+});
+
+describe('finalizeObjects', () => {
+  const opts = { federation: 'shop', cluster: 'eu-1', where: 'shop/eu-1' };
+
+  test('stamps ownership labels and the cluster annotation, keeps own labels, sorts into apply order', () => {
+    const out = finalizeObjects([obj('apps/v1', 'Deployment', 'web', 'shop', {}), { ...obj('v1', 'Namespace', 'shop'), metadata: { name: 'shop', labels: { team: 'a' } } }] as any, opts);
+    expect(out.map((o) => o.kind)).toEqual(['Namespace', 'Deployment']);
+    expect(out[0].metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'cdk-federation', 'cdk-federation.io/federation': 'shop', team: 'a' });
+    expect(out[1].metadata.annotations).toEqual({ 'cdk-federation.io/cluster': 'eu-1' });
+  });
+
+  test('the same name in different groups or namespaces is fine; the same identity twice is not', () => {
+    expect(finalizeObjects([obj('v1', 'ConfigMap', 'c', 'a'), obj('v1', 'ConfigMap', 'c', 'b'), obj('x.io/v1', 'Widget', 'c', 'a'), obj('y.io/v1', 'Widget', 'c', 'a')] as any, opts)).toHaveLength(4);
+    expect(() => finalizeObjects([obj('v1', 'ConfigMap', 'c', 'a'), obj('v1', 'ConfigMap', 'c', 'a')] as any, opts)).toThrow(/two objects are ConfigMap "a\/c" in cluster "eu-1"/);
+  });
+
+  test('refuses Secrets with values and objects without identity', () => {
+    expect(() => finalizeObjects([obj('v1', 'Secret', 's', 'a', { data: { k: 'dmFsdWU=' } })] as any, opts)).toThrow(/Secret "s" carries data/);
+    expect(() => finalizeObjects([{ kind: 'ConfigMap', metadata: {} }] as any, opts)).toThrow(/lacks apiVersion, kind or metadata.name/);
+    // A Secret-named kind of another group is not a core Secret.
+    expect(finalizeObjects([obj('bitnami.com/v1alpha1', 'Secret', 's', 'a', { data: { k: 'sealed' } })] as any, opts)).toHaveLength(1);
+  });
+});
