@@ -105,6 +105,16 @@ export class Federation extends Construct {
     return chart;
   }
 
+  /**
+   * The construct under which `owner` puts its objects for `cluster`: one per owner and
+   * cluster, inside the cluster's chart, named after the owner's path in the federation.
+   */
+  public scopeFor(cluster: ClusterSpec, owner: IConstruct): Construct {
+    const chart = this.chartFor(cluster);
+    const id = owner.node.path.slice(this.node.path.length + 1).replace(/\//g, '-');
+    return (chart.node.tryFindChild(id) as Construct | undefined) ?? new Construct(chart, id);
+  }
+
   /** Makes sure `namespace` exists in the cluster's chart (one Namespace object per cluster). */
   public ensureNamespace(cluster: ClusterSpec, namespace: string): void {
     if (BUILTIN_NAMESPACES.has(namespace)) return;

@@ -87,7 +87,7 @@ export class FederatedApp extends Construct {
       const replicas = replicasOverride(overrides) ?? d.replicas;
       checkCount(clusterWhere, 'overrides.replicas', replicas);
       this.fed.ensureNamespace(d.cluster, this.namespace);
-      const scope = new Construct(this.fed.chartFor(d.cluster), this.node.path.slice(this.fed.node.path.length + 1).replace(/\//g, '-'));
+      const scope = this.fed.scopeFor(d.cluster, this);
       for (const { id: objectId, object } of renderApp({ name: this.name, namespace: this.namespace, spec, replicas })) {
         new ApiObject(scope, objectId, object as any);
       }

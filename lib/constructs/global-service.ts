@@ -114,13 +114,8 @@ export class GlobalService extends Construct {
     };
     const records = routeRecords(props.routing, app.placements, props.hostname, ttl, target, where);
 
-    const chartScope = (cluster: ClusterSpec) => new Construct(fed.chartFor(cluster), this.node.path.slice(fed.node.path.length + 1).replace(/\//g, '-'));
     const metadata = { name: app.name, namespace: app.namespace, labels: { 'cdk-federation.io/app': app.name } };
-    const scopes = new Map<string, Construct>();
-    const scopeOf = (c: ClusterSpec) => {
-      if (!scopes.has(c.name)) scopes.set(c.name, chartScope(c));
-      return scopes.get(c.name)!;
-    };
+    const scopeOf = (c: ClusterSpec) => fed.scopeFor(c, this);
     for (const p of app.placements) {
       new ApiObject(scopeOf(p.cluster), 'ServiceExport', { apiVersion: MCS_API_VERSION, kind: 'ServiceExport', metadata });
       const endpoints = records.get(p.cluster.name) ?? [];
