@@ -6,7 +6,8 @@ import { LabelSelector, ResolvedWave } from './placement/types';
 import { resolveWaves } from './placement';
 import { ClusterRegistry } from './registry/registry';
 import { ClusterSpec } from './registry/types';
-import { ClusterManifests, FederationModel, KubeObject, TerraformOptions } from './synth/model';
+import { objectKey } from './kube/object';
+import { ClusterManifests, FederationModel, KubeObject, ObjectOrigin, TerraformOptions } from './synth/model';
 import { finalizeObjects } from './synth/objects';
 
 /** One rollout wave: a group of clusters updated together, gated on health. */
@@ -65,6 +66,8 @@ export class Federation extends Construct {
   private readonly waves: readonly WaveProps[];
   private readonly charts = new Map<string, Chart>();
   private readonly namespaces = new Map<string, Set<string>>();
+  /** The origin of every object under a scope made by scopeFor. */
+  private readonly origins = new Map<IConstruct, ObjectOrigin>();
 
   constructor(scope: Construct, id: string, props: FederationProps) {
     super(scope, id);
@@ -108,11 +111,17 @@ export class Federation extends Construct {
   /**
    * The construct under which `owner` puts its objects for `cluster`: one per owner and
    * cluster, inside the cluster's chart, named after the owner's path in the federation.
+   * `origin` (the app and its residency) is recorded for every object under it in
+   * federation.json, so deploy can re-check residency without the source.
    */
-  public scopeFor(cluster: ClusterSpec, owner: IConstruct): Construct {
+  public scopeFor(cluster: ClusterSpec, owner: IConstruct, origin: ObjectOrigin = {}): Construct {
     const chart = this.chartFor(cluster);
     const id = owner.node.path.slice(this.node.path.length + 1).replace(/\//g, '-');
-    return (chart.node.tryFindChild(id) as Construct | undefined) ?? new Construct(chart, id);
+    const existing = chart.node.tryFindChild(id) as Construct | undefined;
+    if (existing) return existing;
+    const scope = new Construct(chart, id);
+    this.origins.set(scope, origin);
+    return scope;
   }
 
   /** Makes sure `namespace` exists in the cluster's chart (one Namespace object per cluster). */
@@ -157,12 +166,32 @@ export class Federation extends Construct {
     for (const w of waves) for (const c of w.clusters) waveOf.set(c, w.name);
     const clusters: ClusterManifests[] = this.placedClusters.map((name) => {
       const cluster = this.registry.tryGet(name)!;
-      const objects = finalizeObjects(this.charts.get(name)!.toJson() as KubeObject[], {
-        federation: this.name, cluster: name, where: `${this.node.path}/${name}`,
-      });
-      return { cluster, wave: waveOf.get(name)!, objects };
+      const { objects: rendered, origins } = this.renderChart(this.charts.get(name)!);
+      const objects = finalizeObjects(rendered, { federation: this.name, cluster: name, where: `${this.node.path}/${name}` });
+      return { cluster, wave: waveOf.get(name)!, objects, origins };
     });
-    return { name: this.name, clusters, waves, terraform: this.terraform };
+    // A wave lists only clusters that receive objects: deploy finds a context for each.
+    const placed = new Set(this.placedClusters);
+    const placedWaves = waves.map((w) => ({ ...w, clusters: w.clusters.filter((c) => placed.has(c)) }));
+    return { name: this.name, clusters, waves: placedWaves, terraform: this.terraform };
+  }
+
+  /**
+   * A chart's objects as JSON, with the origin of each. Renders each ApiObject directly:
+   * Chart.toJson() would re-resolve and re-validate the whole app once per chart, and the
+   * tree was validated above. Order does not matter: finalizeObjects sorts.
+   */
+  private renderChart(chart: Chart): { objects: KubeObject[]; origins: Map<string, ObjectOrigin> } {
+    const objects: KubeObject[] = [];
+    const origins = new Map<string, ObjectOrigin>();
+    for (const c of chart.node.findAll()) {
+      if (!ApiObject.isApiObject(c) || Chart.of(c) !== chart) continue;
+      const json = c.toJson() as KubeObject;
+      objects.push(json);
+      const origin = c.node.scopes.map((s) => this.origins.get(s)).find((o) => o !== undefined);
+      if (origin && json && json.metadata) origins.set(objectKey(json), origin);
+    }
+    return { objects, origins };
   }
 }
 

@@ -15,5 +15,5 @@ export type { GlobalServiceProps, RoutingPolicy, GeoRouting, WeightedRouting, Fa
 export { FederatedResource } from './constructs/federated-resource';
 export type { FederatedResourceProps, JsonPatchOperation, ManifestProps } from './constructs/federated-resource';
 export type { FederationModel, ClusterManifests, KubeObject, TerraformOptions, TerraformBackend, TerraformClusterEndpoint } from './synth/model';
-export type { FederationPlan, PlanCluster, PlanObject } from './synth/federation-plan';
+export type { FederationPlan, PlanCluster, PlanObject, PlanWave } from './inventory/types';
 export { Duration } from 'cdk8s';

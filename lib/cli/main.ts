@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import * as YAML from 'yaml';
 import { FederationError, isFederationError } from '../errors';
-import { FederationPlan, PLAN_FILE } from '../synth/federation-plan';
+import { FederationPlan, PLAN_FILE } from '../inventory/types';
 
 interface SynthFlags {
   readonly app?: string;

@@ -52,6 +52,8 @@ export class FederatedApp extends Construct {
   public readonly placements: readonly PlacementDecision[];
   /** Every port the app's Service exposes. */
   public readonly ports: readonly ContainerPortProps[];
+  /** Jurisdiction every placed cluster must have, if any. */
+  public readonly residency?: string;
   private readonly fed: Federation;
 
   constructor(scope: Construct, id: string, props: FederatedAppProps) {
@@ -70,6 +72,7 @@ export class FederatedApp extends Construct {
     const base = normalizeSpec(props, id, where);
     validateAppSpec(where, base);
     this.ports = base.containers.flatMap((c) => c.ports ?? []);
+    this.residency = props.residency;
 
     const decisions = place(this.fed.registry.clusters, {
       path: where, selection: props.placement, spread: props.spread, residency: props.residency,
@@ -87,7 +90,7 @@ export class FederatedApp extends Construct {
       const replicas = replicasOverride(overrides) ?? d.replicas;
       checkCount(clusterWhere, 'overrides.replicas', replicas);
       this.fed.ensureNamespace(d.cluster, this.namespace);
-      const scope = this.fed.scopeFor(d.cluster, this);
+      const scope = this.fed.scopeFor(d.cluster, this, { app: this.name, residency: this.residency });
       for (const { id: objectId, object } of renderApp({ name: this.name, namespace: this.namespace, spec, replicas })) {
         new ApiObject(scope, objectId, object as any);
       }

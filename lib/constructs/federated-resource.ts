@@ -56,7 +56,7 @@ export class FederatedResource extends Construct {
     for (const d of this.placements) {
       const namespace = m.metadata.namespace;
       if (namespace) fed.ensureNamespace(d.cluster, namespace);
-      const obj = new ApiObject(fed.scopeFor(d.cluster, this), 'Resource', JSON.parse(JSON.stringify(m)));
+      const obj = new ApiObject(fed.scopeFor(d.cluster, this, { app: id, residency: props.residency }), 'Resource', JSON.parse(JSON.stringify(m)));
       const ops = overridesFor(props.overrides, d.cluster).flatMap((o) => o ?? []);
       if (ops.length > 0) {
         // Patches are checked now, on a copy, so a bad path names this construct rather than failing at synth.

@@ -115,7 +115,8 @@ export class GlobalService extends Construct {
     const records = routeRecords(props.routing, app.placements, props.hostname, ttl, target, where);
 
     const metadata = { name: app.name, namespace: app.namespace, labels: { 'cdk-federation.io/app': app.name } };
-    const scopeOf = (c: ClusterSpec) => fed.scopeFor(c, this);
+    // A consumer cluster outside the app's placement holds only a ServiceImport (routing, no data): no residency rule.
+    const scopeOf = (c: ClusterSpec) => fed.scopeFor(c, this, { app: app.name, residency: appClusters.includes(c.name) ? app.residency : undefined });
     for (const p of app.placements) {
       new ApiObject(scopeOf(p.cluster), 'ServiceExport', { apiVersion: MCS_API_VERSION, kind: 'ServiceExport', metadata });
       const endpoints = records.get(p.cluster.name) ?? [];

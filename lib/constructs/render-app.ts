@@ -1,4 +1,5 @@
-import { contentDigest, LABEL_APP } from '../synth/objects';
+import { contentDigest } from '../kube/digest';
+import { LABEL_APP } from '../kube/ownership';
 import { ContainerProps, EnvValue, FederatedAppSpec, ProbeProps } from './app-spec';
 
 export interface RenderAppInput {

@@ -1,52 +1,25 @@
+import { contentDigest } from '../kube/digest';
+import { objectKey } from '../kube/object';
+import { manifestFileName } from '../kube/order';
+import { applySetId, applySetParent } from '../kube/ownership';
+import { FederationPlan, PLAN_API_VERSION, PLAN_KIND, SCHEMA_VERSION } from '../inventory/types';
 import { FederationModel } from './model';
-import { contentDigest, manifestFileName } from './objects';
-
-export const PLAN_API_VERSION = 'cdk-federation.io/v1alpha1';
-export const PLAN_FILE = 'federation.json';
-
-/** One object of a cluster's inventory: its identity, file and content digest. */
-export interface PlanObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-  /** Path relative to dist/. */
-  readonly file: string;
-  readonly digest: string;
-}
-
-export interface PlanCluster {
-  readonly name: string;
-  readonly context: string;
-  readonly kubeconfig?: string;
-  readonly region: string;
-  readonly jurisdiction: string;
-  readonly role: string;
-  readonly wave: string;
-  /** Objects in apply order. */
-  readonly objects: readonly PlanObject[];
-}
 
 /**
  * dist/federation.json: everything `cdkfed plan|deploy|drift` needs besides the manifests
- * themselves: which clusters, how to reach them, in which waves, and each cluster's
- * inventory with digests (for pruning and drift).
+ * themselves: which clusters, how to reach them, in which waves, the ApplySet, and each
+ * cluster's inventory with digests and each object's app and residency.
  */
-export interface FederationPlan {
-  readonly apiVersion: typeof PLAN_API_VERSION;
-  readonly kind: 'FederationPlan';
-  readonly federation: string;
-  readonly waves: FederationModel['waves'];
-  readonly clusters: readonly PlanCluster[];
-}
-
 export function buildPlan(model: FederationModel): FederationPlan {
+  const parent = applySetParent(model.name);
   return {
     apiVersion: PLAN_API_VERSION,
-    kind: 'FederationPlan',
+    kind: PLAN_KIND,
+    schemaVersion: SCHEMA_VERSION,
     federation: model.name,
-    waves: model.waves,
-    clusters: model.clusters.map(({ cluster, wave, objects }) => ({
+    applySet: { id: applySetId(parent), parent },
+    waves: model.waves.map((w) => ({ ...w, clusters: [...w.clusters] })),
+    clusters: model.clusters.map(({ cluster, wave, objects, origins }) => ({
       name: cluster.name,
       context: cluster.context,
       ...(cluster.kubeconfig ? { kubeconfig: cluster.kubeconfig } : {}),
@@ -54,14 +27,19 @@ export function buildPlan(model: FederationModel): FederationPlan {
       jurisdiction: cluster.jurisdiction,
       role: cluster.role,
       wave,
-      objects: objects.map((o) => ({
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-        ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
-        name: o.metadata.name,
-        file: `${cluster.name}/${manifestFileName(o)}`,
-        digest: contentDigest(o),
-      })),
+      objects: objects.map((o) => {
+        const origin = origins?.get(objectKey(o));
+        return {
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+          name: o.metadata.name,
+          file: `${cluster.name}/${manifestFileName(o)}`,
+          digest: contentDigest(o),
+          ...(origin?.app ? { app: origin.app } : {}),
+          ...(origin?.residency ? { residency: origin.residency } : {}),
+        };
+      }),
     })),
   };
 }

@@ -1,12 +1,16 @@
 import { ResolvedWave } from '../placement/types';
 import { ClusterSpec } from '../registry/types';
 
-/** A resolved Kubernetes object as a chart renders it (plain JSON, no tokens). */
-export interface KubeObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string>; [k: string]: unknown };
-  readonly [k: string]: unknown;
+import { KubeObject } from '../kube/object';
+
+export type { KubeObject };
+
+/** Who declared an object: the app it belongs to and that app's data-residency rule. */
+export interface ObjectOrigin {
+  /** The FederatedApp, FederatedResource or fronted app the object belongs to; none for shared objects (Namespaces). */
+  readonly app?: string;
+  /** Jurisdiction the object may only go to. */
+  readonly residency?: string;
 }
 
 /** What one cluster gets: its objects in apply order (namespaces and CRDs first). */
@@ -15,6 +19,8 @@ export interface ClusterManifests {
   /** Name of the rollout wave the cluster belongs to. */
   readonly wave: string;
   readonly objects: readonly KubeObject[];
+  /** Origin of each object, by objectKey. @default - objects have no recorded origin */
+  readonly origins?: ReadonlyMap<string, ObjectOrigin>;
 }
 
 /** Where each per-cluster Terraform stack keeps its state. The key/prefix gets the cluster name appended. */

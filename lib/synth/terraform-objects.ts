@@ -4,7 +4,9 @@
  * rules are testable on plain data and survive a move to another CDK for Terraform.
  */
 import { FederationError } from '../errors';
-import { KubeObject } from './model';
+import { apiGroup as groupOf, describeObject as describe, KubeObject } from '../kube/object';
+
+const apiGroup = (o: KubeObject): string => groupOf(o.apiVersion);
 
 /**
  * Field manager of Terraform's server-side applies. Distinct from `cdkfed deploy`'s, so
@@ -22,18 +24,6 @@ const POD_INPUT_KINDS = new Set(['ConfigMap', 'Secret', 'ServiceAccount', 'Persi
 
 /** Fields the API server owns; written into a manifest they would show as a diff on every plan. */
 const SERVER_METADATA = ['creationTimestamp', 'resourceVersion', 'uid', 'generation', 'managedFields', 'selfLink'];
-
-/** API group of an object (`''` for the core group). */
-export function apiGroup(obj: KubeObject): string {
-  const i = obj.apiVersion.indexOf('/');
-  return i < 0 ? '' : obj.apiVersion.slice(0, i);
-}
-
-/** `Kind ns/name` or `Kind name`, for messages. */
-export function describe(obj: KubeObject): string {
-  const ns = obj.metadata.namespace;
-  return `${obj.kind} ${ns ? `${ns}/` : ''}${obj.metadata.name}`;
-}
 
 /** Lower-case, and anything but [a-z0-9-] becomes `_` (Terraform names allow letters, digits, `_`, `-`). */
 function sanitize(s: string): string {

@@ -8,9 +8,10 @@ import {
   Annotations, App, GcsBackend, KubernetesBackend, KubernetesProvider, LocalBackend, Manifest, S3Backend, TerraformStack,
   TerraformVariable, withoutCreationStacks,
 } from './cdktf';
+import { describeObject } from '../kube/object';
 import { ClusterManifests, FederationModel, TerraformBackend, TerraformClusterEndpoint } from './model';
 import {
-  crsWithCrdInSameStack, dependencies, describe, escapeTemplate, logicalIds, TERRAFORM_FIELD_MANAGER, toManifest, waitFor,
+  crsWithCrdInSameStack, dependencies, escapeTemplate, logicalIds, TERRAFORM_FIELD_MANAGER, toManifest, waitFor,
 } from './terraform-objects';
 
 /**
@@ -91,7 +92,7 @@ export class ClusterStack extends TerraformStack {
 
     for (const cr of crsWithCrdInSameStack(objects)) {
       Annotations.of(this).addWarning(
-        `${describe(cr)}: its CRD is in the same stack; kubernetes_manifest cannot plan it until the CRD exists ` +
+        `${describeObject(cr)}: its CRD is in the same stack; kubernetes_manifest cannot plan it until the CRD exists ` +
         '(install the CRD first, e.g. `tofu apply -target` on the CRD resource, or from an earlier wave)');
     }
   }

@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { FederationError } from '../errors';
-import { buildPlan, PLAN_FILE } from './federation-plan';
-import { stableJson } from './json';
+import { PLAN_FILE } from '../inventory/types';
+import { buildPlan } from './federation-plan';
+import { stableJson } from '../kube/digest';
 import { FederationModel } from './model';
-import { manifestFileName } from './objects';
+import { manifestFileName } from '../kube/order';
 import { synthTerraform } from './terraform';
 
 export interface WriteOptions {

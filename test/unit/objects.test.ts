@@ -1,4 +1,7 @@
-import { applyRank, canonicalJson, contentDigest, finalizeObjects, manifestFileName } from '../../lib/synth/objects';
+import { canonicalJson, contentDigest } from '../../lib/kube/digest';
+import { applyRank, manifestFileName } from '../../lib/kube/order';
+import { applySetId, applySetParent } from '../../lib/kube/ownership';
+import { finalizeObjects } from '../../lib/synth/objects';
 
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string, extra: object = {}) =>
   ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...extra });
@@ -34,7 +37,7 @@ describe('finalizeObjects', () => {
   test('stamps ownership labels and the cluster annotation, keeps own labels, sorts into apply order', () => {
     const out = finalizeObjects([obj('apps/v1', 'Deployment', 'web', 'shop', {}), { ...obj('v1', 'Namespace', 'shop'), metadata: { name: 'shop', labels: { team: 'a' } } }] as any, opts);
     expect(out.map((o) => o.kind)).toEqual(['Namespace', 'Deployment']);
-    expect(out[0].metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'cdk-federation', 'cdk-federation.io/federation': 'shop', team: 'a' });
+    expect(out[0].metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'cdk-federation', 'applyset.kubernetes.io/part-of': applySetId(applySetParent('shop')), 'cdk-federation.io/federation': 'shop', team: 'a' });
     expect(out[1].metadata.annotations).toEqual({ 'cdk-federation.io/cluster': 'eu-1' });
   });
 

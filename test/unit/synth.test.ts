@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildShop } from '../../apps/shop';
 import { Duration, FederatedApp, FederatedResource, FederationApp, FederationError } from '../../lib';
-import { contentDigest } from '../../lib/synth/objects';
+import { contentDigest } from '../../lib/kube/digest';
 import { federation, readTree, tmpdir } from './support/fixtures';
 
 const ROOT = path.join(__dirname, '../..');

@@ -1,0 +1,74 @@
+/**
+ * dist/federation.json: the contract between synth (which writes it) and plan, deploy and
+ * drift (which read only it and the manifests). The zod schema is the single definition;
+ * the TypeScript types and the committed JSON Schema (schema/federation.schema.json) derive from it.
+ */
+import { z } from 'zod';
+
+export const PLAN_API_VERSION = 'cdk-federation.io/v1alpha1';
+export const PLAN_KIND = 'FederationPlan';
+export const PLAN_FILE = 'federation.json';
+/** Bumped on any change a reader of an older version would misread. */
+export const SCHEMA_VERSION = 1;
+
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
+const seconds = z.number().min(0);
+
+export const planObjectSchema = z.strictObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  namespace: z.string().min(1).optional().describe('absent for cluster-scoped objects'),
+  name: z.string().min(1),
+  file: z.string().min(1).describe('path of the manifest, relative to dist/'),
+  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/).describe('sha256 of the canonical JSON (sorted keys) of the manifest'),
+  app: z.string().min(1).optional().describe('the FederatedApp or FederatedResource the object belongs to; absent for shared objects such as Namespaces'),
+  residency: z.string().min(1).optional().describe('jurisdiction of the app: the object may only go to a cluster of this jurisdiction'),
+});
+
+export const planClusterSchema = z.strictObject({
+  name: dnsLabel,
+  context: z.string().min(1).describe('kubeconfig context'),
+  kubeconfig: z.string().min(1).optional().describe('kubeconfig file as the registry gave it; absent: $KUBECONFIG or ~/.kube/config'),
+  region: z.string().min(1),
+  jurisdiction: z.string().min(1),
+  role: z.enum(['primary', 'standby', 'canary']),
+  wave: dnsLabel,
+  objects: z.array(planObjectSchema).describe('in apply order'),
+});
+
+export const planWaveSchema = z.strictObject({
+  name: dnsLabel,
+  clusters: z.array(dnsLabel).describe('sorted by name'),
+  maxParallel: z.number().int().min(1),
+  healthTimeoutSeconds: seconds,
+  bakeTimeSeconds: seconds,
+});
+
+export const applySetSchema = z.strictObject({
+  id: z.string().regex(/^applyset-[A-Za-z0-9_-]+-v1$/).describe('KEP-3659 id; every object carries it as label applyset.kubernetes.io/part-of'),
+  parent: z.strictObject({ kind: z.literal('Secret'), namespace: dnsLabel, name: z.string().min(1) }),
+});
+
+export const federationPlanSchema = z.strictObject({
+  apiVersion: z.literal(PLAN_API_VERSION),
+  kind: z.literal(PLAN_KIND),
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  federation: dnsLabel,
+  applySet: applySetSchema,
+  waves: z.array(planWaveSchema).describe('in rollout order'),
+  clusters: z.array(planClusterSchema).describe('sorted by name'),
+});
+
+export type PlanObject = z.infer<typeof planObjectSchema>;
+export type PlanCluster = z.infer<typeof planClusterSchema>;
+export type PlanWave = z.infer<typeof planWaveSchema>;
+export type FederationPlan = z.infer<typeof federationPlanSchema>;
+
+/** The JSON Schema of federation.json, generated from the zod schema. */
+export function federationPlanJsonSchema(): object {
+  return {
+    ...z.toJSONSchema(federationPlanSchema, { target: 'draft-2020-12' }),
+    $id: 'https://cdk-federation.io/schemas/federation.schema.json',
+    title: 'cdk-federation dist/federation.json',
+  };
+}
