@@ -1,63 +1,11 @@
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
-import { Command, CommanderError } from 'commander';
-import * as YAML from 'yaml';
-import { FederationError, isFederationError } from '../errors';
-import { FederationPlan, PLAN_FILE } from '../inventory/types';
+import { Command, CommanderError, Option } from 'commander';
+import { isFederationError } from '../errors';
+import { deployCommand, DeployFlags } from './commands/deploy';
+import { SynthFlags, synthCommand } from './commands/synth';
 
-interface SynthFlags {
-  readonly app?: string;
-  readonly out: string;
-  readonly terraformOut: string;
-  readonly terraform: boolean;
-}
+const collect = (v: string, prev: string[]) => [...prev, v];
 
-/** The app command: --app, else `app:` of cdk8s.yaml in the working directory. */
-function appCommand(flag: string | undefined): string {
-  if (flag) return flag;
-  const file = path.resolve('cdk8s.yaml');
-  if (!fs.existsSync(file)) {
-    throw new FederationError('NO_APP', process.cwd(), 'no --app given and no cdk8s.yaml here', 'pass --app "npx tsx apps/my-app.ts" or run where cdk8s.yaml names the app');
-  }
-  const app = (YAML.parse(fs.readFileSync(file, 'utf8')) ?? {}).app;
-  if (typeof app !== 'string' || !app.trim()) {
-    throw new FederationError('NO_APP', file, '`app:` is missing', 'set `app: npx tsx apps/my-app.ts` in cdk8s.yaml or pass --app');
-  }
-  return app;
-}
-
-/** Runs the user's app with output folders in its environment; the app writes all or nothing. */
-function synth(flags: SynthFlags): number {
-  const app = appCommand(flags.app);
-  const started = process.hrtime.bigint();
-  const result = spawnSync(app, {
-    shell: true,
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      CDKFED_OUTDIR: path.resolve(flags.out),
-      CDKTF_OUTDIR: path.resolve(flags.terraformOut),
-      CDKFED_TERRAFORM: flags.terraform ? '1' : '0',
-    },
-  });
-  if (result.error) {
-    throw new FederationError('APP_FAILED', app, `cannot run the app: ${result.error.message}`, 'check the --app command');
-  }
-  if (result.status !== 0) {
-    process.stderr.write(`cdkfed: the app exited with ${result.status ?? result.signal}; nothing was written, previous output is unchanged\n`);
-    return 1;
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const plan = JSON.parse(fs.readFileSync(path.join(flags.out, PLAN_FILE), 'utf8')) as FederationPlan;
-  const objects = plan.clusters.reduce((n, c) => n + c.objects.length, 0);
-  for (const c of plan.clusters) process.stdout.write(`  ${c.name.padEnd(24)} wave ${c.wave.padEnd(12)} ${String(c.objects.length).padStart(4)} objects\n`);
-  process.stdout.write(`synthesized federation "${plan.federation}": ${plan.clusters.length} clusters, ${objects} objects, ${plan.waves.length} waves → ${flags.out}/`
-    + `${flags.terraform ? ` and ${flags.terraformOut}/` : ''} in ${seconds.toFixed(2)}s\n`);
-  return 0;
-}
-
-/** Entry point of `cdkfed`; resolves to the exit code (0 ok, 1 error). */
+/** Entry point of `cdkfed`; resolves to the exit code (0 ok, 1 error; plan and drift: 2 changes found). */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('cdkfed')
     .description('Declare an app once; synthesize and roll it out across Kubernetes clusters.')
@@ -71,7 +19,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--terraform-out <dir>', 'folder of the cdktf output', 'cdktf.out')
     .option('--no-terraform', 'skip the Terraform output')
     .action((flags: SynthFlags) => {
-      code = synth(flags);
+      code = synthCommand(flags);
+    });
+  program.command('deploy')
+    .description('apply dist/ to every cluster, wave by wave, with health gates, automatic rollback, prune and resume')
+    .option('--dist <dir>', 'folder written by cdkfed synth', 'dist')
+    .option('--wave <name>', 'only this wave (repeatable)', collect, [])
+    .option('--cluster <name>', 'only this cluster (repeatable)', collect, [])
+    .option('--no-rollback', 'leave touched clusters as they are when a gate fails')
+    .option('--force-conflicts', 'take ownership of fields another field manager owns')
+    .option('--prune', 'delete objects of the ApplySet that dist/ no longer holds (default)')
+    .option('--no-prune', 'keep objects that dist/ no longer holds')
+    .addOption(new Option('--cascade <policy>', 'how pruned objects delete their dependents').choices(['background', 'foreground', 'orphan']).default('background'))
+    .option('--kubeconfig <file>', 'kubeconfig for every cluster (default: the registry\'s, else $KUBECONFIG or ~/.kube/config)')
+    .addOption(new Option('--output <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--break-lock', 'take over the deploy lease even if it has not expired (its holder is dead)')
+    .action(async (flags: DeployFlags) => {
+      code = await deployCommand({ ...flags, prune: flags.prune !== false });
     });
   try {
     await program.parseAsync([...argv]);

@@ -1,0 +1,115 @@
+import * as readline from 'readline';
+import { FederationError } from '../../errors';
+import { readInventory } from '../../inventory/read';
+import { stableJson } from '../../kube/digest';
+import { currentRevision, listRevisions } from '../../cluster/revisions';
+import { errorMessage } from '../../cluster/apply';
+import { Cascade } from '../../cluster/prune';
+import { previewCluster, ClusterPreview } from '../../deploy/preview';
+import { deploy, DeployReport } from '../../deploy/rollout';
+import { scheduleWaves } from '../../deploy/schedule';
+import { connectAll } from '../connect';
+import { liveRenderer, plainRenderer } from '../progress';
+
+export interface DeployFlags {
+  readonly dist: string;
+  readonly wave: string[];
+  readonly cluster: string[];
+  readonly rollback: boolean;
+  readonly forceConflicts?: boolean;
+  readonly prune: boolean;
+  readonly cascade: Cascade;
+  readonly kubeconfig?: string;
+  readonly output: 'text' | 'json';
+  readonly yes?: boolean;
+  readonly breakLock?: boolean;
+}
+
+/** `cdkfed deploy`: 0 deployed or already up to date, 1 any failure (after rollback). */
+export async function deployCommand(flags: DeployFlags): Promise<number> {
+  const inv = readInventory(flags.dist);
+  const waves = scheduleWaves(inv, { waves: flags.wave, clusters: flags.cluster });
+  const names = waves.flatMap((w) => w.clusters);
+  const err = (s: string) => process.stderr.write(s);
+  const clients = connectAll(inv, names, flags.kubeconfig, (l) => err(`${l}\n`));
+  try {
+    if (!flags.yes) {
+      if (!process.stdin.isTTY) {
+        throw new FederationError('NOT_CONFIRMED', 'cdkfed deploy', 'no terminal to ask for confirmation and --yes not given; nothing was applied',
+          'review with `cdkfed plan`, then run `cdkfed deploy --yes` in pipelines');
+      }
+      const previews = await Promise.all(names.map(async (n) => {
+        try {
+          return previewCluster(inv.clusters.get(n)!, currentRevision(await listRevisions(clients.get(n)!, inv.plan.federation)));
+        } catch (e) {
+          return `${n}: cannot read its revision (${errorMessage(e)})`;
+        }
+      }));
+      err(renderPreview(inv.plan.federation, waves.map((w) => ({ wave: w.wave.name, maxParallel: w.wave.maxParallel, bake: w.wave.bakeTimeSeconds, clusters: w.clusters })), previews, flags));
+      if (!(await ask('\nDo you want to deploy? Only "yes" will be accepted: '))) {
+        err('deploy cancelled; nothing was applied\n');
+        return 1;
+      }
+    }
+    const renderer = flags.output === 'text' && process.stderr.isTTY ? liveRenderer(waves, process.stderr) : plainRenderer((l) => err(l));
+    let report: DeployReport;
+    try {
+      report = await deploy(inv, {
+        waves: flags.wave, clusters: flags.cluster, rollback: flags.rollback, force: flags.forceConflicts, prune: flags.prune,
+        cascade: flags.cascade, breakLock: flags.breakLock, clients, onEvent: renderer.onEvent,
+      });
+    } finally {
+      renderer.stop();
+    }
+    if (flags.output === 'json') process.stdout.write(stableJson(report));
+    else process.stdout.write(renderReport(report));
+    return report.outcome === 'failed' ? 1 : 0;
+  } finally {
+    for (const c of clients.values()) c.close();
+  }
+}
+
+function ask(question: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  return new Promise((resolve) => rl.question(question, (a) => {
+    rl.close();
+    resolve(a.trim() === 'yes');
+  }));
+}
+
+interface PreviewWave { wave: string; maxParallel: number; bake: number; clusters: readonly string[] }
+
+function renderPreview(fed: string, waves: PreviewWave[], previews: Array<ClusterPreview | string>, flags: DeployFlags): string {
+  const byName = new Map(previews.filter((p): p is ClusterPreview => typeof p !== 'string').map((p) => [p.cluster, p]));
+  const lines = [`cdkfed will deploy federation "${fed}" from ${flags.dist}/ in ${waves.length} wave(s)${flags.prune ? '' : ' (no prune)'}:`];
+  for (const w of waves) {
+    lines.push(`  wave ${w.wave} (max ${w.maxParallel} at once${w.bake ? `, bake ${w.bake}s` : ''}):`);
+    for (const c of w.clusters) {
+      const p = byName.get(c);
+      if (!p) {
+        lines.push(`    ${c}: ${previews.find((x) => typeof x === 'string' && x.startsWith(`${c}:`)) ?? 'unknown'}`);
+        continue;
+      }
+      lines.push(`    ${c}: ${p.upToDate ? 'up to date' : `${p.create.length} to create, ${p.update.length} to update, ${flags.prune ? p.prune.length : 0} to prune, ${p.unchanged} unchanged`}${p.currentRevision ? ` (now at revision ${p.currentRevision})` : ' (first deploy)'}`);
+      for (const o of p.create) lines.push(`      + ${o}`);
+      for (const o of p.update) lines.push(`      ~ ${o}`);
+      if (flags.prune) for (const o of p.prune) lines.push(`      - ${o}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderReport(r: DeployReport): string {
+  const lines: string[] = [];
+  for (const w of r.waves) {
+    lines.push(`wave ${w.wave}: ${w.outcome}`);
+    for (const c of w.clusters) {
+      const counts = c.applied ? ` (${['created', 'configured', 'unchanged'].map((a) => `${c.applied!.entries.filter((e) => e.action === a).length} ${a}`).join(', ')}${c.pruned ? `, ${c.pruned.entries.filter((e) => e.action === 'deleted').length} pruned` : ''})` : '';
+      lines.push(`  ${c.cluster}: ${c.outcome}${c.revision ? ` revision ${c.revision}` : ''}${counts}`);
+      if (c.failure && c.outcome !== 'not-started') lines.push(`    ${c.failure.object ? `${c.failure.object}: ` : ''}${c.failure.reason}`);
+      if (c.rollback) lines.push(`    rollback: ${c.rollback.message}`);
+    }
+  }
+  const head = r.outcome === 'failed' ? `deploy failed: ${r.failure}` : r.outcome === 'up-to-date' ? 'deploy: every cluster is up to date; nothing was written' : 'deploy succeeded';
+  return `${lines.join('\n')}\n${head} (${r.seconds.toFixed(1)}s)\n`;
+}

@@ -1,0 +1,57 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { FederationError } from '../../errors';
+import { FederationPlan, PLAN_FILE } from '../../inventory/types';
+
+export interface SynthFlags {
+  readonly app?: string;
+  readonly out: string;
+  readonly terraformOut: string;
+  readonly terraform: boolean;
+}
+
+/** The app command: --app, else `app:` of cdk8s.yaml in the working directory. */
+function appCommand(flag: string | undefined): string {
+  if (flag) return flag;
+  const file = path.resolve('cdk8s.yaml');
+  if (!fs.existsSync(file)) {
+    throw new FederationError('NO_APP', process.cwd(), 'no --app given and no cdk8s.yaml here', 'pass --app "npx tsx apps/my-app.ts" or run where cdk8s.yaml names the app');
+  }
+  const app = (YAML.parse(fs.readFileSync(file, 'utf8')) ?? {}).app;
+  if (typeof app !== 'string' || !app.trim()) {
+    throw new FederationError('NO_APP', file, '`app:` is missing', 'set `app: npx tsx apps/my-app.ts` in cdk8s.yaml or pass --app');
+  }
+  return app;
+}
+
+/** Runs the user's app with output folders in its environment; the app writes all or nothing. */
+export function synthCommand(flags: SynthFlags): number {
+  const app = appCommand(flags.app);
+  const started = process.hrtime.bigint();
+  const result = spawnSync(app, {
+    shell: true,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      CDKFED_OUTDIR: path.resolve(flags.out),
+      CDKTF_OUTDIR: path.resolve(flags.terraformOut),
+      CDKFED_TERRAFORM: flags.terraform ? '1' : '0',
+    },
+  });
+  if (result.error) {
+    throw new FederationError('APP_FAILED', app, `cannot run the app: ${result.error.message}`, 'check the --app command');
+  }
+  if (result.status !== 0) {
+    process.stderr.write(`cdkfed: the app exited with ${result.status ?? result.signal}; nothing was written, previous output is unchanged\n`);
+    return 1;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const plan = JSON.parse(fs.readFileSync(path.join(flags.out, PLAN_FILE), 'utf8')) as FederationPlan;
+  const objects = plan.clusters.reduce((n, c) => n + c.objects.length, 0);
+  for (const c of plan.clusters) process.stdout.write(`  ${c.name.padEnd(24)} wave ${c.wave.padEnd(12)} ${String(c.objects.length).padStart(4)} objects\n`);
+  process.stdout.write(`synthesized federation "${plan.federation}": ${plan.clusters.length} clusters, ${objects} objects, ${plan.waves.length} waves → ${flags.out}/`
+    + `${flags.terraform ? ` and ${flags.terraformOut}/` : ''} in ${seconds.toFixed(2)}s\n`);
+  return 0;
+}

@@ -1,0 +1,94 @@
+import { KubeObject, objectKey, refOf } from '../kube/object';
+import { applyStage } from '../kube/order';
+import { FIELD_MANAGER } from '../kube/ownership';
+import { ChangeSetEntry, changeSet, ChangeSet, FieldConflict } from './changeset';
+import { ClusterClient, KubeApiError } from './client';
+import { waitHealthy } from './wait';
+
+export interface ApplyOptions {
+  /** Take ownership of fields another manager owns (`--force-conflicts`). @default false */
+  readonly force?: boolean;
+  /** How long definitions (Namespaces, CRDs) may take to become ready. @default 60 s */
+  readonly definitionsTimeoutMs?: number;
+  /** Called after each object. */
+  readonly onEntry?: (e: ChangeSetEntry) => void;
+}
+
+/**
+ * Staged server-side apply, like Flux's ApplyAllStaged: Namespaces and CRDs first, wait until
+ * they are ready (CRDs Established), then the rest in the order given (dist/'s rank order).
+ * Stops at the first failure; the ChangeSet says what was done, what failed and what was skipped.
+ */
+export async function applyStaged(client: ClusterClient, objects: readonly KubeObject[], opts: ApplyOptions = {}): Promise<ChangeSet> {
+  const definitions = objects.filter((o) => applyStage(o) === 'definitions');
+  const rest = objects.filter((o) => applyStage(o) === 'rest');
+  const entries: ChangeSetEntry[] = [];
+  const done = new Set<string>();
+  const skipRest = (from: readonly KubeObject[], message: string) => {
+    for (const o of from) if (!done.has(objectKey(o))) entries.push({ ref: refOf(o), action: 'skipped', message });
+  };
+  for (const o of definitions) {
+    const e = await applyOne(client, o, opts);
+    done.add(objectKey(o));
+    entries.push(e);
+    opts.onEntry?.(e);
+    if (e.action === 'failed') {
+      skipRest(objects, `not applied: ${e.ref.kind} ${e.ref.name} failed`);
+      return changeSet(entries);
+    }
+  }
+  if (definitions.length > 0) {
+    const waited = await waitHealthy(client, definitions, { timeoutMs: opts.definitionsTimeoutMs ?? 60_000 });
+    if (!waited.healthy) {
+      const bad = waited.objects.find((h) => h.health.status !== 'Current')!;
+      entries.push({ ref: bad.ref, action: 'failed', message: `not ready: ${bad.health.message}` });
+      skipRest(objects, 'not applied: definitions did not become ready');
+      return changeSet(entries);
+    }
+    if (definitions.some((o) => o.kind === 'CustomResourceDefinition')) client.forgetDiscovery();
+  }
+  for (const o of rest) {
+    const e = await applyOne(client, o, opts);
+    done.add(objectKey(o));
+    entries.push(e);
+    opts.onEntry?.(e);
+    if (e.action === 'failed') {
+      skipRest(rest, `not applied: an earlier object failed (${e.ref.kind} ${e.ref.name})`);
+      break;
+    }
+  }
+  return changeSet(entries);
+}
+
+/** One object: created if it was absent, unchanged if the apply wrote nothing (same resourceVersion), else configured. */
+export async function applyOne(client: ClusterClient, o: KubeObject, opts: { force?: boolean }): Promise<ChangeSetEntry> {
+  const ref = refOf(o);
+  try {
+    const before = await client.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+    const after = await client.apply(o, { fieldManager: FIELD_MANAGER, force: opts.force });
+    const action = !before ? 'created' : before.metadata?.resourceVersion === after?.metadata?.resourceVersion ? 'unchanged' : 'configured';
+    return { ref, action };
+  } catch (e) {
+    if (e instanceof KubeApiError && e.status === 409 && e.causes.some((c) => c.type === 'FieldManagerConflict')) {
+      const conflicts = parseConflicts(e);
+      return {
+        ref, action: 'failed', conflicts,
+        message: `conflict: ${conflicts.map((c) => `${c.field} is owned by "${c.manager}"`).join(', ')}; rerun with --force-conflicts to take ownership`,
+      };
+    }
+    return { ref, action: 'failed', message: errorMessage(e) };
+  }
+}
+
+/** `conflict with "kubectl-edit" using apps/v1` → manager kubectl-edit. */
+export function parseConflicts(e: KubeApiError): FieldConflict[] {
+  return e.causes.filter((c) => c.type === 'FieldManagerConflict').map((c) => ({
+    field: c.field ?? '?',
+    manager: /conflict with "([^"]+)"/.exec(c.message ?? '')?.[1] ?? 'unknown',
+  }));
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof KubeApiError) return `${e.reason} (HTTP ${e.status}): ${e.message}`;
+  return (e as Error)?.message ?? String(e);
+}

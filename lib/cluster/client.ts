@@ -1,0 +1,343 @@
+/**
+ * One API server, reached through one kubeconfig context: the only importer of
+ * @kubernetes/client-node, which is used for what it does well (kubeconfig parsing,
+ * credentials, exec plugins). Requests themselves go out as raw JSON over node's https:
+ * client-node 1.4 re-serializes bodies through generated models and can drop fields of
+ * custom resources (kubernetes-client/javascript #2384).
+ */
+import * as fs from 'fs';
+import * as https from 'https';
+import * as os from 'os';
+import * as path from 'path';
+import type * as K8s from '@kubernetes/client-node';
+import { FederationError } from '../errors';
+import { apiGroup, describeRef, ObjectRef } from '../kube/object';
+
+/** client-node is ESM only; the integration tests hand it in from outside Jest's sandbox. */
+function clientNode(): typeof K8s {
+  const given = (globalThis as { __CDKFED_CLIENT_NODE__?: typeof K8s }).__CDKFED_CLIENT_NODE__;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return given ?? require('@kubernetes/client-node');
+}
+
+/** A failed API call: the HTTP status and the parsed metav1.Status, when there is one. */
+export class KubeApiError extends Error {
+  constructor(
+    public readonly cluster: string,
+    public readonly status: number,
+    public readonly reason: string,
+    message: string,
+    public readonly causes: ReadonlyArray<{ type?: string; field?: string; message?: string }> = [],
+  ) {
+    super(message);
+    this.name = 'KubeApiError';
+  }
+}
+
+/** A connection-level failure (refused, reset, TLS) after retries. */
+export class UnreachableError extends Error {
+  constructor(public readonly cluster: string, public readonly server: string, message: string) {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}
+
+export interface ClusterTarget {
+  readonly name: string;
+  readonly context: string;
+  /** From federation.json: the registry's kubeconfig path, if it set one. */
+  readonly kubeconfig?: string;
+}
+
+export interface ConnectOptions {
+  /** --kubeconfig: wins over the cluster's own kubeconfig and $KUBECONFIG. */
+  readonly kubeconfig?: string;
+  /** How long to keep retrying transient failures of one request. @default 20000 */
+  readonly retryBudgetMs?: number;
+  /** Per-request timeout. @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** Counts every request, for benchmarks. */
+  readonly onRequest?: (method: string, path: string) => void;
+}
+
+export interface ApiResource {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly plural: string;
+  readonly namespaced: boolean;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'ERR_TIMEOUT']);
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
+export class ClusterClient {
+  /**
+   * Resolves the cluster's kubeconfig and context; fails with a FederationError naming the
+   * cluster, the file and the fix. Makes no request.
+   */
+  public static connect(target: ClusterTarget, opts: ConnectOptions = {}): ClusterClient {
+    const k8s = clientNode();
+    const kc = new k8s.KubeConfig();
+    const file = opts.kubeconfig ?? (target.kubeconfig ? expandHome(target.kubeconfig) : undefined);
+    const source = file ?? (process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config');
+    try {
+      if (file) {
+        fs.accessSync(file, fs.constants.R_OK);
+        kc.loadFromFile(file);
+      } else {
+        const paths = (process.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config')).split(path.delimiter).filter(Boolean);
+        for (const p of paths) fs.accessSync(p, fs.constants.R_OK);
+        kc.loadFromDefault();
+      }
+    } catch (e) {
+      throw new FederationError('KUBECONFIG_UNREADABLE', `cluster ${target.name}`, `cannot load kubeconfig ${source}: ${(e as Error).message.split('\n')[0]}`,
+        'pass --kubeconfig <file>, set KUBECONFIG, or fix the `kubeconfig` of this cluster in the registry');
+    }
+    const ctx = kc.getContextObject(target.context);
+    if (!ctx) {
+      const have = kc.getContexts().map((c) => c.name);
+      throw new FederationError('CONTEXT_MISSING', `cluster ${target.name}`, `context "${target.context}" is not in kubeconfig ${source} (it has: ${have.join(', ') || 'none'})`,
+        'add the context to the kubeconfig, or fix `context` of this cluster in the registry and synth again');
+    }
+    kc.setCurrentContext(target.context);
+    const cluster = kc.getCurrentCluster();
+    if (!cluster || !cluster.server) {
+      throw new FederationError('CONTEXT_MISSING', `cluster ${target.name}`, `context "${target.context}" in ${source} names no cluster with a server`,
+        'fix the context\'s cluster entry in the kubeconfig');
+    }
+    return new ClusterClient(target.name, kc, cluster.server.replace(/\/+$/, ''), cluster.skipTLSVerify, opts);
+  }
+
+  /** Keep-alive connections, made on the first request with the kubeconfig's TLS material. */
+  private agent?: https.Agent;
+  private readonly resources = new Map<string, Promise<ApiResource[]>>();
+
+  private constructor(
+    public readonly name: string,
+    private readonly kc: K8s.KubeConfig,
+    public readonly server: string,
+    /** True only when the kubeconfig itself opts out of TLS verification. */
+    public readonly insecure: boolean,
+    private readonly opts: ConnectOptions,
+  ) {}
+
+  /** Credentials and TLS material from the kubeconfig, refreshed per request (tokens from exec plugins expire). */
+  private async requestOptions(): Promise<https.RequestOptions> {
+    const o: https.RequestOptions = {};
+    await this.kc.applyToHTTPSOptions(o);
+    // TLS is verified unless the kubeconfig says insecure-skip-tls-verify: never from the environment.
+    this.agent ??= new https.Agent({ keepAlive: true, maxSockets: 16, ca: o.ca, cert: o.cert, key: o.key, servername: o.servername, rejectUnauthorized: !this.insecure });
+    return { agent: this.agent, headers: { ...(o.headers as Record<string, string> | undefined) }, auth: o.auth };
+  }
+
+  /** One HTTP request with retries of transient failures (connection refused/reset, 429, 5xx) under a time budget. */
+  public async request<T = any>(method: string, urlPath: string, body?: unknown, query: Query = {}, contentType = 'application/json'): Promise<T> {
+    const budget = this.opts.retryBudgetMs ?? 20_000;
+    const deadline = Date.now() + budget;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once<T>(method, urlPath, body, query, contentType);
+      } catch (e) {
+        const transient = e instanceof KubeApiError ? TRANSIENT_STATUS.has(e.status) : isTransient(e);
+        const wait = Math.min(250 * 2 ** attempt, 4000);
+        if (!transient || Date.now() + wait > deadline) {
+          if (e instanceof KubeApiError) throw e;
+          throw new UnreachableError(this.name, this.server, `cluster ${this.name} (${this.server}) is unreachable: ${describeNetError(e)}`);
+        }
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  private async once<T>(method: string, urlPath: string, body: unknown, query: Query, contentType: string): Promise<T> {
+    const base = await this.requestOptions();
+    const qs = Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+    const url = new URL(`${this.server}${urlPath}${qs ? `?${qs}` : ''}`);
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    this.opts.onRequest?.(method, urlPath);
+    return new Promise<T>((resolve, reject) => {
+      const req = https.request(url, {
+        method,
+        agent: base.agent,
+        auth: base.auth,
+        timeout: this.opts.requestTimeoutMs ?? 30_000,
+        headers: { ...base.headers, Accept: 'application/json', ...(payload ? { 'Content-Type': contentType, 'Content-Length': payload.length } : {}) },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          let json: any;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          if (status >= 200 && status < 300) return resolve(json as T);
+          const reason = json?.reason ?? `HTTP${status}`;
+          const message = json?.message ?? (text.slice(0, 200) || `HTTP ${status}`);
+          reject(new KubeApiError(this.name, status, reason, message, json?.details?.causes ?? []));
+        });
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** GET /version: proves the server answers and our credentials and TLS work. */
+  public async version(): Promise<{ gitVersion: string }> {
+    return this.request('GET', '/version');
+  }
+
+  /** The served resources of one group/version, from discovery (cached). */
+  private groupVersion(apiVersion: string): Promise<ApiResource[]> {
+    let p = this.resources.get(apiVersion);
+    if (!p) {
+      const group = apiGroup(apiVersion);
+      const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
+      const url = group ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+      p = this.request<{ resources: Array<{ name: string; kind: string; namespaced: boolean }> }>('GET', url)
+        .then((list) => list.resources.filter((r) => !r.name.includes('/')).map((r) => ({ group, version, kind: r.kind, plural: r.name, namespaced: r.namespaced })))
+        .catch((e) => {
+          this.resources.delete(apiVersion);
+          if (e instanceof KubeApiError && e.status === 404) return [];
+          throw e;
+        });
+      this.resources.set(apiVersion, p);
+    }
+    return p;
+  }
+
+  /** Forgets discovery results, e.g. after a CRD was established. */
+  public forgetDiscovery(): void {
+    this.resources.clear();
+    this.preferred.clear();
+  }
+
+  private readonly preferred = new Map<string, Promise<string | undefined>>();
+
+  /** The preferred `group/version` of an API group (`v1` for core); undefined if the group is not served. */
+  public preferredVersion(group: string): Promise<string | undefined> {
+    if (!group) return Promise.resolve('v1');
+    let p = this.preferred.get(group);
+    if (!p) {
+      p = this.request<{ preferredVersion?: { groupVersion: string } }>('GET', `/apis/${group}`)
+        .then((g) => g.preferredVersion?.groupVersion)
+        .catch((e) => {
+          this.preferred.delete(group);
+          if (e instanceof KubeApiError && e.status === 404) return undefined;
+          throw e;
+        });
+      this.preferred.set(group, p);
+    }
+    return p;
+  }
+
+  /** The resource serving `kind` of `apiVersion`; a FederationError if the cluster does not serve it. */
+  public async resource(apiVersion: string, kind: string): Promise<ApiResource> {
+    const found = (await this.groupVersion(apiVersion)).find((r) => r.kind === kind);
+    if (!found) {
+      throw new FederationError('KIND_NOT_SERVED', `cluster ${this.name}`, `the API server does not serve ${kind} in ${apiVersion}`,
+        'install the CRD (or API) that defines it on this cluster, or add the CRD to the federation so it is applied first');
+    }
+    return found;
+  }
+
+  /** Whether the cluster serves kind in apiVersion (no error). */
+  public async serves(apiVersion: string, kind: string): Promise<boolean> {
+    return (await this.groupVersion(apiVersion)).some((r) => r.kind === kind);
+  }
+
+  /** REST path of an object, or of its collection when name is omitted. */
+  public async pathOf(apiVersion: string, kind: string, namespace: string | undefined, name?: string): Promise<string> {
+    const r = await this.resource(apiVersion, kind);
+    const root = r.group ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    return `${root}${ns}/${r.plural}${name !== undefined ? `/${encodeURIComponent(name)}` : ''}`;
+  }
+
+  /** The live object, or undefined if it does not exist. */
+  public async get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<any | undefined> {
+    try {
+      return await this.request('GET', await this.pathOf(apiVersion, kind, namespace, name));
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** All objects of a kind (in every namespace, or in one) matching a label selector. */
+  public async list(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string } = {}): Promise<any[]> {
+    const base = await this.pathOf(apiVersion, kind, opts.namespace);
+    const items: any[] = [];
+    let cont: string | undefined;
+    do {
+      const page: any = await this.request('GET', base, undefined, { labelSelector: opts.labelSelector, limit: 500, continue: cont });
+      for (const item of page.items ?? []) items.push({ apiVersion, kind, ...item });
+      cont = page.metadata?.continue || undefined;
+    } while (cont);
+    return items;
+  }
+
+  /** Server-side apply of one object as raw JSON (apply-patch+yaml accepts JSON). */
+  public async apply(obj: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }, opts: { fieldManager: string; force?: boolean; dryRun?: boolean }): Promise<any> {
+    const p = await this.pathOf(obj.apiVersion, obj.kind, obj.metadata.namespace, obj.metadata.name);
+    return this.request('PATCH', p, obj, { fieldManager: opts.fieldManager, force: opts.force ? true : undefined, dryRun: opts.dryRun ? 'All' : undefined },
+      'application/apply-patch+yaml');
+  }
+
+  /** Deletes an object; true if it was there. */
+  public async delete(ref: ObjectRef & { apiVersion: string }, propagationPolicy: 'Background' | 'Foreground' | 'Orphan' = 'Background'): Promise<boolean> {
+    try {
+      await this.request('DELETE', await this.pathOf(ref.apiVersion, ref.kind, ref.namespace, ref.name), { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy });
+      return true;
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) return false;
+      throw e;
+    }
+  }
+
+  /** Every namespaced resource that can be listed (for counting what a namespace holds). */
+  public async namespacedListable(): Promise<Array<ApiResource & { apiVersion: string }>> {
+    const core = await this.request<{ resources: Array<{ name: string; kind: string; namespaced: boolean; verbs: string[] }> }>('GET', '/api/v1');
+    const groups = await this.request<{ groups: Array<{ preferredVersion: { groupVersion: string } }> }>('GET', '/apis');
+    const lists = [{ gv: 'v1', resources: core.resources }];
+    for (const g of groups.groups) {
+      const gv = g.preferredVersion.groupVersion;
+      const r = await this.request<{ resources: Array<{ name: string; kind: string; namespaced: boolean; verbs: string[] }> }>('GET', `/apis/${gv}`).catch(() => ({ resources: [] }));
+      lists.push({ gv, resources: r.resources });
+    }
+    return lists.flatMap(({ gv, resources }) => resources
+      .filter((r) => r.namespaced && !r.name.includes('/') && r.verbs.includes('list'))
+      .map((r) => ({ apiVersion: gv, group: apiGroup(gv), version: gv.slice(gv.indexOf('/') + 1), kind: r.kind, plural: r.name, namespaced: true })));
+  }
+
+  public close(): void {
+    this.agent?.destroy();
+  }
+
+  public describe(ref: ObjectRef): string {
+    return `${this.name}: ${describeRef(ref)}`;
+  }
+}
+
+function isTransient(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code && TRANSIENT_CODES.has(code)) return true;
+  return /socket hang up/i.test((e as Error)?.message ?? '');
+}
+
+function describeNetError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err?.code ? `${err.code}${err.message && !err.message.includes(err.code) ? ` (${err.message})` : err.message ? ` ${err.message.replace(err.code, '').trim()}` : ''}` : String(err?.message ?? e);
+}

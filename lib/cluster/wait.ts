@@ -1,0 +1,91 @@
+import pLimit from 'p-limit';
+import { computeHealth, Health, podFailureReason } from '../health/status';
+import { KubeObject, ObjectRef, refOf } from '../kube/object';
+import { ClusterClient } from './client';
+
+export interface ObjectHealth {
+  readonly ref: ObjectRef;
+  readonly health: Health;
+}
+
+export interface WaitResult {
+  /** Every object Current. */
+  readonly healthy: boolean;
+  /** Gave up at the deadline (or on the first Failed object). */
+  readonly timedOut: boolean;
+  readonly objects: readonly ObjectHealth[];
+}
+
+export interface WaitOptions {
+  readonly timeoutMs: number;
+  /** @default 500 */
+  readonly intervalMs?: number;
+  /** Stop as soon as one object is Failed. @default true */
+  readonly failFast?: boolean;
+  /** Called after each poll with the current health. */
+  readonly onPoll?: (objects: readonly ObjectHealth[]) => void;
+  /** Aborts the wait early (another cluster of the wave failed). */
+  readonly signal?: AbortSignal;
+}
+
+/** One GET per object, judged by lib/health (kstatus rules). */
+export async function checkHealth(client: ClusterClient, objects: readonly Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>[]): Promise<ObjectHealth[]> {
+  const limit = pLimit(8);
+  return Promise.all(objects.map((o) => limit(async () => ({
+    ref: refOf(o),
+    health: computeHealth(await client.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)),
+  }))));
+}
+
+/** Polls until every object is Current, one is Failed (failFast), the deadline passes or the signal aborts. */
+export async function waitHealthy(client: ClusterClient, objects: readonly Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>[], opts: WaitOptions): Promise<WaitResult> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const health = await checkHealth(client, objects);
+    opts.onPoll?.(health);
+    const healthy = health.every((h) => h.health.status === 'Current');
+    const failed = health.some((h) => h.health.status === 'Failed');
+    if (healthy) return { healthy, timedOut: false, objects: health };
+    if ((failed && opts.failFast !== false) || Date.now() >= deadline || opts.signal?.aborted) return { healthy: false, timedOut: !failed, objects: health };
+    await sleep(Math.min(opts.intervalMs ?? 500, Math.max(0, deadline - Date.now())), opts.signal);
+  }
+}
+
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+
+/**
+ * Why an unhealthy workload is unhealthy, from its pods (CrashLoopBackOff, not Ready, …):
+ * kstatus judges a Deployment by its counters only, which say nothing of the cause.
+ */
+export async function explainUnhealthy(client: ClusterClient, h: ObjectHealth): Promise<string> {
+  if (!WORKLOADS.has(h.ref.kind) || !h.ref.namespace) return h.health.message;
+  try {
+    const live = await client.get(h.ref.group ? `${h.ref.group}/v1` : 'v1', h.ref.kind, h.ref.namespace, h.ref.name);
+    const selector = live?.spec?.selector?.matchLabels as Record<string, string> | undefined;
+    if (!selector) return h.health.message;
+    const pods = await client.list('v1', 'Pod', { namespace: h.ref.namespace, labelSelector: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') });
+    const reasons = new Map<string, number>();
+    for (const pod of pods) {
+      const r = podFailureReason(pod);
+      if (r) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    }
+    if (reasons.size === 0) return h.health.message;
+    const top = [...reasons.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 2);
+    return `${h.health.message}; pods: ${top.map(([r, n]) => `${n}× ${r}`).join('; ')}`;
+  } catch {
+    return h.health.message;
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

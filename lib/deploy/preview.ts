@@ -1,0 +1,38 @@
+/**
+ * What a deploy would do to one cluster, from its revision record alone (one LIST, no
+ * dry run): objects to create, update and prune relative to the revision in force. Shown
+ * before the confirmation question; `cdkfed plan` gives the field-level diff.
+ */
+import { contentDigest } from '../kube/digest';
+import { objectKey } from '../kube/object';
+import type { InventoryCluster } from '../inventory/read';
+import type { RevisionRecord } from '../cluster/revisions';
+
+export interface ClusterPreview {
+  readonly cluster: string;
+  readonly currentRevision?: number;
+  readonly upToDate: boolean;
+  readonly create: readonly string[];
+  readonly update: readonly string[];
+  readonly prune: readonly string[];
+  readonly unchanged: number;
+}
+
+const label = (o: { kind: string; metadata: { namespace?: string; name: string } }) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+
+/** Pure: the target against the revision in force. */
+export function previewCluster(cluster: InventoryCluster, current: RevisionRecord | undefined): ClusterPreview {
+  const before = new Map((current?.objects ?? []).map((o) => [objectKey(o), o]));
+  const create: string[] = [];
+  const update: string[] = [];
+  let unchanged = 0;
+  for (const { entry, manifest } of cluster.objects) {
+    const old = before.get(objectKey(manifest));
+    if (!old) create.push(label(manifest));
+    else if (contentDigest(old) !== entry.digest) update.push(label(manifest));
+    else unchanged++;
+  }
+  const keep = new Set(cluster.objects.map((o) => objectKey(o.manifest)));
+  const prune = [...before.entries()].filter(([k]) => !keep.has(k)).map(([, o]) => label(o));
+  return { cluster: cluster.spec.name, currentRevision: current?.revision, upToDate: current?.digest === cluster.digest, create, update, prune, unchanged };
+}

@@ -1,0 +1,92 @@
+/**
+ * Restores one cluster to the revision in force before a failed run: re-apply that
+ * revision's objects, delete what the failed revision added (ApplySet members it does not
+ * hold), wait until healthy, and record the outcome so the next run understands it:
+ * success writes a new deployed revision with the restored objects (as Helm does), failure
+ * leaves the run's revision marked failed with the reason.
+ */
+import { applyStaged, errorMessage } from '../cluster/apply';
+import { ApplySetRef, readApplySet, targetState, unionState, writeApplySet } from '../cluster/applyset';
+import { ChangeSet } from '../cluster/changeset';
+import { ClusterClient } from '../cluster/client';
+import { Cascade, listMembers, prune, staleMembers } from '../cluster/prune';
+import { RevisionRecord, writeRevision } from '../cluster/revisions';
+import { waitHealthy } from '../cluster/wait';
+import { describeRef, KubeObject } from '../kube/object';
+
+export interface RollbackInput {
+  readonly federation: string;
+  readonly set: ApplySetRef;
+  /** The revision the failed run applied, and what it held (kept in its failed record). */
+  readonly revision: number;
+  readonly failed: { readonly digest: string; readonly objects: readonly KubeObject[] };
+  /** The revision to restore; none means the cluster had none: remove everything ours. */
+  readonly previous?: RevisionRecord;
+  readonly records: readonly RevisionRecord[];
+  readonly cascade?: Cascade;
+  readonly force?: boolean;
+  readonly timeoutMs: number;
+  /** Why the run failed, kept in the failed record. */
+  readonly reason: string;
+  readonly now: () => number;
+}
+
+export interface RollbackResult {
+  readonly ok: boolean;
+  /** The revision restored (a new number), when ok. */
+  readonly restoredRevision?: number;
+  /** The revision whose objects were restored. */
+  readonly restoredFrom?: number;
+  readonly applied?: ChangeSet;
+  readonly pruned?: ChangeSet;
+  readonly message: string;
+}
+
+export async function rollbackCluster(client: ClusterClient, r: RollbackInput): Promise<RollbackResult> {
+  const objects = r.previous?.objects ?? [];
+  const failedRecord = (reason: string): RevisionRecord => ({
+    federation: r.federation, cluster: client.name, revision: r.revision, status: 'failed',
+    digest: r.failed.digest, objects: r.failed.objects, updated: new Date(r.now()).toISOString(), reason,
+  });
+  let applied: ChangeSet | undefined;
+  let pruned: ChangeSet | undefined;
+  try {
+    // Mark the failed revision first: if the rollback dies, the next run sees it failed, not pending.
+    await writeRevision(client, failedRecord(r.reason));
+    applied = await applyStaged(client, objects, { force: r.force });
+    if (applied.failed) {
+      const bad = applied.entries.find((e) => e.action === 'failed')!;
+      throw new Error(`re-applying revision ${r.previous?.revision}: ${describeRef(bad.ref)}: ${bad.message}`);
+    }
+    const prior = await readApplySet(client, r.set);
+    const target = targetState(objects);
+    const members = await listMembers(client, r.set.id, unionState(prior, target).groupKinds);
+    pruned = await prune(client, r.set.id, staleMembers(members, objects), { cascade: r.cascade });
+    if (pruned.failed) {
+      const bad = pruned.entries.find((e) => e.action === 'failed')!;
+      throw new Error(`removing what the failed revision added: ${describeRef(bad.ref)}: ${bad.message}`);
+    }
+    await writeApplySet(client, r.federation, r.set, target);
+    if (objects.length > 0) {
+      const health = await waitHealthy(client, objects, { timeoutMs: r.timeoutMs });
+      if (!health.healthy) {
+        const bad = health.objects.find((h) => h.health.status !== 'Current')!;
+        throw new Error(`revision ${r.previous?.revision} restored but not healthy: ${describeRef(bad.ref)}: ${bad.health.message}`);
+      }
+    }
+    if (!r.previous) {
+      return { ok: true, applied, pruned, message: 'removed every object of the failed first revision' };
+    }
+    const restored = Math.max(r.revision, ...r.records.map((x) => x.revision)) + 1;
+    await writeRevision(client, { ...r.previous, revision: restored, status: 'deployed', updated: new Date(r.now()).toISOString(), reason: `rollback to revision ${r.previous.revision}` });
+    return { ok: true, restoredRevision: restored, restoredFrom: r.previous.revision, applied, pruned, message: `restored revision ${r.previous.revision} as revision ${restored}` };
+  } catch (e) {
+    const message = `rollback failed: ${errorMessage(e)}`;
+    try {
+      await writeRevision(client, failedRecord(`${r.reason}; ${message}`));
+    } catch {
+      // the cluster may be gone; the revision is already marked failed above
+    }
+    return { ok: false, applied, pruned, message };
+  }
+}

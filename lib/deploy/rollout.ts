@@ -1,0 +1,335 @@
+/**
+ * `cdkfed deploy`: apply the reviewed dist/ to the fleet wave by wave. Per cluster: lease,
+ * pending revision record, ApplySet parent (superset), staged server-side apply, health
+ * gate, prune, deployed record. Per wave: at most maxParallel clusters at once, then bake
+ * while watching. A failed gate stops the rollout and rolls back every cluster this run
+ * touched; later waves are never touched. Everything that happened is returned as data.
+ */
+import pLimit from 'p-limit';
+import { FederationError, isFederationError } from '../errors';
+import type { Inventory, InventoryCluster } from '../inventory/read';
+import type { PlanWave } from '../inventory/types';
+import { describeRef, KubeObject } from '../kube/object';
+import { errorMessage, applyStaged } from '../cluster/apply';
+import { ApplySetRef, ApplySetState, readApplySet, targetState, unionState, writeApplySet } from '../cluster/applyset';
+import { ChangeSet, ChangeSetEntry } from '../cluster/changeset';
+import { ClusterClient, UnreachableError } from '../cluster/client';
+import { acquireLease, HeldLease } from '../cluster/lease';
+import { Cascade, listMembers, prune, staleMembers } from '../cluster/prune';
+import { currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, writeRevision } from '../cluster/revisions';
+import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
+import { judgeBake, fmtSeconds } from './gate';
+import { planCluster, scheduleWaves, Selection } from './schedule';
+import { rollbackCluster, RollbackResult } from './rollback';
+
+export interface DeployOptions extends Selection {
+  /** Roll back touched clusters when a gate fails. @default true */
+  readonly rollback?: boolean;
+  /** --force-conflicts. @default false */
+  readonly force?: boolean;
+  /** Delete ApplySet members the new revision no longer holds. @default true */
+  readonly prune?: boolean;
+  /** @default 'background' */
+  readonly cascade?: Cascade;
+  /** Take over a lease that has not expired (its holder is known to be dead). @default false */
+  readonly breakLock?: boolean;
+  /** Clients per cluster, resolved before any write. */
+  readonly clients: ReadonlyMap<string, ClusterClient>;
+  /** Progress events (the live view and CI lines render them). */
+  readonly onEvent?: (e: DeployEvent) => void;
+  /** Clock, for tests of timing. @default Date.now */
+  readonly now?: () => number;
+}
+
+export type ClusterPhase = 'waiting' | 'connecting' | 'applying' | 'health' | 'pruning' | 'done' | 'up-to-date' | 'failed' | 'rolling-back' | 'rolled-back' | 'rollback-failed' | 'not-started';
+
+export type DeployEvent =
+  | { readonly type: 'wave'; readonly wave: string; readonly phase: 'start' | 'bake' | 'done' | 'failed'; readonly bakeSeconds?: number; readonly message?: string }
+  | { readonly type: 'cluster'; readonly wave: string; readonly cluster: string; readonly phase: ClusterPhase; readonly message?: string; readonly pending?: number }
+  | { readonly type: 'object'; readonly cluster: string; readonly entry: ChangeSetEntry }
+  | { readonly type: 'rollback'; readonly phase: 'start' | 'done'; readonly clusters: readonly string[] };
+
+export interface ClusterFailure {
+  /** `Kind ns/name` of the object that failed the gate, if one did. */
+  readonly object?: string;
+  readonly reason: string;
+}
+
+export interface ClusterReport {
+  readonly cluster: string;
+  readonly wave: string;
+  readonly outcome: 'deployed' | 'up-to-date' | 'failed' | 'rolled-back' | 'rollback-failed' | 'not-started';
+  /** The revision this run applied (or verified). */
+  readonly revision?: number;
+  /** The revision in force before this run. */
+  readonly previousRevision?: number;
+  readonly applied?: ChangeSet;
+  readonly pruned?: ChangeSet;
+  readonly failure?: ClusterFailure;
+  readonly rollback?: RollbackResult;
+  readonly seconds: number;
+}
+
+export interface WaveReport {
+  readonly wave: string;
+  readonly outcome: 'succeeded' | 'failed' | 'not-started';
+  readonly clusters: readonly ClusterReport[];
+  readonly failure?: string;
+}
+
+export interface DeployReport {
+  readonly federation: string;
+  readonly outcome: 'succeeded' | 'up-to-date' | 'failed';
+  readonly waves: readonly WaveReport[];
+  /** The first thing that went wrong, for the summary line. */
+  readonly failure?: string;
+  readonly seconds: number;
+}
+
+/** What a run keeps per cluster it wrote to: enough to roll it back. */
+interface Touched {
+  readonly cluster: InventoryCluster;
+  readonly wave: PlanWave;
+  readonly client: ClusterClient;
+  readonly revision: number;
+  readonly previous?: RevisionRecord;
+  readonly records: readonly RevisionRecord[];
+  readonly priorSet?: ApplySetState;
+}
+
+class GateFailure extends Error {
+  constructor(public readonly failure: ClusterFailure) {
+    super(failure.reason);
+  }
+}
+
+export async function deploy(inv: Inventory, opts: DeployOptions): Promise<DeployReport> {
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const emit = opts.onEvent ?? (() => undefined);
+  const waves = scheduleWaves(inv, opts);
+  const set: ApplySetRef = inv.plan.applySet;
+  const fed = inv.plan.federation;
+  const touched: Touched[] = [];
+  const leases: HeldLease[] = [];
+  const reports = new Map<string, WaveReport>();
+  let failure: string | undefined;
+  let failedWaveIndex = -1;
+
+  const clusterReports = new Map<string, ClusterReport>();
+  const record = (r: ClusterReport) => clusterReports.set(r.cluster, r);
+
+  try {
+    for (const [wi, { wave, clusters }] of waves.entries()) {
+      emit({ type: 'wave', wave: wave.name, phase: 'start' });
+      // Before the wave touches anything: every cluster of it answers and its lease is ours.
+      const pre = await Promise.all(clusters.map(async (name) => {
+        const client = opts.clients.get(name)!;
+        try {
+          await client.version();
+          await ensureSystemNamespace(client);
+          leases.push(await acquireLease(client, fed, { breakLock: opts.breakLock }));
+          return undefined;
+        } catch (e) {
+          return `${name}: ${isFederationError(e) ? e.message : errorMessage(e)}`;
+        }
+      }));
+      const preFailures = pre.filter((p): p is string => !!p);
+      if (preFailures.length > 0) {
+        failure = `wave ${wave.name} not started: ${preFailures.join('; ')}`;
+        for (const c of clusters) record({ cluster: c, wave: wave.name, outcome: 'not-started', failure: { reason: pre[clusters.indexOf(c)] ?? 'its wave did not start' }, seconds: 0 });
+        emit({ type: 'wave', wave: wave.name, phase: 'failed', message: failure });
+        failedWaveIndex = wi;
+        break;
+      }
+
+      const abort = new AbortController();
+      const limit = pLimit(wave.maxParallel);
+      const results = await Promise.all(clusters.map((name) => limit(async (): Promise<ClusterReport> => {
+        if (abort.signal.aborted) {
+          emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'not-started' });
+          return { cluster: name, wave: wave.name, outcome: 'not-started', seconds: 0, failure: { reason: 'another cluster of the wave failed first' } };
+        }
+        const r = await deployCluster(inv.clusters.get(name)!, wave, opts.clients.get(name)!, { opts, set, fed, emit, touched, signal: abort.signal, now });
+        if (r.outcome === 'failed') abort.abort();
+        return r;
+      })));
+      results.forEach(record);
+      const failed = results.find((r) => r.outcome === 'failed');
+      if (failed) {
+        failure = `wave ${wave.name}: cluster ${failed.cluster}: ${failed.failure?.reason}`;
+        emit({ type: 'wave', wave: wave.name, phase: 'failed', message: failure });
+        failedWaveIndex = wi;
+        break;
+      }
+      if (wave.bakeTimeSeconds > 0) {
+        const regression = await bake(wave, clusters.map((c) => ({ name: c, client: opts.clients.get(c)!, cluster: inv.clusters.get(c)! })), emit, now);
+        if (regression) {
+          failure = `wave ${wave.name}: ${regression.reason}`;
+          const name = regression.object?.split(':')[0] ?? clusters[0];
+          const prev = clusterReports.get(name);
+          if (prev) record({ ...prev, outcome: 'failed', failure: { object: regression.object?.split(': ').slice(1).join(': '), reason: regression.reason } });
+          emit({ type: 'wave', wave: wave.name, phase: 'failed', message: failure });
+          failedWaveIndex = wi;
+          break;
+        }
+      }
+      emit({ type: 'wave', wave: wave.name, phase: 'done' });
+    }
+
+    if (failure && touched.length > 0 && opts.rollback !== false) {
+      emit({ type: 'rollback', phase: 'start', clusters: touched.map((t) => t.cluster.spec.name) });
+      const limit = pLimit(4);
+      await Promise.all(touched.map((t) => limit(async () => {
+        emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: 'rolling-back' });
+        const result = await rollbackCluster(t.client, {
+          federation: fed, set, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest) },
+          previous: t.previous, records: t.records, cascade: opts.cascade,
+          force: opts.force, timeoutMs: t.wave.healthTimeoutSeconds * 1000, reason: failure!, now,
+        });
+        const prev = clusterReports.get(t.cluster.spec.name);
+        const outcome = result.ok ? 'rolled-back' : 'rollback-failed';
+        emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: outcome, message: result.message });
+        record({ ...(prev ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome, rollback: result,
+          failure: prev?.failure ?? { reason: 'rolled back: another cluster failed its gate' } } as ClusterReport);
+      })));
+      emit({ type: 'rollback', phase: 'done', clusters: touched.map((t) => t.cluster.spec.name) });
+    }
+  } finally {
+    await Promise.all(leases.map((l) => l.release()));
+  }
+
+  for (const [wi, { wave, clusters }] of waves.entries()) {
+    const cr = clusters.map((c) => clusterReports.get(c) ?? { cluster: c, wave: wave.name, outcome: 'not-started' as const, seconds: 0 });
+    const outcome = failedWaveIndex >= 0 && wi >= failedWaveIndex ? (wi === failedWaveIndex ? 'failed' : 'not-started') : 'succeeded';
+    reports.set(wave.name, { wave: wave.name, outcome, clusters: cr, ...(wi === failedWaveIndex && failure ? { failure } : {}) });
+  }
+  const all = [...clusterReports.values()];
+  const outcome = failure ? 'failed' : all.every((r) => r.outcome === 'up-to-date') ? 'up-to-date' : 'succeeded';
+  return { federation: fed, outcome, waves: [...reports.values()], ...(failure ? { failure } : {}), seconds: (now() - started) / 1000 };
+}
+
+interface ClusterContext {
+  readonly opts: DeployOptions;
+  readonly set: ApplySetRef;
+  readonly fed: string;
+  readonly emit: (e: DeployEvent) => void;
+  readonly touched: Touched[];
+  readonly signal: AbortSignal;
+  readonly now: () => number;
+}
+
+async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: ClusterClient, ctx: ClusterContext): Promise<ClusterReport> {
+  const name = cluster.spec.name;
+  const t0 = ctx.now();
+  const phase = (p: ClusterPhase, message?: string, pending?: number) => ctx.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: p, message, pending });
+  const objects = cluster.objects.map((o) => o.manifest);
+  const timeoutMs = wave.healthTimeoutSeconds * 1000;
+  let applied: ChangeSet | undefined;
+  let pruned: ChangeSet | undefined;
+  let revision: number | undefined;
+  let previous: RevisionRecord | undefined;
+  try {
+    phase('connecting');
+    const records = await listRevisions(client, ctx.fed);
+    previous = currentRevision(records);
+    const latest = records[records.length - 1];
+    const step = planCluster(cluster.digest, {
+      currentDigest: previous?.digest, currentRevision: previous?.revision,
+      latestRevision: latest?.revision, latestStatus: latest?.status, latestDigest: latest?.digest,
+    });
+    revision = step.revision;
+    if (step.action === 'verify') {
+      // Recorded revision equals the target: read-only health check, no write.
+      const health = await checkHealth(client, objects);
+      if (health.every((h) => h.health.status === 'Current')) {
+        phase('up-to-date', `revision ${revision}`);
+        return { cluster: name, wave: wave.name, outcome: 'up-to-date', revision, previousRevision: previous?.revision, seconds: (ctx.now() - t0) / 1000 };
+      }
+      phase('health', `revision ${revision} recorded, waiting for it to be healthy`);
+      await gate(client, objects, timeoutMs, ctx, (n) => phase('health', undefined, n));
+      phase('up-to-date', `revision ${revision}`);
+      return { cluster: name, wave: wave.name, outcome: 'up-to-date', revision, previousRevision: previous?.revision, seconds: (ctx.now() - t0) / 1000 };
+    }
+
+    const priorSet = await readApplySet(client, ctx.set);
+    // From here on the cluster is written to: it is rolled back if the run fails.
+    ctx.touched.push({ cluster, wave, client, revision, previous, records, priorSet });
+    const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, updated: new Date(ctx.now()).toISOString() };
+    await writeRevision(client, pendingRecord);
+    const target = targetState(objects);
+    await writeApplySet(client, ctx.fed, ctx.set, unionState(priorSet, target));
+
+    phase('applying', `revision ${revision}${step.resumes ? ' (resumed)' : ''}`);
+    applied = await applyStaged(client, objects, { force: ctx.opts.force, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }) });
+    if (applied.failed) {
+      const bad = applied.entries.find((e) => e.action === 'failed')!;
+      throw new GateFailure({ object: describeRef(bad.ref), reason: `${describeRef(bad.ref)}: ${bad.message}` });
+    }
+
+    phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(timeoutMs)})`);
+    await gate(client, objects, timeoutMs, ctx, (n) => phase('health', undefined, n));
+
+    if (ctx.opts.prune !== false) {
+      phase('pruning');
+      const members = await listMembers(client, ctx.set.id, unionState(priorSet, target).groupKinds);
+      pruned = await prune(client, ctx.set.id, staleMembers(members, objects), {
+        cascade: ctx.opts.cascade, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }),
+      });
+      // The parent lists exactly the new set once nothing stale is left; a failed delete stays listed and is retried next run.
+      if (!pruned.failed) await writeApplySet(client, ctx.fed, ctx.set, target);
+    }
+    await writeRevision(client, { ...pendingRecord, status: 'deployed', updated: new Date(ctx.now()).toISOString() });
+    await trimRevisions(client, ctx.fed, await listRevisions(client, ctx.fed));
+    phase('done', `revision ${revision}`);
+    return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied, pruned, seconds: (ctx.now() - t0) / 1000 };
+  } catch (e) {
+    const failure: ClusterFailure = e instanceof GateFailure ? e.failure
+      : { reason: isFederationError(e) ? e.message : e instanceof UnreachableError ? e.message : errorMessage(e) };
+    phase('failed', failure.reason);
+    return { cluster: name, wave: wave.name, outcome: 'failed', revision, previousRevision: previous?.revision, applied, pruned, failure, seconds: (ctx.now() - t0) / 1000 };
+  }
+}
+
+/** Waits for health; throws GateFailure with the object and the reason (from pods for workloads). */
+async function gate(client: ClusterClient, objects: readonly KubeObject[], timeoutMs: number, ctx: ClusterContext, onPending: (n: number) => void): Promise<void> {
+  const result = await waitHealthy(client, objects, {
+    timeoutMs, signal: ctx.signal,
+    onPoll: (h) => onPending(h.filter((x) => x.health.status !== 'Current').length),
+  });
+  if (result.healthy) return;
+  const bad = result.objects.find((h) => h.health.status === 'Failed') ?? result.objects.find((h) => h.health.status !== 'Current')!;
+  if (ctx.signal.aborted && bad.health.status !== 'Failed') {
+    throw new GateFailure({ object: describeRef(bad.ref), reason: 'stopped: another cluster of the wave failed' });
+  }
+  const why = await explainUnhealthy(client, bad);
+  const pending = result.objects.filter((h) => h.health.status !== 'Current').length;
+  throw new GateFailure({
+    object: describeRef(bad.ref),
+    reason: `${describeRef(bad.ref)} ${bad.health.status === 'Failed' ? 'failed' : `not healthy after ${fmtSeconds(timeoutMs)}`}: ${why}${pending > 1 ? ` (${pending - 1} more not healthy)` : ''}`,
+  });
+}
+
+/** Watches every cluster of a healthy wave for its bake time; returns the regression, if any. */
+async function bake(wave: PlanWave, clusters: Array<{ name: string; client: ClusterClient; cluster: InventoryCluster }>, emit: (e: DeployEvent) => void, now: () => number): Promise<ClusterFailure | undefined> {
+  const bakeMs = wave.bakeTimeSeconds * 1000;
+  const start = now();
+  emit({ type: 'wave', wave: wave.name, phase: 'bake', bakeSeconds: wave.bakeTimeSeconds });
+  const interval = Math.max(250, Math.min(2000, bakeMs / 10));
+  for (;;) {
+    const all: Array<ObjectHealth & { cluster: string }> = [];
+    for (const c of clusters) {
+      try {
+        for (const h of await checkHealth(c.client, c.cluster.objects.map((o) => o.manifest))) all.push({ ...h, cluster: c.name });
+      } catch (e) {
+        return { object: `${c.name}`, reason: `cluster ${c.name} unreachable during bake: ${errorMessage(e)}` };
+      }
+    }
+    const v = judgeBake(all.map((h) => ({ subject: `${h.cluster}: ${describeRef(h.ref)}`, status: h.health.status, message: h.health.message })),
+      now() - start, bakeMs, wave.healthTimeoutSeconds * 1000);
+    if (v.verdict === 'pass') return undefined;
+    if (v.verdict === 'fail') return { object: v.subject, reason: v.reason };
+    await sleep(interval);
+  }
+}
+

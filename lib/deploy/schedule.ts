@@ -1,0 +1,72 @@
+/**
+ * Pure scheduling: which waves and clusters a deploy touches, in which order, and what each
+ * cluster needs given the revision recorded in it.
+ */
+import { FederationError } from '../errors';
+import { Inventory } from '../inventory/read';
+import { PlanWave } from '../inventory/types';
+
+export interface Selection {
+  /** --wave: only these waves (in rollout order). @default all */
+  readonly waves?: readonly string[];
+  /** --cluster: only these clusters. @default all */
+  readonly clusters?: readonly string[];
+}
+
+export interface ScheduledWave {
+  readonly wave: PlanWave;
+  /** Selected clusters of the wave, sorted by name. */
+  readonly clusters: readonly string[];
+}
+
+/** Waves in rollout order with the selected clusters; unknown names are errors naming what exists. */
+export function scheduleWaves(inv: Inventory, sel: Selection = {}): ScheduledWave[] {
+  const waveNames = inv.waves.map((w) => w.name);
+  for (const w of sel.waves ?? []) {
+    if (!waveNames.includes(w)) {
+      throw new FederationError('UNKNOWN_WAVE', `--wave ${w}`, `federation "${inv.plan.federation}" has no wave "${w}"`, `use one of: ${waveNames.join(', ')}`);
+    }
+  }
+  for (const c of sel.clusters ?? []) {
+    if (!inv.clusters.has(c)) {
+      throw new FederationError('UNKNOWN_CLUSTER', `--cluster ${c}`, `federation "${inv.plan.federation}" has no cluster "${c}"`, `use one of: ${[...inv.clusters.keys()].join(', ')}`);
+    }
+  }
+  const waves = inv.waves
+    .filter((w) => !sel.waves?.length || sel.waves.includes(w.name))
+    .map((wave) => ({ wave, clusters: wave.clusters.filter((c) => !sel.clusters?.length || sel.clusters.includes(c)) }))
+    .filter((w) => w.clusters.length > 0);
+  if (waves.length === 0) {
+    throw new FederationError('EMPTY_SELECTION', [...(sel.waves ?? []).map((w) => `--wave ${w}`), ...(sel.clusters ?? []).map((c) => `--cluster ${c}`)].join(' '),
+      'the selection matches no cluster of any wave', 'check that the clusters belong to the waves you name');
+  }
+  return waves;
+}
+
+/** What the revision records of a cluster say about it. */
+export interface RecordedState {
+  /** Digest of the revision in force (highest deployed), if any. */
+  readonly currentDigest?: string;
+  readonly currentRevision?: number;
+  /** Highest revision number of any status. */
+  readonly latestRevision?: number;
+  /** Status and digest of the highest revision. */
+  readonly latestStatus?: 'pending' | 'deployed' | 'failed';
+  readonly latestDigest?: string;
+}
+
+export type ClusterPlan =
+  /** Recorded revision equals the target: verify health only, write nothing. */
+  | { readonly action: 'verify'; readonly revision: number }
+  /** Apply the target as `revision` (a pending record of the same digest is resumed under its number). */
+  | { readonly action: 'apply'; readonly revision: number; readonly resumes: boolean };
+
+export function planCluster(target: string, s: RecordedState): ClusterPlan {
+  if (s.currentDigest === target && s.currentRevision !== undefined && s.latestRevision === s.currentRevision) {
+    return { action: 'verify', revision: s.currentRevision };
+  }
+  if (s.latestStatus === 'pending' && s.latestDigest === target && s.latestRevision !== undefined) {
+    return { action: 'apply', revision: s.latestRevision, resumes: true };
+  }
+  return { action: 'apply', revision: (s.latestRevision ?? 0) + 1, resumes: false };
+}

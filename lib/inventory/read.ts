@@ -1,0 +1,168 @@
+/**
+ * The only reader of dist/. Everything deploy, plan and drift apply or compare comes
+ * through here, checked before any cluster is contacted: the schema of federation.json, that
+ * every manifest is the one that was reviewed (digest), that it is the object the inventory
+ * names, that it carries our ApplySet label, and data residency — even if dist/ was edited by hand.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { FederationError } from '../errors';
+import { contentDigest } from '../kube/digest';
+import { describeObject, KubeObject } from '../kube/object';
+import { APPLYSET_PART_OF } from '../kube/ownership';
+import { FederationPlan, federationPlanSchema, PLAN_FILE, PlanCluster, PlanObject, PlanWave, SCHEMA_VERSION } from './types';
+
+/** One object of a cluster: its inventory entry and the manifest it names. */
+export interface InventoryObject {
+  readonly entry: PlanObject;
+  readonly manifest: KubeObject;
+}
+
+export interface InventoryCluster {
+  readonly spec: PlanCluster;
+  /** In apply order. */
+  readonly objects: readonly InventoryObject[];
+  /** Digest of the cluster's whole set: equal sets, equal digests (what a revision records). */
+  readonly digest: string;
+}
+
+/** dist/ read and verified. */
+export interface Inventory {
+  readonly dir: string;
+  readonly plan: FederationPlan;
+  readonly clusters: ReadonlyMap<string, InventoryCluster>;
+  /** Waves in rollout order. */
+  readonly waves: readonly PlanWave[];
+}
+
+const HINT_RESYNTH = 'run `cdkfed synth` again and review the result; never edit dist/ by hand';
+
+/** Reads and verifies `dist`; throws a FederationError naming the file, cluster or object and the fix. */
+export function readInventory(dist: string): Inventory {
+  const planFile = path.join(dist, PLAN_FILE);
+  const plan = readPlan(planFile);
+  checkWaves(plan, planFile);
+  const clusters = new Map<string, InventoryCluster>();
+  for (const spec of plan.clusters) {
+    const objects = spec.objects.map((entry) => ({ entry, manifest: readManifest(dist, plan, spec, entry) }));
+    checkUnlisted(dist, spec);
+    clusters.set(spec.name, { spec, objects, digest: contentDigest(objects.map((o) => o.entry.digest)) });
+  }
+  return { dir: dist, plan, clusters, waves: plan.waves };
+}
+
+function readPlan(file: string): FederationPlan {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new FederationError('DIST_MISSING', file, `cannot read ${PLAN_FILE}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'run `cdkfed synth` first, or pass --dist <folder> holding the synthesized output');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new FederationError('DIST_INVALID', file, `is not valid JSON (${(e as Error).message}); it may be truncated or edited`, HINT_RESYNTH);
+  }
+  const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (json && typeof json === 'object' && version !== SCHEMA_VERSION) {
+    throw new FederationError('DIST_SCHEMA_VERSION', file, `has schemaVersion ${JSON.stringify(version ?? null)}; this cdkfed reads schemaVersion ${SCHEMA_VERSION}`,
+      'synthesize with the same cdk-federation version as the one that deploys');
+  }
+  const parsed = federationPlanSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const value = valueAt(json, issue.path as (string | number)[]);
+    throw new FederationError('DIST_INVALID', file, `field ${at || '(root)'} ${value === undefined ? 'is missing' : `has value ${JSON.stringify(value)?.slice(0, 80)}`}: ${issue.message}`,
+      HINT_RESYNTH);
+  }
+  return parsed.data;
+}
+
+function valueAt(v: unknown, p: readonly (string | number)[]): unknown {
+  return p.reduce<unknown>((cur, k) => (cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[k] : undefined), v);
+}
+
+/** Waves and clusters must describe each other exactly: each cluster in the one wave it names. */
+function checkWaves(plan: FederationPlan, file: string): void {
+  const clusters = new Map(plan.clusters.map((c) => [c.name, c]));
+  const seen = new Map<string, string>();
+  const names = new Set<string>();
+  for (const w of plan.waves) {
+    if (names.has(w.name)) throw new FederationError('DIST_INVALID', file, `wave "${w.name}" appears twice`, HINT_RESYNTH);
+    names.add(w.name);
+    for (const c of w.clusters) {
+      const spec = clusters.get(c);
+      if (!spec) throw new FederationError('DIST_INVALID', file, `wave "${w.name}" lists cluster "${c}", which clusters[] does not describe`, HINT_RESYNTH);
+      if (seen.has(c)) throw new FederationError('DIST_INVALID', file, `cluster "${c}" is in waves "${seen.get(c)}" and "${w.name}"`, HINT_RESYNTH);
+      if (spec.wave !== w.name) throw new FederationError('DIST_INVALID', file, `cluster "${c}" says wave "${spec.wave}" but is listed in wave "${w.name}"`, HINT_RESYNTH);
+      seen.set(c, w.name);
+    }
+  }
+  for (const c of plan.clusters) {
+    if (!seen.has(c.name)) throw new FederationError('DIST_INVALID', file, `cluster "${c.name}" is in no wave`, HINT_RESYNTH);
+  }
+}
+
+function readManifest(dist: string, plan: FederationPlan, cluster: PlanCluster, entry: PlanObject): KubeObject {
+  const rel = entry.file;
+  const file = path.join(dist, rel);
+  if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..') || !rel.startsWith(`${cluster.name}/`)) {
+    throw new FederationError('DIST_INVALID', path.join(dist, PLAN_FILE), `cluster "${cluster.name}" lists file "${rel}" outside dist/${cluster.name}/`, HINT_RESYNTH);
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new FederationError('DIST_MISSING', file, `is listed in ${PLAN_FILE} for cluster "${cluster.name}" but cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, HINT_RESYNTH);
+  }
+  let docs: unknown[];
+  try {
+    docs = YAML.parseAllDocuments(text).map((d) => {
+      if (d.errors.length > 0) throw d.errors[0];
+      return d.toJS();
+    });
+  } catch (e) {
+    throw new FederationError('DIST_INVALID', file, `is not valid YAML: ${(e as Error).message.split('\n')[0]}`, HINT_RESYNTH);
+  }
+  const obj = docs.length === 1 ? docs[0] as KubeObject : undefined;
+  if (!obj || typeof obj !== 'object' || typeof obj.metadata !== 'object' || obj.metadata === null) {
+    throw new FederationError('DIST_INVALID', file, `must hold exactly one Kubernetes object, holds ${docs.length === 1 ? JSON.stringify(docs[0])?.slice(0, 60) : `${docs.length} documents`}`, HINT_RESYNTH);
+  }
+  const digest = contentDigest(obj);
+  if (digest !== entry.digest) {
+    throw new FederationError('DIST_DIGEST_MISMATCH', file, `content does not match its digest in ${PLAN_FILE} (was ${entry.digest.slice(0, 19)}…, is ${digest.slice(0, 19)}…): the file changed after synth`,
+      HINT_RESYNTH);
+  }
+  if (obj.apiVersion !== entry.apiVersion || obj.kind !== entry.kind || obj.metadata.name !== entry.name || (obj.metadata.namespace ?? undefined) !== entry.namespace) {
+    throw new FederationError('DIST_INVALID', file, `holds ${describeObject(obj)} (${obj.apiVersion}) but ${PLAN_FILE} lists ${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name} (${entry.apiVersion})`, HINT_RESYNTH);
+  }
+  if (obj.metadata.labels?.[APPLYSET_PART_OF] !== plan.applySet.id) {
+    throw new FederationError('DIST_INVALID', file, `${describeObject(obj)} lacks label ${APPLYSET_PART_OF}=${plan.applySet.id}, so prune and drift could not track it`, HINT_RESYNTH);
+  }
+  if (entry.residency !== undefined && entry.residency !== cluster.jurisdiction) {
+    throw new FederationError('RESIDENCY_VIOLATION', file, `${describeObject(obj)} of app "${entry.app ?? '?'}" must stay in jurisdiction "${entry.residency}" but cluster "${cluster.name}" is in "${cluster.jurisdiction}"`,
+      `remove the object from cluster "${cluster.name}" (fix the app's placement and synth again)`);
+  }
+  return obj;
+}
+
+/** A manifest in dist/<cluster>/ that federation.json does not list would be reviewed but never applied. */
+function checkUnlisted(dist: string, cluster: PlanCluster): void {
+  const dir = path.join(dist, cluster.name);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // a cluster with no objects has no folder; listed files were checked one by one
+  }
+  const listed = new Set(cluster.objects.map((o) => path.basename(o.file)));
+  const extra = names.filter((n) => /\.ya?ml$/.test(n) && !listed.has(n)).sort();
+  if (extra.length > 0) {
+    throw new FederationError('DIST_INVALID', path.join(dir, extra[0]), `is not listed in ${PLAN_FILE}: it would be reviewed but never applied`,
+      `${HINT_RESYNTH} (or delete the file)`);
+  }
+}

@@ -1,0 +1,212 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildShop } from '../../../apps/shop';
+import { FederationApp } from '../../../lib';
+import { readInventory } from '../../../lib/inventory/read';
+import { federationPlanSchema } from '../../../lib/inventory/types';
+import { errorOf, tmpdir } from '../support/fixtures';
+
+/** A fresh synth of the example into a temporary dist/. */
+function shopDist(): string {
+  const out = tmpdir();
+  const app = new FederationApp({ outdir: out, terraformOutdir: false, exitOnError: false });
+  buildShop(app);
+  app.synth();
+  return out;
+}
+
+const pristine = shopDist();
+function copy(): string {
+  const d = tmpdir();
+  fs.cpSync(pristine, d, { recursive: true });
+  return d;
+}
+const planOf = (d: string) => JSON.parse(fs.readFileSync(path.join(d, 'federation.json'), 'utf8'));
+const writePlan = (d: string, p: unknown) => fs.writeFileSync(path.join(d, 'federation.json'), JSON.stringify(p));
+const file = (d: string, rel: string) => path.join(d, rel);
+const firstFile = (d: string, cluster: string, kind: string) => planOf(d).clusters.find((c: any) => c.name === cluster).objects.find((o: any) => o.kind === kind).file;
+
+describe('readInventory: the example', () => {
+  test('reads every cluster with its objects in apply order, verified', () => {
+    const inv = readInventory(pristine);
+    expect([...inv.clusters.keys()]).toEqual(['apac-primary', 'apac-standby', 'eu-primary', 'eu-standby', 'us-primary', 'us-standby']);
+    const eu = inv.clusters.get('eu-primary')!;
+    expect(eu.objects[0].manifest.kind).toBe('Namespace');
+    expect(eu.objects.map((o) => o.entry.file)).toEqual(planOf(pristine).clusters.find((c: any) => c.name === 'eu-primary').objects.map((o: any) => o.file));
+    expect(eu.digest).toMatch(/^sha256:/);
+    expect(inv.waves.map((w) => w.name)).toEqual(['canary', 'us', 'eu', 'apac']);
+  });
+
+  test('federation.json passes its own schema, with app and residency per object', () => {
+    const plan = federationPlanSchema.parse(planOf(pristine));
+    const userData = plan.clusters.find((c) => c.name === 'eu-primary')!.objects.filter((o) => o.app === 'user-data');
+    expect(userData.length).toBeGreaterThan(0);
+    expect(userData.every((o) => o.residency === 'eu')).toBe(true);
+    expect(plan.clusters.find((c) => c.name === 'us-primary')!.objects.find((o) => o.kind === 'Namespace')!.app).toBeUndefined();
+  });
+
+  test('cluster digests are stable and differ between clusters', () => {
+    const a = readInventory(pristine);
+    const b = readInventory(copy());
+    expect(a.clusters.get('us-primary')!.digest).toBe(b.clusters.get('us-primary')!.digest);
+    expect(a.clusters.get('us-primary')!.digest).not.toBe(a.clusters.get('eu-primary')!.digest);
+  });
+});
+
+describe('readInventory: tampered or broken dist/ is refused before any cluster is contacted', () => {
+  test('a manifest edited after synth: digest mismatch naming the file', () => {
+    const d = copy();
+    const f = firstFile(d, 'us-primary', 'Deployment');
+    fs.writeFileSync(file(d, f), fs.readFileSync(file(d, f), 'utf8').replace(/image: .*/, 'image: evil/web:latest'));
+    const e = errorOf(() => readInventory(d));
+    expect(e.code).toBe('DIST_DIGEST_MISMATCH');
+    expect(e.where).toBe(file(d, f));
+    expect(e.message).toMatch(/changed after synth/);
+    expect(e.hint).toMatch(/cdkfed synth/);
+  });
+
+  test('a comment or reordering alone does not change the digest (content, not bytes)', () => {
+    const d = copy();
+    const f = firstFile(d, 'us-primary', 'Deployment');
+    fs.writeFileSync(file(d, f), `# reviewed\n${fs.readFileSync(file(d, f), 'utf8')}`);
+    expect(() => readInventory(d)).not.toThrow();
+  });
+
+  test('a missing manifest', () => {
+    const d = copy();
+    const f = firstFile(d, 'eu-primary', 'Service');
+    fs.rmSync(file(d, f));
+    const e = errorOf(() => readInventory(d));
+    expect(e.code).toBe('DIST_MISSING');
+    expect(e.message).toMatch(/eu-primary.*ENOENT/);
+  });
+
+  test('a truncated manifest (bad YAML)', () => {
+    const d = copy();
+    const f = firstFile(d, 'eu-primary', 'Deployment');
+    fs.writeFileSync(file(d, f), 'apiVersion: apps/v1\nkind: [Deployment\n');
+    expect(errorOf(() => readInventory(d)).code).toBe('DIST_INVALID');
+  });
+
+  test('a manifest with two documents', () => {
+    const d = copy();
+    const f = firstFile(d, 'eu-primary', 'Service');
+    fs.appendFileSync(file(d, f), '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
+    expect(errorOf(() => readInventory(d)).message).toMatch(/exactly one Kubernetes object.*2 documents/);
+  });
+
+  test('no federation.json', () => {
+    const d = copy();
+    fs.rmSync(file(d, 'federation.json'));
+    const e = errorOf(() => readInventory(d));
+    expect(e.code).toBe('DIST_MISSING');
+    expect(e.hint).toMatch(/cdkfed synth/);
+  });
+
+  test('federation.json truncated', () => {
+    const d = copy();
+    const text = fs.readFileSync(file(d, 'federation.json'), 'utf8');
+    fs.writeFileSync(file(d, 'federation.json'), text.slice(0, text.length / 2));
+    expect(errorOf(() => readInventory(d)).message).toMatch(/not valid JSON/);
+  });
+
+  test('another schema version', () => {
+    const d = copy();
+    writePlan(d, { ...planOf(d), schemaVersion: 2 });
+    const e = errorOf(() => readInventory(d));
+    expect(e.code).toBe('DIST_SCHEMA_VERSION');
+    expect(e.message).toMatch(/schemaVersion 2.*reads schemaVersion 1/);
+  });
+
+  test('an unknown field, a wrong type: the field path and the value', () => {
+    const d = copy();
+    const p = planOf(d);
+    p.waves[1].maxParallel = 'two';
+    writePlan(d, p);
+    expect(errorOf(() => readInventory(d)).message).toMatch(/waves\[1\]\.maxParallel has value "two"/);
+    const q = planOf(copy());
+    q.clusters[0].extra = true;
+    const d2 = copy();
+    writePlan(d2, q);
+    expect(errorOf(() => readInventory(d2)).code).toBe('DIST_INVALID');
+  });
+
+  test('a digest changed in federation.json to match an edited file is still caught if the file disagrees', () => {
+    const d = copy();
+    const p = planOf(d);
+    p.clusters[0].objects[1].digest = `sha256:${'0'.repeat(64)}`;
+    writePlan(d, p);
+    expect(errorOf(() => readInventory(d)).code).toBe('DIST_DIGEST_MISMATCH');
+  });
+
+  test('a wave naming a cluster that clusters[] does not describe', () => {
+    const d = copy();
+    const p = planOf(d);
+    p.waves[1].clusters.push('mars-1');
+    writePlan(d, p);
+    expect(errorOf(() => readInventory(d)).message).toMatch(/wave "us" lists cluster "mars-1"/);
+  });
+
+  test('a cluster in no wave, or in a wave other than its own', () => {
+    const d = copy();
+    const p = planOf(d);
+    p.waves[1].clusters = [];
+    writePlan(d, p);
+    expect(errorOf(() => readInventory(d)).message).toMatch(/us-primary" is in no wave/);
+    const d2 = copy();
+    const q = planOf(d2);
+    q.clusters.find((c: any) => c.name === 'us-primary').wave = 'eu';
+    writePlan(d2, q);
+    expect(errorOf(() => readInventory(d2)).message).toMatch(/says wave "eu" but is listed in wave "us"/);
+  });
+
+  test('residency: an EU-only object moved to a US cluster by hand', () => {
+    const d = copy();
+    const p = planOf(d);
+    const eu = p.clusters.find((c: any) => c.name === 'eu-primary');
+    const us = p.clusters.find((c: any) => c.name === 'us-primary');
+    const entry = eu.objects.find((o: any) => o.app === 'user-data' && o.kind === 'Deployment');
+    const moved = { ...entry, file: entry.file.replace('eu-primary/', 'us-primary/') };
+    fs.copyFileSync(file(d, entry.file), file(d, moved.file));
+    us.objects.push(moved);
+    writePlan(d, p);
+    const e = errorOf(() => readInventory(d));
+    expect(e.code).toBe('RESIDENCY_VIOLATION');
+    expect(e.message).toMatch(/app "user-data" must stay in jurisdiction "eu" but cluster "us-primary" is in "us"/);
+  });
+
+  test('residency: a cluster whose jurisdiction was edited', () => {
+    const d = copy();
+    const p = planOf(d);
+    p.clusters.find((c: any) => c.name === 'eu-primary').jurisdiction = 'us';
+    writePlan(d, p);
+    expect(errorOf(() => readInventory(d)).code).toBe('RESIDENCY_VIOLATION');
+  });
+
+  test('a file not listed in federation.json', () => {
+    const d = copy();
+    fs.writeFileSync(file(d, 'us-primary/99-extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\n');
+    expect(errorOf(() => readInventory(d)).message).toMatch(/not listed in federation.json/);
+  });
+
+  test('a listed file outside its cluster folder', () => {
+    const d = copy();
+    const p = planOf(d);
+    p.clusters[0].objects[0].file = '../../etc/passwd';
+    writePlan(d, p);
+    expect(errorOf(() => readInventory(d)).message).toMatch(/outside dist\//);
+  });
+
+  test('a manifest whose identity differs from its entry', () => {
+    const d = copy();
+    const p = planOf(d);
+    const c = p.clusters.find((x: any) => x.name === 'us-primary');
+    const svc = c.objects.find((o: any) => o.kind === 'Service');
+    const dep = c.objects.find((o: any) => o.kind === 'Deployment');
+    const text = fs.readFileSync(file(d, dep.file), 'utf8');
+    fs.writeFileSync(file(d, svc.file), text);
+    svc.digest = dep.digest;
+    writePlan(d, p);
+    expect(errorOf(() => readInventory(d)).message).toMatch(/holds Deployment .* but federation.json lists Service/);
+  });
+});
