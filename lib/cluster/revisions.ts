@@ -26,6 +26,8 @@ export interface RevisionRecord {
   /** Digest of the object set (Inventory's cluster digest). */
   readonly digest: string;
   readonly objects: readonly KubeObject[];
+  /** ISO time the run started applying this revision to the cluster. */
+  readonly started: string;
   /** ISO time of the last status change. */
   readonly updated: string;
   /** Why it failed, for failed records. */

@@ -19,7 +19,7 @@ export interface RollbackInput {
   readonly set: ApplySetRef;
   /** The revision the failed run applied, and what it held (kept in its failed record). */
   readonly revision: number;
-  readonly failed: { readonly digest: string; readonly objects: readonly KubeObject[] };
+  readonly failed: { readonly digest: string; readonly objects: readonly KubeObject[]; readonly started: string };
   /** The revision to restore; none means the cluster had none: remove everything ours. */
   readonly previous?: RevisionRecord;
   readonly records: readonly RevisionRecord[];
@@ -46,7 +46,7 @@ export async function rollbackCluster(client: ClusterClient, r: RollbackInput): 
   const objects = r.previous?.objects ?? [];
   const failedRecord = (reason: string): RevisionRecord => ({
     federation: r.federation, cluster: client.name, revision: r.revision, status: 'failed',
-    digest: r.failed.digest, objects: r.failed.objects, updated: new Date(r.now()).toISOString(), reason,
+    digest: r.failed.digest, objects: r.failed.objects, started: r.failed.started, updated: new Date(r.now()).toISOString(), reason,
   });
   let applied: ChangeSet | undefined;
   let pruned: ChangeSet | undefined;
@@ -78,7 +78,7 @@ export async function rollbackCluster(client: ClusterClient, r: RollbackInput): 
       return { ok: true, applied, pruned, message: 'removed every object of the failed first revision' };
     }
     const restored = Math.max(r.revision, ...r.records.map((x) => x.revision)) + 1;
-    await writeRevision(client, { ...r.previous, revision: restored, status: 'deployed', updated: new Date(r.now()).toISOString(), reason: `rollback to revision ${r.previous.revision}` });
+    await writeRevision(client, { ...r.previous, revision: restored, status: 'deployed', started: new Date(r.now()).toISOString(), updated: new Date(r.now()).toISOString(), reason: `rollback to revision ${r.previous.revision}` });
     return { ok: true, restoredRevision: restored, restoredFrom: r.previous.revision, applied, pruned, message: `restored revision ${r.previous.revision} as revision ${restored}` };
   } catch (e) {
     const message = `rollback failed: ${errorMessage(e)}`;

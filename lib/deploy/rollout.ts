@@ -95,6 +95,7 @@ interface Touched {
   readonly previous?: RevisionRecord;
   readonly records: readonly RevisionRecord[];
   readonly priorSet?: ApplySetState;
+  readonly started: string;
 }
 
 class GateFailure extends Error {
@@ -183,7 +184,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       await Promise.all(touched.map((t) => limit(async () => {
         emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: 'rolling-back' });
         const result = await rollbackCluster(t.client, {
-          federation: fed, set, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest) },
+          federation: fed, set, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest), started: t.started },
           previous: t.previous, records: t.records, cascade: opts.cascade,
           force: opts.force, timeoutMs: t.wave.healthTimeoutSeconds * 1000, reason: failure!, now,
         });
@@ -254,8 +255,9 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
 
     const priorSet = await readApplySet(client, ctx.set);
     // From here on the cluster is written to: it is rolled back if the run fails.
-    ctx.touched.push({ cluster, wave, client, revision, previous, records, priorSet });
-    const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, updated: new Date(ctx.now()).toISOString() };
+    const started = new Date(ctx.now()).toISOString();
+    ctx.touched.push({ cluster, wave, client, revision, previous, records, priorSet, started });
+    const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, started, updated: started };
     await writeRevision(client, pendingRecord);
     const target = targetState(objects);
     await writeApplySet(client, ctx.fed, ctx.set, unionState(priorSet, target));
