@@ -8,6 +8,10 @@ export { ClusterRegistry } from './registry/registry';
 export type { ClusterInput } from './registry/registry';
 export type { ClusterSpec, ClusterRole } from './registry/types';
 export type * from './placement/types';
+// Placement as pure functions: unit-test where an app goes without synthesizing.
+export { place, divideReplicas, selectClusters, applySpread, checkResidency, resolveWaves, matchesSelector, validateSelector, PlacementErrorCode } from './placement';
+export type { ReplicaMember, ReplicaBound } from './placement';
+export { effectiveLabels } from './registry/types';
 export type * from './constructs/app-spec';
 export { FederatedApp } from './constructs/federated-app';
 export { GlobalService } from './constructs/global-service';

@@ -57,8 +57,8 @@ export type ReplicaPolicy = DuplicatedReplicas | DividedReplicas;
 
 /** Everything placement needs to know about one app. Plain data: placement is pure. */
 export interface PlacementIntent {
-  /** Construct path of the app, used in error messages. */
-  readonly path: string;
+  /** Construct path (or any name) of the app, named in error messages. @default 'place' */
+  readonly path?: string;
   readonly selection?: ClusterSelection;
   readonly spread?: readonly SpreadConstraint[];
   readonly replicas: ReplicaPolicy;
