@@ -14,9 +14,13 @@ import { finalizeObjects } from './synth/objects';
 export interface WaveProps {
   /** Wave name, a DNS label such as `canary` or `eu`. */
   readonly name: string;
-  /** Clusters by name. @default - none by name */
+  /**
+   * Clusters by name. Give `clusters`, `selector` or both; with both, a cluster must be
+   * named AND match (as in an app's `placement`).
+   * @default - every cluster the selector matches
+   */
   readonly clusters?: readonly string[];
-  /** Clusters by label selector (ORed with `clusters`). @default - none by selector */
+  /** Clusters by label selector, ANDed with `clusters`. @default - every named cluster */
   readonly selector?: LabelSelector;
   /** Clusters of the wave updated at once. @default 1 */
   readonly maxParallel?: number;
