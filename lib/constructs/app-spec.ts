@@ -84,7 +84,13 @@ export interface FederatedAppSpec {
   readonly containers: readonly ContainerProps[];
   /** Non-secret configuration, emitted as ConfigMap `<app>-config` and mounted as env. @default - no ConfigMap */
   readonly config?: Readonly<Record<string, string>>;
-  /** HPA bounds; with autoscaling the Deployment leaves `replicas` to the HPA. @default - no HPA */
+  /**
+   * HPA bounds. The cluster's replica count (its share of a divided total, its duplicated
+   * count or `overrides.replicas`) becomes the HPA's floor, minReplicas = max(minReplicas,
+   * replicas); maxReplicas must be at least that count. The Deployment leaves `replicas`
+   * to the HPA. Standbys and clusters running 0 replicas get no HPA.
+   * @default - no HPA
+   */
   readonly autoscaling?: AutoscalingProps;
   /** @default - no PodDisruptionBudget */
   readonly disruptionBudget?: DisruptionBudgetProps;

@@ -42,7 +42,11 @@ export function checkOverrideTargets(fed: Federation, overrides: OverridesProps<
  * Deployment, and as applicable a Service, ConfigMap, HPA and PDB, in the app's namespace.
  *
  * Replicas come from placement (duplicated or divided, standbys at `standbyReplicas`);
- * overrides adjust the spec per region, then per cluster.
+ * overrides adjust the spec per region, then per cluster. With `autoscaling`, a cluster's
+ * replica count (its share of a divided total, its duplicated count or overrides.replicas)
+ * becomes its HPA floor: minReplicas = max(autoscaling.minReplicas, replicas), and
+ * maxReplicas must be at least that count. The Deployment then carries no `replicas` (the
+ * HPA owns them and raises the Deployment to the floor on its first sync).
  */
 export class FederatedApp extends Construct {
   /** App name: the construct id. Used as the Deployment and Service name. */
@@ -89,6 +93,7 @@ export class FederatedApp extends Construct {
       validateAppSpec(clusterWhere, spec);
       const replicas = replicasOverride(overrides) ?? d.replicas;
       checkCount(clusterWhere, 'overrides.replicas', replicas);
+      checkAutoscalingRoom(clusterWhere, spec, replicas, replicasOverride(overrides) !== undefined ? 'overrides.replicas' : policyName(props.replicas));
       this.fed.ensureNamespace(d.cluster, this.namespace);
       const scope = this.fed.scopeFor(d.cluster, this, { app: this.name, residency: this.residency });
       for (const { id: objectId, object } of renderApp({ name: this.name, namespace: this.namespace, spec, replicas })) {
@@ -97,6 +102,23 @@ export class FederatedApp extends Construct {
       return { cluster: d.cluster, replicas };
     });
   }
+}
+
+function policyName(r: number | ReplicaPolicy | undefined): string {
+  if (typeof r === 'object' && r !== null && r.mode === 'divided') return `its share of replicas.total ${r.total}`;
+  return 'replicas';
+}
+
+/**
+ * With autoscaling, a cluster's replica count (placement share or overrides.replicas) is
+ * its HPA floor; an HPA whose maxReplicas is below that floor could never hold it.
+ */
+function checkAutoscalingRoom(where: string, spec: FederatedAppSpec, replicas: number, source: string): void {
+  const a = spec.autoscaling;
+  if (!a || replicas <= 0 || a.maxReplicas >= replicas) return;
+  throw new FederationError('AUTOSCALING_BELOW_REPLICAS', where,
+    `this cluster runs ${replicas} replicas (${source}), which become the HPA's minReplicas, but autoscaling.maxReplicas is ${a.maxReplicas}`,
+    `raise autoscaling.maxReplicas to at least ${replicas} (per cluster: overrides.clusters.<name>.autoscaling.maxReplicas), or cap the division with replicas.max: ${a.maxReplicas}`);
 }
 
 function replicaPolicy(r: number | ReplicaPolicy | undefined, where: string): ReplicaPolicy {

@@ -10,6 +10,15 @@ export interface RenderAppInput {
   readonly replicas: number;
 }
 
+/**
+ * The HPA's minReplicas for a cluster that runs `replicas` (its placement share or
+ * `overrides.replicas`) with autoscaling: the larger of the two floors, never below 1.
+ * So a divided total reaches the cluster as its HPA floor instead of being dropped.
+ */
+export function hpaMinReplicas(autoscaling: { readonly minReplicas: number }, replicas: number): number {
+  return Math.max(autoscaling.minReplicas, replicas, 1);
+}
+
 /** Labels that select the app's pods: stable across releases, so selectors never change. */
 export function selectorLabels(app: string): Record<string, string> {
   return { 'app.kubernetes.io/name': app, [LABEL_APP]: app };
@@ -69,7 +78,9 @@ export function renderApp(input: RenderAppInput): Array<{ id: string; object: Re
   }
   // Pods roll when their config changes: the template carries the config's digest.
   const podAnnotations = { ...spec.podAnnotations, ...(cm ? { 'cdk-federation.io/config-digest': contentDigest(spec.config) } : {}) };
-  // With an HPA, replicas belong to the HPA: setting them here would fight it on every apply.
+  // With an HPA, replicas belong to the HPA: setting them here would reset its scale-out on
+  // every apply. The cluster's replica count becomes the HPA's floor instead (hpaMinReplicas),
+  // which the HPA controller enforces at once, metrics or not.
   const hpa = spec.autoscaling && replicas > 0 ? spec.autoscaling : undefined;
   out.push({
     id: 'Resource',
@@ -106,7 +117,7 @@ export function renderApp(input: RenderAppInput): Array<{ id: string; object: Re
         apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: metadata(name),
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-          minReplicas: Math.max(hpa.minReplicas, 1),
+          minReplicas: hpaMinReplicas(hpa, replicas),
           maxReplicas: hpa.maxReplicas,
           metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: hpa.targetCpuUtilization ?? 80 } } }],
         },
