@@ -4,7 +4,7 @@ import { FederationError } from './errors';
 import { isDnsLabel } from './k8s-names';
 import { LabelSelector, ResolvedWave } from './placement/types';
 import { resolveWaves } from './placement';
-import { ClusterRegistry } from './registry/registry';
+import { ClusterRegistry, describeValue } from './registry/registry';
 import { ClusterSpec } from './registry/types';
 import { objectKey } from './kube/object';
 import { ClusterManifests, FederationModel, KubeObject, ObjectOrigin, TerraformOptions } from './synth/model';
@@ -80,11 +80,11 @@ export class Federation extends Construct {
         'use lower-case letters, digits and "-" (it becomes a label value and a namespace default)');
     }
     if (!(props.registry instanceof ClusterRegistry)) {
-      throw new FederationError('INVALID_PROP', this.node.path, 'prop "registry" is not a ClusterRegistry',
+      throw new FederationError('INVALID_PROP', this.node.path, `prop "registry" is not a ClusterRegistry, got ${describeValue(props.registry)}`,
         'use ClusterRegistry.fromFile(path) or ClusterRegistry.fromClusters([...])');
     }
     if (!props.rollout || !Array.isArray(props.rollout.waves) || props.rollout.waves.length === 0) {
-      throw new FederationError('INVALID_PROP', this.node.path, 'prop "rollout.waves" is empty',
+      throw new FederationError('INVALID_PROP', this.node.path, `prop "rollout.waves" must be a non-empty list of waves, got ${describeValue(props.rollout?.waves)}`,
         'declare at least one wave, e.g. { name: "all", selector: {} }');
     }
     this.registry = props.registry;
