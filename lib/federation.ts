@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { FederationError } from './errors';
+import { FederationError, FederationWarning } from './errors';
 import { isDnsLabel } from './k8s-names';
 import { LabelSelector, ResolvedWave } from './placement/types';
 import { resolveWaves } from './placement';
@@ -72,6 +72,7 @@ export class Federation extends Construct {
   private readonly namespaces = new Map<string, Set<string>>();
   /** The origin of every object under a scope made by scopeFor. */
   private readonly origins = new Map<IConstruct, ObjectOrigin>();
+  private readonly _warnings: FederationWarning[] = [];
 
   constructor(scope: Construct, id: string, props: FederationProps) {
     super(scope, id);
@@ -136,6 +137,16 @@ export class Federation extends Construct {
     if (seen.has(namespace)) return;
     seen.add(namespace);
     new ApiObject(this.chartFor(cluster), `Namespace-${namespace}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  }
+
+  /** Warnings recorded so far, in the order they were added. */
+  public get warnings(): readonly FederationWarning[] {
+    return [...this._warnings];
+  }
+
+  /** Records a warning; FederationApp.synth prints it. Never put a secret value in one. */
+  public addWarning(w: FederationWarning): void {
+    this._warnings.push(w);
   }
 
   /** Names of the clusters that received objects, sorted. */

@@ -185,4 +185,10 @@ export interface FederatedAppProps extends FederatedAppSpec, PlacementProps {
   readonly standbyReplicas?: number;
   /** Per-region and per-cluster overrides. @default - none */
   readonly overrides?: OverridesProps<FederatedAppOverride>;
+  /**
+   * Env var names that look like credentials (…PASSWORD, …SECRET, …TOKEN, …API_KEY) but
+   * hold no secret, e.g. `TOKEN_URL`: synth does not warn about their literal values.
+   * @default - synth warns about every literal env value under a credential-like name
+   */
+  readonly nonSecretEnv?: readonly string[];
 }

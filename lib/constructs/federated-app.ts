@@ -9,6 +9,7 @@ import { ClusterSpec } from '../registry/types';
 import { ContainerPortProps, FederatedAppOverride, FederatedAppProps, FederatedAppSpec, OverridesProps } from './app-spec';
 import { applyAppOverrides, replicasOverride } from './overrides';
 import { renderApp } from './render-app';
+import { literalCredentialNames } from './secret-env';
 import { checkCount, validateAppSpec } from './validate-app';
 
 /** The overrides that apply to one cluster, lowest precedence first: region, then cluster. */
@@ -84,6 +85,8 @@ export class FederatedApp extends Construct {
     });
     checkOverrideTargets(this.fed, props.overrides, decisions, where);
 
+    const allowed = nonSecretEnv(props.nonSecretEnv, where);
+    const literalSecrets = new Map<string, string[]>(); // "container\0name" -> clusters
     this.placements = decisions.map((d) => {
       const overrides = overridesFor<FederatedAppOverride>(props.overrides, d.cluster);
       const clusterWhere = `${where} (cluster ${d.cluster.name})`;
@@ -94,6 +97,12 @@ export class FederatedApp extends Construct {
       const replicas = replicasOverride(overrides) ?? d.replicas;
       checkCount(clusterWhere, 'overrides.replicas', replicas);
       checkAutoscalingRoom(clusterWhere, spec, replicas, replicasOverride(overrides) !== undefined ? 'overrides.replicas' : policyName(props.replicas));
+      for (const c of spec.containers) {
+        for (const n of literalCredentialNames(c.env, allowed)) {
+          const key = `${c.name}\0${n}`;
+          literalSecrets.set(key, [...(literalSecrets.get(key) ?? []), d.cluster.name]);
+        }
+      }
       this.fed.ensureNamespace(d.cluster, this.namespace);
       const scope = this.fed.scopeFor(d.cluster, this, { app: this.name, residency: this.residency });
       for (const { id: objectId, object } of renderApp({ name: this.name, namespace: this.namespace, spec, replicas })) {
@@ -101,7 +110,23 @@ export class FederatedApp extends Construct {
       }
       return { cluster: d.cluster, replicas };
     });
+    for (const [key, clusters] of [...literalSecrets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const [container, name] = key.split('\0');
+      this.fed.addWarning({
+        code: 'LITERAL_SECRET_ENV', where,
+        message: `env "${name}" of container "${container}" looks like a credential but is a literal value, written in plain text into the Deployment and the Terraform JSON of ${clusters.length === decisions.length ? 'every cluster of the app' : `cluster(s) ${clusters.join(', ')}`}`,
+        hint: `reference a Secret instead: env: { ${name}: { secretKeyRef: { name: '<secret>', key: '<key>' } } }; if it is not a secret, add "${name}" to the app's nonSecretEnv`,
+      });
+    }
   }
+}
+
+function nonSecretEnv(names: readonly string[] | undefined, where: string): ReadonlySet<string> {
+  if (names === undefined) return new Set();
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
+    throw new FederationError('INVALID_PROP', where, `prop "nonSecretEnv" has invalid value ${JSON.stringify(names)}`, 'give a list of env var names, e.g. ["TOKEN_URL"]');
+  }
+  return new Set(names);
 }
 
 function policyName(r: number | ReplicaPolicy | undefined): string {
