@@ -142,3 +142,38 @@ describe('a wave lists only clusters that receive objects', () => {
     expectCoherent(plan);
   });
 });
+
+describe('checkPlan: synth never writes a federation.json deploy could not trust', () => {
+  const { checkPlan } = require('../../../lib/synth/federation-plan');
+  const good = () => synthPlan((app) => buildShop(app));
+  const failure = (mutate: (p: any) => void): string => {
+    const p: any = good();
+    mutate(p);
+    try {
+      checkPlan(p, 'federation "shop"');
+    } catch (e) {
+      expect((e as { code: string }).code).toBe('PLAN_INVALID');
+      return (e as Error).message;
+    }
+    throw new Error('checkPlan accepted an invalid plan');
+  };
+
+  test('the example passes unchanged', () => {
+    const p = good();
+    expect(checkPlan(p, 'x')).toBe(p);
+  });
+
+  test('a wave naming a cluster that clusters[] does not describe', () => {
+    expect(failure((p) => p.waves[0].clusters.push('ghost'))).toContain('wave "canary" lists cluster "ghost", which clusters[] does not describe');
+  });
+
+  test('a cluster in two waves, or in none, or naming another wave', () => {
+    expect(failure((p) => p.waves[1].clusters.push('eu-primary'))).toContain('cluster "eu-primary" is in waves');
+    expect(failure((p) => { p.waves[2].clusters = []; })).toContain('cluster "eu-primary" names wave "eu", but no wave lists it');
+    expect(failure((p) => { p.clusters.find((c: any) => c.name === 'eu-primary').wave = 'us'; })).toContain('names wave "us", but is listed in wave "eu"');
+  });
+
+  test('a schema violation names the path', () => {
+    expect(failure((p) => { p.clusters[0].objects[0].digest = 'x'; })).toContain('clusters.0.objects.0.digest');
+  });
+});
