@@ -65,7 +65,9 @@ export interface ContainerProps {
 }
 
 export interface AutoscalingProps {
+  /** Lower bound of the HPA; a cluster's replica count raises it (HPA minReplicas = max(minReplicas, replicas)). */
   readonly minReplicas: number;
+  /** Upper bound of the HPA; must be at least minReplicas and at least the cluster's replica count. */
   readonly maxReplicas: number;
   /** Target average CPU utilization in percent. @default 80 */
   readonly targetCpuUtilization?: number;
