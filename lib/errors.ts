@@ -21,3 +21,21 @@ export class FederationError extends Error {
 export function isFederationError(e: unknown): e is FederationError {
   return e instanceof Error && (e as FederationError).name === 'FederationError' && typeof (e as FederationError).code === 'string';
 }
+
+/**
+ * Something synth will write although it is probably not what the user meant (e.g. a
+ * literal credential in plain env). Synth still succeeds; FederationApp.synth prints each
+ * warning to stderr. Like an error, it names where, what and the fix, never a secret value.
+ */
+export interface FederationWarning {
+  readonly code: string;
+  /** Construct path. */
+  readonly where: string;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** `warning CODE: where: message` and the hint on a second line, as the CLI prints it. */
+export function formatWarning(w: FederationWarning): string {
+  return `warning ${w.code}: ${w.where}: ${w.message}${w.hint ? `\n  hint: ${w.hint}` : ''}`;
+}

@@ -1,10 +1,10 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { FederationError } from './errors';
+import { FederationError, FederationWarning } from './errors';
 import { isDnsLabel } from './k8s-names';
 import { LabelSelector, ResolvedWave } from './placement/types';
 import { resolveWaves } from './placement';
-import { ClusterRegistry } from './registry/registry';
+import { ClusterRegistry, describeValue } from './registry/registry';
 import { ClusterSpec } from './registry/types';
 import { objectKey } from './kube/object';
 import { ClusterManifests, FederationModel, KubeObject, ObjectOrigin, TerraformOptions } from './synth/model';
@@ -14,9 +14,13 @@ import { finalizeObjects } from './synth/objects';
 export interface WaveProps {
   /** Wave name, a DNS label such as `canary` or `eu`. */
   readonly name: string;
-  /** Clusters by name. @default - none by name */
+  /**
+   * Clusters by name. Give `clusters`, `selector` or both; with both, a cluster must be
+   * named AND match (as in an app's `placement`).
+   * @default - every cluster the selector matches
+   */
   readonly clusters?: readonly string[];
-  /** Clusters by label selector (ORed with `clusters`). @default - none by selector */
+  /** Clusters by label selector, ANDed with `clusters`. @default - every named cluster */
   readonly selector?: LabelSelector;
   /** Clusters of the wave updated at once. @default 1 */
   readonly maxParallel?: number;
@@ -68,6 +72,7 @@ export class Federation extends Construct {
   private readonly namespaces = new Map<string, Set<string>>();
   /** The origin of every object under a scope made by scopeFor. */
   private readonly origins = new Map<IConstruct, ObjectOrigin>();
+  private readonly _warnings: FederationWarning[] = [];
 
   constructor(scope: Construct, id: string, props: FederationProps) {
     super(scope, id);
@@ -76,11 +81,11 @@ export class Federation extends Construct {
         'use lower-case letters, digits and "-" (it becomes a label value and a namespace default)');
     }
     if (!(props.registry instanceof ClusterRegistry)) {
-      throw new FederationError('INVALID_PROP', this.node.path, 'prop "registry" is not a ClusterRegistry',
+      throw new FederationError('INVALID_PROP', this.node.path, `prop "registry" is not a ClusterRegistry, got ${describeValue(props.registry)}`,
         'use ClusterRegistry.fromFile(path) or ClusterRegistry.fromClusters([...])');
     }
     if (!props.rollout || !Array.isArray(props.rollout.waves) || props.rollout.waves.length === 0) {
-      throw new FederationError('INVALID_PROP', this.node.path, 'prop "rollout.waves" is empty',
+      throw new FederationError('INVALID_PROP', this.node.path, `prop "rollout.waves" must be a non-empty list of waves, got ${describeValue(props.rollout?.waves)}`,
         'declare at least one wave, e.g. { name: "all", selector: {} }');
     }
     this.registry = props.registry;
@@ -132,6 +137,16 @@ export class Federation extends Construct {
     if (seen.has(namespace)) return;
     seen.add(namespace);
     new ApiObject(this.chartFor(cluster), `Namespace-${namespace}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  }
+
+  /** Warnings recorded so far, in the order they were added. */
+  public get warnings(): readonly FederationWarning[] {
+    return [...this._warnings];
+  }
+
+  /** Records a warning; FederationApp.synth prints it. Never put a secret value in one. */
+  public addWarning(w: FederationWarning): void {
+    this._warnings.push(w);
   }
 
   /** Names of the clusters that received objects, sorted. */

@@ -3,11 +3,16 @@ export { FederationApp } from './app';
 export type { FederationAppProps } from './app';
 export { Federation } from './federation';
 export type { FederationProps, RolloutProps, WaveProps } from './federation';
-export { FederationError, isFederationError } from './errors';
+export { FederationError, isFederationError, formatWarning } from './errors';
+export type { FederationWarning } from './errors';
 export { ClusterRegistry } from './registry/registry';
 export type { ClusterInput } from './registry/registry';
 export type { ClusterSpec, ClusterRole } from './registry/types';
 export type * from './placement/types';
+// Placement as pure functions: unit-test where an app goes without synthesizing.
+export { place, divideReplicas, selectClusters, applySpread, checkResidency, resolveWaves, matchesSelector, validateSelector, PlacementErrorCode } from './placement';
+export type { ReplicaMember, ReplicaBound } from './placement';
+export { effectiveLabels } from './registry/types';
 export type * from './constructs/app-spec';
 export { FederatedApp } from './constructs/federated-app';
 export { GlobalService } from './constructs/global-service';

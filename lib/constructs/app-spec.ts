@@ -65,7 +65,9 @@ export interface ContainerProps {
 }
 
 export interface AutoscalingProps {
+  /** Lower bound of the HPA; a cluster's replica count raises it (HPA minReplicas = max(minReplicas, replicas)). */
   readonly minReplicas: number;
+  /** Upper bound of the HPA; must be at least minReplicas and at least the cluster's replica count. */
   readonly maxReplicas: number;
   /** Target average CPU utilization in percent. @default 80 */
   readonly targetCpuUtilization?: number;
@@ -84,7 +86,13 @@ export interface FederatedAppSpec {
   readonly containers: readonly ContainerProps[];
   /** Non-secret configuration, emitted as ConfigMap `<app>-config` and mounted as env. @default - no ConfigMap */
   readonly config?: Readonly<Record<string, string>>;
-  /** HPA bounds; with autoscaling the Deployment leaves `replicas` to the HPA. @default - no HPA */
+  /**
+   * HPA bounds. The cluster's replica count (its share of a divided total, its duplicated
+   * count or `overrides.replicas`) becomes the HPA's floor, minReplicas = max(minReplicas,
+   * replicas); maxReplicas must be at least that count. The Deployment leaves `replicas`
+   * to the HPA. Standbys and clusters running 0 replicas get no HPA.
+   * @default - no HPA
+   */
   readonly autoscaling?: AutoscalingProps;
   /** @default - no PodDisruptionBudget */
   readonly disruptionBudget?: DisruptionBudgetProps;
@@ -96,35 +104,61 @@ export interface FederatedAppSpec {
   readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
-/** Changes to one container, found by name; maps (env, resources) merge, the rest replaces. */
-export interface ContainerOverride extends Partial<Omit<ContainerProps, 'name'>> {
+/**
+ * A map in an override: merged key by key into the inherited map; a key set to `null`
+ * removes the inherited key.
+ */
+export type MapOverride<T> = Readonly<Record<string, T | null>>;
+
+/** Requests or limits in an override: each key replaces the inherited one, `null` removes it. */
+export interface ResourceListOverride {
+  /** @default - inherited */
+  readonly cpu?: string | null;
+  /** @default - inherited */
+  readonly memory?: string | null;
+}
+
+/**
+ * Changes to one container, found by name. `env` merges key by key and `resources` two
+ * levels deep (requests/limits, then cpu/memory); `null` removes a key; every other field
+ * (image, command, args, ports, envFromSecrets, probes) replaces the inherited one whole.
+ */
+export interface ContainerOverride extends Partial<Omit<ContainerProps, 'name' | 'env' | 'resources'>> {
   /** Name of the container to change. */
   readonly name: string;
+  /** Env vars to add or replace (a value replaces whole); `null` removes one. @default - no env changes */
+  readonly env?: MapOverride<EnvValue>;
+  /**
+   * Merged per key: `{ requests: { cpu: '1' } }` keeps the inherited requests.memory and
+   * limits; `{ limits: null }` removes every limit. @default - no resource changes
+   */
+  readonly resources?: { readonly requests?: ResourceListOverride | null; readonly limits?: ResourceListOverride | null };
 }
 
 /**
  * A partial FederatedAppSpec for one region or cluster. Precedence: app defaults <
- * region override < cluster override. Maps (config, labels, env, podAnnotations) merge
- * key by key; containers merge by name; autoscaling merges field by field; anything
- * else replaces.
+ * region override < cluster override. Maps (config, labels, podAnnotations, a container's
+ * env) merge key by key, a container's resources two levels deep; a key set to `null`
+ * removes it. Containers merge by name; autoscaling merges field by field; anything else
+ * (lists included) replaces.
  */
 export interface FederatedAppOverride {
   /** Replicas in this cluster, replacing the placement's share. @default - the placement's value */
   readonly replicas?: number;
   /** @default - no container changes */
   readonly containers?: readonly ContainerOverride[];
-  /** @default - no config changes */
-  readonly config?: Readonly<Record<string, string>>;
+  /** Keys to add or replace; `null` removes one. @default - no config changes */
+  readonly config?: MapOverride<string>;
   /** @default - no autoscaling changes */
   readonly autoscaling?: Partial<AutoscalingProps>;
   /** @default - no change */
   readonly disruptionBudget?: DisruptionBudgetProps;
   /** @default - no change */
   readonly serviceType?: FederatedAppSpec['serviceType'];
-  /** @default - no change */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** @default - no change */
-  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** Labels to add or replace; `null` removes one. @default - no change */
+  readonly labels?: MapOverride<string>;
+  /** Pod annotations to add or replace; `null` removes one. @default - no change */
+  readonly podAnnotations?: MapOverride<string>;
 }
 
 export interface OverridesProps<T> {
@@ -153,4 +187,10 @@ export interface FederatedAppProps extends FederatedAppSpec, PlacementProps {
   readonly standbyReplicas?: number;
   /** Per-region and per-cluster overrides. @default - none */
   readonly overrides?: OverridesProps<FederatedAppOverride>;
+  /**
+   * Env var names that look like credentials (…PASSWORD, …SECRET, …TOKEN, …API_KEY) but
+   * hold no secret, e.g. `TOKEN_URL`: synth does not warn about their literal values.
+   * @default - synth warns about every literal env value under a credential-like name
+   */
+  readonly nonSecretEnv?: readonly string[];
 }

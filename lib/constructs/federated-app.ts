@@ -9,6 +9,7 @@ import { ClusterSpec } from '../registry/types';
 import { ContainerPortProps, FederatedAppOverride, FederatedAppProps, FederatedAppSpec, OverridesProps } from './app-spec';
 import { applyAppOverrides, replicasOverride } from './overrides';
 import { renderApp } from './render-app';
+import { literalCredentialNames } from './secret-env';
 import { checkCount, validateAppSpec } from './validate-app';
 
 /** The overrides that apply to one cluster, lowest precedence first: region, then cluster. */
@@ -42,7 +43,11 @@ export function checkOverrideTargets(fed: Federation, overrides: OverridesProps<
  * Deployment, and as applicable a Service, ConfigMap, HPA and PDB, in the app's namespace.
  *
  * Replicas come from placement (duplicated or divided, standbys at `standbyReplicas`);
- * overrides adjust the spec per region, then per cluster.
+ * overrides adjust the spec per region, then per cluster. With `autoscaling`, a cluster's
+ * replica count (its share of a divided total, its duplicated count or overrides.replicas)
+ * becomes its HPA floor: minReplicas = max(autoscaling.minReplicas, replicas), and
+ * maxReplicas must be at least that count. The Deployment then carries no `replicas` (the
+ * HPA owns them and raises the Deployment to the floor on its first sync).
  */
 export class FederatedApp extends Construct {
   /** App name: the construct id. Used as the Deployment and Service name. */
@@ -80,6 +85,8 @@ export class FederatedApp extends Construct {
     });
     checkOverrideTargets(this.fed, props.overrides, decisions, where);
 
+    const allowed = nonSecretEnv(props.nonSecretEnv, where);
+    const literalSecrets = new Map<string, string[]>(); // "container\0name" -> clusters
     this.placements = decisions.map((d) => {
       const overrides = overridesFor<FederatedAppOverride>(props.overrides, d.cluster);
       const clusterWhere = `${where} (cluster ${d.cluster.name})`;
@@ -89,6 +96,13 @@ export class FederatedApp extends Construct {
       validateAppSpec(clusterWhere, spec);
       const replicas = replicasOverride(overrides) ?? d.replicas;
       checkCount(clusterWhere, 'overrides.replicas', replicas);
+      checkAutoscalingRoom(clusterWhere, spec, replicas, replicasOverride(overrides) !== undefined ? 'overrides.replicas' : policyName(props.replicas));
+      for (const c of spec.containers) {
+        for (const n of literalCredentialNames(c.env, allowed)) {
+          const key = `${c.name}\0${n}`;
+          literalSecrets.set(key, [...(literalSecrets.get(key) ?? []), d.cluster.name]);
+        }
+      }
       this.fed.ensureNamespace(d.cluster, this.namespace);
       const scope = this.fed.scopeFor(d.cluster, this, { app: this.name, residency: this.residency });
       for (const { id: objectId, object } of renderApp({ name: this.name, namespace: this.namespace, spec, replicas })) {
@@ -96,7 +110,40 @@ export class FederatedApp extends Construct {
       }
       return { cluster: d.cluster, replicas };
     });
+    for (const [key, clusters] of [...literalSecrets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const [container, name] = key.split('\0');
+      this.fed.addWarning({
+        code: 'LITERAL_SECRET_ENV', where,
+        message: `env "${name}" of container "${container}" looks like a credential but is a literal value, written in plain text into the Deployment and the Terraform JSON of ${clusters.length === decisions.length ? 'every cluster of the app' : `cluster(s) ${clusters.join(', ')}`}`,
+        hint: `reference a Secret instead: env: { ${name}: { secretKeyRef: { name: '<secret>', key: '<key>' } } }; if it is not a secret, add "${name}" to the app's nonSecretEnv`,
+      });
+    }
   }
+}
+
+function nonSecretEnv(names: readonly string[] | undefined, where: string): ReadonlySet<string> {
+  if (names === undefined) return new Set();
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
+    throw new FederationError('INVALID_PROP', where, `prop "nonSecretEnv" has invalid value ${JSON.stringify(names)}`, 'give a list of env var names, e.g. ["TOKEN_URL"]');
+  }
+  return new Set(names);
+}
+
+function policyName(r: number | ReplicaPolicy | undefined): string {
+  if (typeof r === 'object' && r !== null && r.mode === 'divided') return `its share of replicas.total ${r.total}`;
+  return 'replicas';
+}
+
+/**
+ * With autoscaling, a cluster's replica count (placement share or overrides.replicas) is
+ * its HPA floor; an HPA whose maxReplicas is below that floor could never hold it.
+ */
+function checkAutoscalingRoom(where: string, spec: FederatedAppSpec, replicas: number, source: string): void {
+  const a = spec.autoscaling;
+  if (!a || replicas <= 0 || a.maxReplicas >= replicas) return;
+  throw new FederationError('AUTOSCALING_BELOW_REPLICAS', where,
+    `this cluster runs ${replicas} replicas (${source}), which become the HPA's minReplicas, but autoscaling.maxReplicas is ${a.maxReplicas}`,
+    `raise autoscaling.maxReplicas to at least ${replicas} (per cluster: overrides.clusters.<name>.autoscaling.maxReplicas), or cap the division with replicas.max: ${a.maxReplicas}`);
 }
 
 function replicaPolicy(r: number | ReplicaPolicy | undefined, where: string): ReplicaPolicy {

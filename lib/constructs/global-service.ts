@@ -90,7 +90,7 @@ export class GlobalService extends Construct {
     const fed = Federation.of(this);
     const app = props.app;
     if (!(app instanceof FederatedApp)) {
-      throw new FederationError('INVALID_PROP', where, 'prop "app" is not a FederatedApp', 'pass the FederatedApp to expose');
+      throw new FederationError('INVALID_PROP', where, `prop "app" is not a FederatedApp, got ${app === null || typeof app !== 'object' ? JSON.stringify(app) : `a ${(app as object).constructor?.name ?? 'object'}`}`, 'pass the FederatedApp to expose');
     }
     if (!isDnsLabel(id)) throw new FederationError('INVALID_NAME', where, `id "${id}" is not a DNS label`, 'it names the DNSEndpoint objects; use lower-case letters, digits and "-"');
     if (app.ports.length === 0) {

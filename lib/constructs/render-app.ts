@@ -10,6 +10,15 @@ export interface RenderAppInput {
   readonly replicas: number;
 }
 
+/**
+ * The HPA's minReplicas for a cluster that runs `replicas` (its placement share or
+ * `overrides.replicas`) with autoscaling: the larger of the two floors, never below 1.
+ * So a divided total reaches the cluster as its HPA floor instead of being dropped.
+ */
+export function hpaMinReplicas(autoscaling: { readonly minReplicas: number }, replicas: number): number {
+  return Math.max(autoscaling.minReplicas, replicas, 1);
+}
+
 /** Labels that select the app's pods: stable across releases, so selectors never change. */
 export function selectorLabels(app: string): Record<string, string> {
   return { 'app.kubernetes.io/name': app, [LABEL_APP]: app };
@@ -48,6 +57,11 @@ function renderContainer(c: ContainerProps, configMap: string | undefined): obje
   });
 }
 
+/** A string map with its keys in code-point order (labels and annotations are written sorted). */
+function sortedKeys(r: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** Removes undefined members so rendered JSON is minimal and stable. */
 function strip<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -59,7 +73,7 @@ function strip<T extends object>(o: T): T {
  */
 export function renderApp(input: RenderAppInput): Array<{ id: string; object: Record<string, any> }> {
   const { name, namespace, spec, replicas } = input;
-  const labels = { ...spec.labels, ...selectorLabels(name) };
+  const labels = sortedKeys({ ...spec.labels, ...selectorLabels(name) });
   const metadata = (n: string) => ({ name: n, namespace, labels });
   const out: Array<{ id: string; object: Record<string, any> }> = [];
   const cm = spec.config && Object.keys(spec.config).length > 0 ? configMapName(name) : undefined;
@@ -68,8 +82,10 @@ export function renderApp(input: RenderAppInput): Array<{ id: string; object: Re
     out.push({ id: 'ConfigMap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(cm), data } });
   }
   // Pods roll when their config changes: the template carries the config's digest.
-  const podAnnotations = { ...spec.podAnnotations, ...(cm ? { 'cdk-federation.io/config-digest': contentDigest(spec.config) } : {}) };
-  // With an HPA, replicas belong to the HPA: setting them here would fight it on every apply.
+  const podAnnotations = sortedKeys({ ...spec.podAnnotations, ...(cm ? { 'cdk-federation.io/config-digest': contentDigest(spec.config) } : {}) });
+  // With an HPA, replicas belong to the HPA: setting them here would reset its scale-out on
+  // every apply. The cluster's replica count becomes the HPA's floor instead (hpaMinReplicas),
+  // which the HPA controller enforces at once, metrics or not.
   const hpa = spec.autoscaling && replicas > 0 ? spec.autoscaling : undefined;
   out.push({
     id: 'Resource',
@@ -106,7 +122,7 @@ export function renderApp(input: RenderAppInput): Array<{ id: string; object: Re
         apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: metadata(name),
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-          minReplicas: Math.max(hpa.minReplicas, 1),
+          minReplicas: hpaMinReplicas(hpa, replicas),
           maxReplicas: hpa.maxReplicas,
           metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: hpa.targetCpuUtilization ?? 80 } } }],
         },

@@ -44,6 +44,18 @@ function checkEnv(where: string, prop: string, env: Readonly<Record<string, EnvV
   }
 }
 
+function checkResources(where: string, prop: string, r: ContainerProps['resources']): void {
+  if (r === undefined) return;
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) fail(where, prop, r, 'use { requests?: { cpu?, memory? }, limits?: { cpu?, memory? } }');
+  for (const [k, list] of Object.entries(r)) {
+    if (k !== 'requests' && k !== 'limits') fail(where, `${prop}`, k, 'resources has only requests and limits');
+    if (typeof list !== 'object' || list === null || Array.isArray(list)) fail(where, `${prop}.${k}`, list, 'use a map such as { cpu: "250m", memory: "256Mi" }');
+    for (const [name, q] of Object.entries(list)) {
+      if (typeof q !== 'string' || q.trim() === '') fail(where, `${prop}.${k}.${name}`, q, 'quantities are non-empty strings such as "250m" or "256Mi"');
+    }
+  }
+}
+
 function checkContainer(where: string, i: number, c: ContainerProps, names: Set<string>): void {
   const p = `containers[${i}]`;
   if (!c || typeof c.image !== 'string' || c.image.trim() === '' || /\s/.test(c.image)) fail(where, `${p}.image`, c?.image, 'set an image reference such as "ghcr.io/acme/web:1.4.2"');
@@ -61,6 +73,7 @@ function checkContainer(where: string, i: number, c: ContainerProps, names: Set<
     }
   });
   checkEnv(where, `${p}.env`, c.env);
+  checkResources(where, `${p}.resources`, c.resources);
   for (const s of c.envFromSecrets ?? []) if (!isDnsLabel(s) && !/^[a-z0-9.-]+$/.test(s)) fail(where, `${p}.envFromSecrets`, s, 'name an existing Secret');
   checkProbe(where, `${p}.readiness`, c.readiness);
   checkProbe(where, `${p}.liveness`, c.liveness);

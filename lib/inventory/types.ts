@@ -15,10 +15,10 @@ const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
 const seconds = z.number().min(0);
 
 export const planObjectSchema = z.strictObject({
-  apiVersion: z.string().min(1),
-  kind: z.string().min(1),
+  apiVersion: z.string().min(1).describe('apiVersion of the object, e.g. apps/v1'),
+  kind: z.string().min(1).describe('kind of the object, e.g. Deployment'),
   namespace: z.string().min(1).optional().describe('absent for cluster-scoped objects'),
-  name: z.string().min(1),
+  name: z.string().min(1).describe('metadata.name of the object'),
   file: z.string().min(1).describe('path of the manifest, relative to dist/'),
   digest: z.string().regex(/^sha256:[0-9a-f]{64}$/).describe('sha256 of the canonical JSON (sorted keys) of the manifest'),
   app: z.string().min(1).optional().describe('the FederatedApp or FederatedResource the object belongs to; absent for shared objects such as Namespaces'),
@@ -26,35 +26,40 @@ export const planObjectSchema = z.strictObject({
 });
 
 export const planClusterSchema = z.strictObject({
-  name: dnsLabel,
+  name: dnsLabel.describe('cluster name from the registry; also the folder dist/<name>/'),
   context: z.string().min(1).describe('kubeconfig context'),
   kubeconfig: z.string().min(1).optional().describe('kubeconfig file as the registry gave it; absent: $KUBECONFIG or ~/.kube/config'),
-  region: z.string().min(1),
-  jurisdiction: z.string().min(1),
-  role: z.enum(['primary', 'standby', 'canary']),
-  wave: dnsLabel,
+  region: z.string().min(1).describe('region of the cluster, from the registry'),
+  jurisdiction: z.string().min(1).describe('data-residency jurisdiction of the cluster, from the registry'),
+  role: z.enum(['primary', 'standby', 'canary']).describe('role of the cluster, from the registry'),
+  wave: dnsLabel.describe('name of the rollout wave the cluster is in; one of waves[].name'),
   objects: z.array(planObjectSchema).describe('in apply order'),
 });
 
 export const planWaveSchema = z.strictObject({
-  name: dnsLabel,
-  clusters: z.array(dnsLabel).describe('sorted by name'),
-  maxParallel: z.number().int().min(1),
-  healthTimeoutSeconds: seconds,
-  bakeTimeSeconds: seconds,
+  name: dnsLabel.describe('wave name, unique'),
+  clusters: z.array(dnsLabel).describe('the clusters of the wave that receive objects (each one described in clusters[]), sorted by name; empty when none of the wave\'s clusters receives objects'),
+  maxParallel: z.number().int().min(1).describe('clusters of the wave applied at once'),
+  healthTimeoutSeconds: seconds.describe('how long each cluster may take to become healthy, in seconds'),
+  bakeTimeSeconds: seconds.describe('wait after the wave is healthy before the next wave starts, in seconds'),
 });
 
 export const applySetSchema = z.strictObject({
   id: z.string().regex(/^applyset-[A-Za-z0-9_-]+-v1$/).describe('KEP-3659 id; every object carries it as label applyset.kubernetes.io/part-of'),
-  parent: z.strictObject({ kind: z.literal('Secret'), namespace: dnsLabel, name: z.string().min(1) }),
+  parent: z.strictObject({
+    kind: z.literal('Secret').describe('kind of the parent object: always Secret'),
+    namespace: dnsLabel.describe('namespace of the parent object: cdk-federation-system'),
+    name: z.string().min(1).describe('name of the parent object: applyset-<federation>'),
+  })
+    .describe('the ApplySet parent object, one per cluster, holding the ApplySet annotations'),
 });
 
 export const federationPlanSchema = z.strictObject({
-  apiVersion: z.literal(PLAN_API_VERSION),
-  kind: z.literal(PLAN_KIND),
-  schemaVersion: z.literal(SCHEMA_VERSION),
-  federation: dnsLabel,
-  applySet: applySetSchema,
+  apiVersion: z.literal(PLAN_API_VERSION).describe('always cdk-federation.io/v1alpha1'),
+  kind: z.literal(PLAN_KIND).describe('always FederationPlan'),
+  schemaVersion: z.literal(SCHEMA_VERSION).describe('version of this file format; a reader refuses a version it does not know'),
+  federation: dnsLabel.describe('the Federation construct id'),
+  applySet: applySetSchema.describe('the KEP-3659 ApplySet every object belongs to (same id in every cluster)'),
   waves: z.array(planWaveSchema).describe('in rollout order'),
   clusters: z.array(planClusterSchema).describe('sorted by name'),
 });

@@ -39,10 +39,18 @@ function checkMapKeys(map: unknown, field: string, known: Map<string, ClusterSpe
  * clusters; entries for clusters that are not placed (or are standbys) are not used.
  * Divided mode with a positive total and only standby clusters is an error.
  *
+ * Pure and public: `place(ClusterRegistry.fromFile('clusters.yaml').clusters, { replicas:
+ * { mode: 'divided', total: 18 } })` gives what a FederatedApp with the same props is
+ * placed on, before per-cluster `overrides.replicas`, so placements can be unit-tested
+ * without synthesizing.
+ *
+ * @param registry the registry's clusters (`ClusterRegistry.clusters`)
+ * @param intent the app's placement props as plain data
  * @returns one decision per placed cluster, sorted by cluster name
+ * @throws FederationError with a PlacementErrorCode when the intent cannot be placed
  */
 export function place(registry: readonly ClusterSpec[], intent: PlacementIntent): PlacementDecision[] {
-  const where = intent.path;
+  const where = intent.path ?? 'place';
   const standbyReplicas = checkCount(intent.standbyReplicas ?? 0, 'standbyReplicas', where);
   const policy = intent.replicas;
   if (!isPlainObject(policy) || (policy.mode !== 'duplicated' && policy.mode !== 'divided')) {

@@ -17,23 +17,27 @@ export interface ReplicaMember {
  */
 export type ReplicaBound = number | Readonly<Record<string, number>>;
 
-/** A positive finite double as an exact integer mantissa and a power-of-two exponent: w = m / 2^k. */
-function toDyadic(w: number): { m: bigint; k: number } {
-  let x = w;
-  let k = 0;
-  // Doubling is exact for finite doubles, and every double >= 2^52 is an integer, so this ends.
-  while (!Number.isInteger(x)) {
-    x *= 2;
-    k++;
-  }
-  return { m: BigInt(x), k };
+/**
+ * A positive finite number as the user wrote it: the exact decimal of its shortest
+ * round-trip representation (String(w), e.g. "0.1", "2.5", "1e-7", "1.5e+21") as an integer
+ * mantissa and a power of ten, w = m × 10^e. So 0.1 is exactly 1/10, not the binary double
+ * 0.1000000000000000055511151231257827…
+ */
+export function toDecimal(w: number): { m: bigint; e: number } {
+  const match = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(String(w));
+  if (!match) throw new Error(`not a positive finite number: ${w}`);
+  const frac = match[2] ?? '';
+  return { m: BigInt(match[1] + frac), e: Number(match[3] ?? 0) - frac.length };
 }
 
-/** Weights scaled by one common power of two to exact integers with the same ratios. */
-function exactWeights(weights: readonly number[]): bigint[] {
-  const parts = weights.map(toDyadic);
-  const maxK = Math.max(0, ...parts.map((p) => p.k));
-  return parts.map((p) => p.m << BigInt(maxK - p.k));
+/**
+ * Weights scaled by one common power of ten to exact integers with the same ratios as the
+ * decimals the user wrote: [0.1, 0.3] → [1, 3], [2.5, 1] → [25, 10].
+ */
+export function exactWeights(weights: readonly number[]): bigint[] {
+  const parts = weights.map(toDecimal);
+  const minE = Math.min(...parts.map((p) => p.e));
+  return parts.map((p) => p.m * 10n ** BigInt(p.e - minE));
 }
 
 function boundFor(bound: ReplicaBound | undefined, name: string): number | undefined {
@@ -77,9 +81,19 @@ function checkBound(bound: ReplicaBound | undefined, which: 'min' | 'max', where
  * these clusters then gets the whole part of its quota, and the replicas left over go one
  * each to the clusters with the largest fractional remainders; equal remainders go to the
  * larger weight, then to the name that sorts first (code-point order). The arithmetic is
- * exact (weights are turned into exact fractions), so no floating-point rounding can
- * change a result.
+ * exact on the decimal numbers as written: each weight is read from its shortest decimal
+ * representation (so 0.1 means exactly 1/10), scaled by a common power of ten to an
+ * integer, and every quota is compared as an integer fraction. Weights {a: 0.1, b: 0.3}
+ * therefore divide exactly like {a: 1, b: 3}, and no floating-point rounding can change a
+ * result.
  *
+ * Public: `divideReplicas(18, [{ name: 'us', weight: 4 }, { name: 'eu', weight: 3 }], 2)`.
+ *
+ * @param total replicas to divide, a non-negative integer
+ * @param members the clusters taking part, each with a positive weight
+ * @param min per-member lower bound @default 0
+ * @param max per-member upper bound @default - unbounded
+ * @param where named in error messages @default 'divideReplicas'
  * @returns replicas by member name, keys in name order
  * @throws FederationError REPLICAS_INVALID_COUNT (total not a non-negative integer),
  *   REPLICAS_INVALID_WEIGHT (weight not positive finite), REPLICAS_DUPLICATE_MEMBER,
@@ -90,9 +104,9 @@ function checkBound(bound: ReplicaBound | undefined, which: 'min' | 'max', where
 export function divideReplicas(
   total: number,
   members: readonly ReplicaMember[],
-  min: ReplicaBound | undefined,
-  max: ReplicaBound | undefined,
-  where: string,
+  min?: ReplicaBound,
+  max?: ReplicaBound,
+  where: string = 'divideReplicas',
 ): Record<string, number> {
   if (!isNonNegativeInteger(total)) {
     throw new FederationError(E.REPLICAS_INVALID_COUNT, where, `total replicas must be a non-negative integer, got ${show(total)}`,

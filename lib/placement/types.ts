@@ -57,8 +57,8 @@ export type ReplicaPolicy = DuplicatedReplicas | DividedReplicas;
 
 /** Everything placement needs to know about one app. Plain data: placement is pure. */
 export interface PlacementIntent {
-  /** Construct path of the app, used in error messages. */
-  readonly path: string;
+  /** Construct path (or any name) of the app, named in error messages. @default 'place' */
+  readonly path?: string;
   readonly selection?: ClusterSelection;
   readonly spread?: readonly SpreadConstraint[];
   readonly replicas: ReplicaPolicy;
@@ -74,12 +74,15 @@ export interface PlacementDecision {
   readonly replicas: number;
 }
 
-/** A rollout wave as declared: clusters by name and/or selector (ORed), plus its gates. */
+/**
+ * A rollout wave as declared: clusters by name and/or selector, plus its gates. As in a
+ * placement, name list and selector are ANDed when both are given.
+ */
 export interface WaveSpec {
   readonly name: string;
-  /** @default - none by name */
+  /** Cluster names; with a selector, only those it also matches. @default - every cluster the selector matches */
   readonly clusters?: readonly string[];
-  /** @default - none by selector */
+  /** Label selector; with a name list, ANDed with it. @default - every named cluster */
   readonly selector?: LabelSelector;
   /** Clusters of this wave applied at once. @default 1 */
   readonly maxParallel?: number;

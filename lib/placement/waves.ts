@@ -3,7 +3,7 @@ import { ClusterSpec, effectiveLabels } from '../registry/types';
 import { PlacementErrorCode as E } from './codes';
 import { isDnsLabel } from '../k8s-names';
 import { indexRegistry } from './select';
-import { matchesSelector, validateSelector } from './selector';
+import { describeSelector, matchesSelector, validateSelector } from './selector';
 import { ResolvedWave, WaveSpec } from './types';
 import { compareStrings, isPlainObject, isPositiveInteger, list, show } from './util';
 
@@ -20,13 +20,16 @@ function isNonNegativeFinite(v: unknown): v is number {
 }
 
 /**
- * Resolves rollout waves against the registry. A wave's clusters are its named clusters
- * united with the registry clusters its selector matches, sorted by name; waves keep their
+ * Resolves rollout waves against the registry. A wave's clusters are the registry clusters
+ * that are in its `clusters` list (if given) AND match its `selector` (if given), sorted by
+ * name: the same rule as an app's placement selection. Waves keep their
  * declared order and get their defaults (maxParallel 1, healthTimeoutSeconds 300,
  * bakeTimeSeconds 0).
  *
  * Rules: wave names are unique DNS labels; every named cluster is registered; no cluster is
- * in two waves; no wave is empty; every placed cluster is in exactly one wave. Registry
+ * in two waves; no wave is empty (a wave with neither list nor selector, an empty list, or
+ * a list and selector with no cluster in common is WAVE_EMPTY); every placed cluster is in
+ * exactly one wave. Registry
  * clusters that are neither placed nor in any wave are fine; a wave may also hold clusters
  * on which nothing is placed.
  *
@@ -71,7 +74,8 @@ export function resolveWaves(registry: readonly ClusterSpec[], waves: readonly W
       throw new FederationError(E.WAVE_INVALID_SETTING, where, `${label}: bakeTimeSeconds must be a number >= 0, got ${show(w.bakeTimeSeconds)}`,
         'use e.g. bakeTimeSeconds: 600, or 0 for no bake time');
     }
-    const members = new Set<string>();
+    // Names and selector are ANDed, exactly as in an app's placement.
+    let members: string[] = registry.map((c) => c.name);
     if (w.clusters !== undefined) {
       if (!Array.isArray(w.clusters)) {
         throw new FederationError(E.WAVE_INVALID_SETTING, where, `${label}: clusters must be a list of cluster names, got ${show(w.clusters)}`,
@@ -82,16 +86,23 @@ export function resolveWaves(registry: readonly ClusterSpec[], waves: readonly W
           throw new FederationError(E.WAVE_UNKNOWN_CLUSTER, where, `${label} names unknown cluster ${show(n)}; known clusters: ${knownList()}`,
             'fix the name, or register the cluster in the cluster registry');
         }
-        members.add(n);
       }
+      const named = new Set<string>(w.clusters);
+      members = members.filter((n) => named.has(n));
     }
     if (w.selector !== undefined) {
       validateSelector(w.selector, where, `${at}.selector`);
-      for (const c of registry) if (matchesSelector(effectiveLabels(c), w.selector)) members.add(c.name);
+      const selector = w.selector;
+      members = members.filter((n) => matchesSelector(effectiveLabels(known.get(n)!), selector));
     }
-    if (members.size === 0) {
-      throw new FederationError(E.WAVE_EMPTY, where, `${label} has no cluster: ${w.clusters === undefined && w.selector === undefined ? 'it names none and has no selector' : 'its names and selector match no registered cluster'}`,
-        'give the wave clusters by name or a selector that matches registered clusters, or remove the wave');
+    if (w.clusters === undefined && w.selector === undefined) members = [];
+    if (members.length === 0) {
+      const why = w.clusters === undefined && w.selector === undefined ? 'it names none and has no selector'
+        : w.clusters === undefined ? `its selector ${describeSelector(w.selector!)} matches no registered cluster`
+          : w.selector === undefined ? 'its cluster list is empty'
+            : `no cluster is both in its list [${w.clusters.join(', ')}] and matched by its selector ${describeSelector(w.selector)} (names and selector are ANDed)`;
+      throw new FederationError(E.WAVE_EMPTY, where, `${label} has no cluster: ${why}`,
+        'give the wave clusters by name, a selector that matches registered clusters, or both (a cluster must then satisfy both), or remove the wave');
     }
     for (const n of members) {
       const prev = owner.get(n);
@@ -101,7 +112,7 @@ export function resolveWaves(registry: readonly ClusterSpec[], waves: readonly W
       }
       owner.set(n, w.name);
     }
-    return { name: w.name, clusters: [...members].sort(compareStrings), maxParallel, healthTimeoutSeconds, bakeTimeSeconds };
+    return { name: w.name, clusters: [...new Set(members)].sort(compareStrings), maxParallel, healthTimeoutSeconds, bakeTimeSeconds };
   });
   for (const p of placed) {
     if (!known.has(p)) {

@@ -81,19 +81,34 @@ export class ClusterRegistry {
 
   private static build(raw: unknown, where: (p: (string | number)[]) => string, source: string): ClusterRegistry {
     const problems: Problem[] = [];
-    const top = fileSchema.safeParse(raw ?? {});
-    if (!top.success) {
-      for (const issue of top.error.issues) problems.push(fromZod(issue, [], 'the file holds `clusters:` (a list) and optionally `apiVersion: cdk-federation.io/v1alpha1` and `kind: ClusterRegistry`'));
+    if (!isMap(raw)) {
+      problems.push({ path: [], message: raw === null || raw === undefined ? 'the file is empty; its top level must be a map with `clusters:` (a list of clusters)'
+        : `the top level must be a map with \`clusters:\` (a list of clusters), got ${describeValue(raw)}`, hint: TOP_HINT });
       throw registryError(problems, where, source, []);
     }
+    if (raw.clusters !== undefined && !Array.isArray(raw.clusters)) {
+      problems.push({ path: ['clusters'], message: `\`clusters\` must be a list of clusters, got ${describeValue(raw.clusters)}`, hint: 'write each cluster as a list item: `clusters:` then `  - name: eu-1` …' });
+    }
+    const top = fileSchema.safeParse(raw);
+    if (!top.success) {
+      for (const issue of top.error.issues) {
+        if (issue.path[0] === 'clusters' && raw.clusters !== undefined) continue; // reported above
+        problems.push(fromZod(issue, raw, [], TOP_HINT));
+      }
+    }
+    if (!top.success) throw registryError(problems, where, source, []);
     const names = top.data.clusters.map((e) => (e && typeof e === 'object' && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : undefined));
     const clusters: ClusterSpec[] = [];
     const seen = new Map<string, number>();
     top.data.clusters.forEach((entry, i) => {
       const base = ['clusters', i];
+      if (!isMap(entry)) {
+        problems.push({ path: base, message: `is not a map of cluster fields (name, region, provider, jurisdiction, context, …): got ${describeValue(entry)}`, hint: `allowed keys: ${Object.keys(clusterSchema.shape).join(', ')}` });
+        return;
+      }
       const parsed = clusterSchema.safeParse(entry);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) problems.push(fromZod(issue, base, fieldHint(issue)));
+        for (const issue of parsed.error.issues) problems.push(fromZod(issue, entry, base, fieldHint(issue)));
         return;
       }
       const c = parsed.data;
@@ -114,9 +129,9 @@ export class ClusterRegistry {
         if ((RESERVED_LABEL_KEYS as readonly string[]).includes(k)) {
           problems.push({ path: [...at('labels'), k], message: `cluster "${c.name}": label key "${k}" is reserved`, hint: `set the cluster's ${k} field instead; selectors see it as label "${k}"` });
         } else if (!isLabelKey(k)) {
-          problems.push({ path: [...at('labels'), k], message: `cluster "${c.name}": invalid label key "${k}"`, hint: 'use [prefix/]name with a DNS-subdomain prefix and a name of at most 63 alphanumerics, "-", "_", "."' });
+          problems.push({ path: [...at('labels'), k], message: `cluster "${c.name}": invalid label key ${JSON.stringify(k)}`, hint: 'use [prefix/]name with a DNS-subdomain prefix and a name of at most 63 alphanumerics, "-", "_", "."' });
         } else if (!isLabelValue(v)) {
-          problems.push({ path: [...at('labels'), k], message: `cluster "${c.name}": invalid value "${v}" for label "${k}"`, hint: 'use at most 63 alphanumerics, "-", "_", "." starting and ending alphanumeric' });
+          problems.push({ path: [...at('labels'), k], message: `cluster "${c.name}": invalid value ${JSON.stringify(v)} for label "${k}"`, hint: 'use at most 63 alphanumerics, "-", "_", "." starting and ending alphanumeric' });
         }
       }
       clusters.push({
@@ -152,13 +167,63 @@ function sortKeys(o: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function fromZod(issue: z.core.$ZodIssue, base: (string | number)[], hint: string): Problem {
-  const p = [...base, ...issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k))];
-  const field = p.length > base.length ? `field "${p.slice(base.length).join('.')}"` : 'entry';
-  let message = `${field}: ${issue.message}`;
-  if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) message = `missing required field "${p.slice(base.length).join('.')}"`;
-  return { path: issue.code === 'unrecognized_keys' ? [...p, issue.keys[0]] : p, message, hint };
+const TOP_HINT = 'the file holds `clusters:` (a list) and optionally `apiVersion: cdk-federation.io/v1alpha1` and `kind: ClusterRegistry`';
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A value for a message: the value itself (shortened), then what it is, e.g. `1 (a number)`. */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null (an empty value)';
+  let text = JSON.stringify(v) ?? String(v);
+  if (text.length > 60) text = `${text.slice(0, 57)}...`;
+  const kind = Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a map' : typeof v === 'string' ? 'a string' : `a ${typeof v}`;
+  return `${text} (${kind})`;
+}
+
+function valueAt(root: unknown, p: readonly PropertyKey[]): { present: boolean; value: unknown } {
+  let cur: unknown = root;
+  for (const k of p) {
+    if (!isMap(cur) && !Array.isArray(cur)) return { present: false, value: undefined };
+    const rec = cur as Record<PropertyKey, unknown>;
+    if (!Object.prototype.hasOwnProperty.call(rec, k)) return { present: false, value: undefined };
+    cur = rec[k];
+  }
+  return { present: true, value: cur };
+}
+
+/**
+ * One zod issue as a problem that names the field and quotes the value found there (zod
+ * itself does not report the input): a missing field says missing, a value of the wrong
+ * type says which type it has, a label value that is not a string says label values must
+ * be strings.
+ */
+function fromZod(issue: z.core.$ZodIssue, entry: unknown, base: (string | number)[], hint: string): Problem {
+  const rel = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
+  const p = [...base, ...rel];
+  const name = rel.join('.');
+  const { present, value } = valueAt(entry, rel);
+  if (issue.code === 'unrecognized_keys') {
+    return { path: [...p, issue.keys[0]], message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`, hint };
+  }
+  let message: string;
+  if (!present) {
+    message = `missing required field "${name}"`;
+  } else if (rel[0] === 'labels' && rel.length === 2) {
+    message = `label "${String(rel[1])}" has value ${describeValue(value)}: label values must be strings`;
+    hint = `quote the value, e.g. ${String(rel[1])}: "${value === null ? '' : String(value)}"`;
+  } else if (issue.code === 'invalid_type') {
+    message = `field "${name}" must be ${issue.expected === 'record' || issue.expected === 'object' ? 'a map' : `a ${issue.expected}`}, got ${describeValue(value)}`;
+  } else if (issue.code === 'invalid_value') {
+    message = `field "${name}" has invalid value ${JSON.stringify(value)}; expected ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`}`;
+  } else if (issue.code === 'too_small' && typeof value === 'string') {
+    message = `field "${name}" is an empty string`;
+  } else {
+    message = `field "${name}" has invalid value ${JSON.stringify(value)}: ${issue.message}`;
+  }
+  return { path: p, message, hint };
 }
 
 function fieldHint(issue: z.core.$ZodIssue): string {

@@ -2,7 +2,8 @@ import { contentDigest } from '../kube/digest';
 import { objectKey } from '../kube/object';
 import { manifestFileName } from '../kube/order';
 import { applySetId, applySetParent } from '../kube/ownership';
-import { FederationPlan, PLAN_API_VERSION, PLAN_KIND, SCHEMA_VERSION } from '../inventory/types';
+import { FederationError } from '../errors';
+import { federationPlanSchema, FederationPlan, PLAN_API_VERSION, PLAN_KIND, SCHEMA_VERSION } from '../inventory/types';
 import { FederationModel } from './model';
 
 /**
@@ -42,4 +43,33 @@ export function buildPlan(model: FederationModel): FederationPlan {
       }),
     })),
   };
+}
+
+/**
+ * Checks a plan before it is written: it must parse with the federation.json schema, and
+ * the waves and clusters must agree (every wave cluster is described in clusters[], every
+ * described cluster is in exactly one wave, the one its `wave` names). A failure is a bug
+ * in synth, never written to dist/. Returns the plan.
+ */
+export function checkPlan(plan: FederationPlan, where: string): FederationPlan {
+  const bug = (what: string) => new FederationError('PLAN_INVALID', where, `federation.json would be invalid: ${what}`,
+    'this is a bug in cdk-federation, not in your app; please report it with the app that triggers it');
+  const parsed = federationPlanSchema.safeParse(plan);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw bug(`${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  const described = new Set(plan.clusters.map((c) => c.name));
+  const waveOf = new Map<string, string>();
+  for (const w of plan.waves) {
+    for (const c of w.clusters) {
+      if (!described.has(c)) throw bug(`wave "${w.name}" lists cluster "${c}", which clusters[] does not describe`);
+      if (waveOf.has(c)) throw bug(`cluster "${c}" is in waves "${waveOf.get(c)}" and "${w.name}"`);
+      waveOf.set(c, w.name);
+    }
+  }
+  for (const c of plan.clusters) {
+    if (waveOf.get(c.name) !== c.wave) throw bug(`cluster "${c.name}" names wave "${c.wave}", but ${waveOf.has(c.name) ? `is listed in wave "${waveOf.get(c.name)}"` : 'no wave lists it'}`);
+  }
+  return plan;
 }

@@ -8,6 +8,19 @@ function sortedRecord(r: Record<string, string> | undefined): Record<string, str
   return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+const METADATA_ORDER = ['name', 'namespace', 'labels', 'annotations'];
+
+/**
+ * Metadata in one order for every object: name, namespace, labels, annotations, then any
+ * other keys sorted (renderers build metadata in different orders; a reviewer should not
+ * see that).
+ */
+export function orderedMetadata(m: Record<string, unknown>): Record<string, unknown> {
+  const first = METADATA_ORDER.filter((k) => m[k] !== undefined).map((k) => [k, m[k]] as const);
+  const rest = Object.entries(m).filter(([k, v]) => !METADATA_ORDER.includes(k) && v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries([...first, ...rest]);
+}
+
 export interface FinalizeOptions {
   readonly federation: string;
   readonly cluster: string;
@@ -40,7 +53,7 @@ export function finalizeObjects(objects: readonly KubeObject[], opts: FinalizeOp
     seen.add(key);
     const labels = sortedRecord({ ...o.metadata.labels, [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_FEDERATION]: opts.federation, [APPLYSET_PART_OF]: partOf });
     const annotations = sortedRecord({ ...o.metadata.annotations, [ANNOTATION_CLUSTER]: opts.cluster });
-    return { ...o, metadata: { ...o.metadata, labels, annotations } } as KubeObject;
+    return { ...o, metadata: orderedMetadata({ ...o.metadata, labels, annotations }) } as KubeObject;
   });
   return out.sort((a, b) => applyRank(a.kind) - applyRank(b.kind) || compareStrings(objectKey(a), objectKey(b)));
 }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { FederationError } from '../errors';
 import { PLAN_FILE } from '../inventory/types';
-import { buildPlan } from './federation-plan';
+import { buildPlan, checkPlan } from './federation-plan';
 import { stableJson } from '../kube/digest';
 import { FederationModel } from './model';
 import { manifestFileName } from '../kube/order';
@@ -25,7 +25,7 @@ export function writeManifests(model: FederationModel, dir: string): void {
       fs.writeFileSync(path.join(clusterDir, manifestFileName(o)), YAML.stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }));
     }
   }
-  fs.writeFileSync(path.join(dir, PLAN_FILE), stableJson(buildPlan(model)));
+  fs.writeFileSync(path.join(dir, PLAN_FILE), stableJson(checkPlan(buildPlan(model), `federation "${model.name}"`)));
 }
 
 function staging(target: string): string {

@@ -53,3 +53,36 @@ describe('finalizeObjects', () => {
     expect(finalizeObjects([obj('bitnami.com/v1alpha1', 'Secret', 's', 'a', { data: { k: 'sealed' } })] as any, opts)).toHaveLength(1);
   });
 });
+
+describe('key order of written objects', () => {
+  const opts = { federation: 'shop', cluster: 'eu-1', where: 'shop/eu-1' };
+  test('metadata is always name, namespace, labels, annotations, then other keys sorted; labels and annotations sorted', () => {
+    const [o] = finalizeObjects([{
+      apiVersion: 'v1', kind: 'ConfigMap',
+      metadata: { labels: { z: '1', a: '2' }, finalizers: ['x'], annotations: { 'b.io/x': '1', 'a.io/y': '2' }, namespace: 'shop', generateName: 'g', name: 'c' },
+    } as any], opts);
+    expect(Object.keys(o.metadata)).toEqual(['name', 'namespace', 'labels', 'annotations', 'finalizers', 'generateName']);
+    expect(Object.keys(o.metadata.labels!)).toEqual([...Object.keys(o.metadata.labels!)].sort());
+    expect(Object.keys(o.metadata.annotations!)).toEqual(['a.io/y', 'b.io/x', 'cdk-federation.io/cluster']);
+  });
+
+  test('a cluster-scoped object has no namespace key', () => {
+    const [o] = finalizeObjects([{ apiVersion: 'v1', kind: 'Namespace', metadata: { labels: { a: 'b' }, name: 'shop' } } as any], opts);
+    expect(Object.keys(o.metadata)).toEqual(['name', 'labels', 'annotations']);
+  });
+});
+
+describe('labels and annotations of the pod template are sorted too', () => {
+  test('user labels and pod annotations in any order come out sorted', () => {
+    const { renderApp } = require('../../lib/constructs/render-app');
+    const objects = renderApp({ name: 'web', namespace: 'shop', replicas: 1, spec: {
+      containers: [{ name: 'web', image: 'web:1' }], labels: { zeta: '1', alpha: '2' }, podAnnotations: { 'z.io/a': '1', 'a.io/z': '2' }, config: { B: '1', A: '2' },
+    } });
+    const dep = objects.find((o: any) => o.id === 'Resource').object;
+    const sorted = (r: object) => Object.keys(r).every((k, i, ks) => i === 0 || ks[i - 1] < k);
+    expect(sorted(dep.metadata.labels)).toBe(true);
+    expect(sorted(dep.spec.template.metadata.labels)).toBe(true);
+    expect(Object.keys(dep.spec.template.metadata.annotations)).toEqual(['a.io/z', 'cdk-federation.io/config-digest', 'z.io/a']);
+    expect(Object.keys(objects.find((o: any) => o.id === 'ConfigMap').object.data)).toEqual(['A', 'B']);
+  });
+});

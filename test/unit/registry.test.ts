@@ -115,3 +115,52 @@ describe('ClusterRegistry.fromClusters', () => {
     expect(() => ClusterRegistry.fromClusters([])).toThrow(/no clusters/);
   });
 });
+
+describe('registry errors name the value', () => {
+  const ONE = 'clusters:\n  - name: a\n    region: eu\n    provider: p\n    jurisdiction: eu\n    context: a\n';
+  /** The problem line of a one-problem error, without the file:line prefix, and its fix. */
+  function problem(yaml: string): { line: string; fix: string } {
+    const e = loadError(yaml);
+    expect(e.code).toBe('REGISTRY_INVALID');
+    const lines = e.message.split('\n');
+    expect(lines[0]).toMatch(/invalid cluster registry \(1 problem\):$/);
+    return { line: lines[1].replace(/^\s*\S*clusters\.yaml(:\d+)?: /, ''), fix: lines[2].replace(/^\s*fix: /, '') };
+  }
+
+  test.each<[string, string, string]>([
+    ['a bad role', `${ONE}    role: leader\n`, 'clusters[0] (a) field "role" has invalid value "leader"; expected one of "primary", "standby", "canary"'],
+    ['a number as label value', `${ONE}    labels: { tier: 1 }\n`, 'clusters[0] (a) label "tier" has value 1 (a number): label values must be strings'],
+    ['a boolean as label value', `${ONE}    labels: { tier: true }\n`, 'clusters[0] (a) label "tier" has value true (a boolean): label values must be strings'],
+    ['an empty label value', `${ONE}    labels: { tier: }\n`, 'clusters[0] (a) label "tier" has value null (an empty value): label values must be strings'],
+    ['labels as a list', `${ONE}    labels: [a]\n`, 'clusters[0] (a) field "labels" must be a map, got ["a"] (a list)'],
+    ['a string capacity', `${ONE}    capacity: big\n`, 'clusters[0] (a) field "capacity" must be a number, got "big" (a string)'],
+    ['a number context', ONE.replace('context: a', 'context: 5'), 'clusters[0] (a) field "context" must be a string, got 5 (a number)'],
+    ['an empty context', ONE.replace('context: a', 'context: ""'), 'clusters[0] (a) field "context" is an empty string'],
+    ['an invalid label value', `${ONE}    labels: { tier: "no spaces" }\n`, 'clusters[0] (a) cluster "a": invalid value "no spaces" for label "tier"'],
+    ['a bad apiVersion', `apiVersion: v2\n${ONE}`, 'field "apiVersion" has invalid value "v2"; expected "cdk-federation.io/v1alpha1"'],
+    ['a bad kind', `kind: Clusters\n${ONE}`, 'field "kind" has invalid value "Clusters"; expected "ClusterRegistry"'],
+    ['a top-level list', '- a\n- b\n', 'the top level must be a map with `clusters:` (a list of clusters), got ["a","b"] (a list)'],
+    ['a top-level string', 'hello\n', 'the top level must be a map with `clusters:` (a list of clusters), got "hello" (a string)'],
+    ['an empty file', '', 'the file is empty; its top level must be a map with `clusters:` (a list of clusters)'],
+    ['clusters as a map', 'clusters: { a: 1 }\n', '`clusters` must be a list of clusters, got {"a":1} (a map)'],
+    ['a cluster that is not a map', 'clusters:\n  - hello\n', 'clusters[0] is not a map of cluster fields (name, region, provider, jurisdiction, context, …): got "hello" (a string)'],
+    ['a missing field', ONE.replace('    provider: p\n', ''), 'clusters[0] (a) missing required field "provider"'],
+  ])('%s', (_name, yaml, expected) => {
+    const { line, fix } = problem(yaml);
+    expect(line).toBe(expected);
+    expect(fix.length).toBeGreaterThan(10);
+  });
+
+  test('a label value of the wrong type is never reported as missing, and the fix shows it quoted', () => {
+    const { line, fix } = problem(`${ONE}    labels: { gpu: 4 }\n`);
+    expect(line).not.toContain('missing');
+    expect(fix).toBe('quote the value, e.g. gpu: "4"');
+  });
+
+  test('fromClusters quotes values the same way', () => {
+    expect(() => ClusterRegistry.fromClusters([{ ...CLUSTERS[0], labels: { tier: 1 as any } }]))
+      .toThrow('label "tier" has value 1 (a number): label values must be strings');
+    expect(() => ClusterRegistry.fromClusters([{ ...CLUSTERS[0], role: 'leader' as any }]))
+      .toThrow('field "role" has invalid value "leader"; expected one of "primary", "standby", "canary"');
+  });
+});

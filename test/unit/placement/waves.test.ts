@@ -1,4 +1,4 @@
-import { resolveWaves, PlacementErrorCode as E, WaveSpec } from '../../../lib/placement';
+import { resolveWaves, selectClusters, PlacementErrorCode as E, WaveSpec } from '../../../lib/placement';
 import { cluster, expectFedError } from './helpers';
 
 const F = 'shop';
@@ -13,17 +13,32 @@ const registry = [
 const placed = ['canary-1', 'eu-1', 'eu-2', 'us-1', 'us-2'];
 
 describe('resolveWaves', () => {
-  test('names ∪ selector matches, clusters sorted, declared wave order and defaults kept', () => {
+  test('names ∩ selector (ANDed, as in placement), clusters sorted, declared wave order and defaults kept', () => {
     const waves: WaveSpec[] = [
       { name: 'canary', selector: { matchLabels: { role: 'canary' } } },
-      { name: 'us', clusters: ['us-2'], selector: { matchLabels: { jurisdiction: 'us' } }, maxParallel: 2, healthTimeoutSeconds: 120, bakeTimeSeconds: 600 },
-      { name: 'eu', clusters: ['eu-2', 'eu-1'] },
+      { name: 'us', selector: { matchLabels: { jurisdiction: 'us' } }, maxParallel: 2, healthTimeoutSeconds: 120, bakeTimeSeconds: 600 },
+      { name: 'eu', clusters: ['eu-2', 'eu-1', 'canary-1'], selector: { matchExpressions: [{ key: 'role', operator: 'NotIn', values: ['canary'] }] } },
     ];
     expect(resolveWaves(registry, waves, placed, F)).toEqual([
       { name: 'canary', clusters: ['canary-1'], maxParallel: 1, healthTimeoutSeconds: 300, bakeTimeSeconds: 0 },
       { name: 'us', clusters: ['us-1', 'us-2'], maxParallel: 2, healthTimeoutSeconds: 120, bakeTimeSeconds: 600 },
       { name: 'eu', clusters: ['eu-1', 'eu-2'], maxParallel: 1, healthTimeoutSeconds: 300, bakeTimeSeconds: 0 },
     ]);
+  });
+
+  test('a wave selects exactly the clusters an app placement with the same clusters and selector selects', () => {
+    const cases: Array<{ clusters?: string[]; selector?: WaveSpec['selector'] }> = [
+      { clusters: ['us-2'], selector: { matchLabels: { jurisdiction: 'us' } } },
+      { clusters: ['eu-1', 'us-1', 'spare'], selector: { matchLabels: { jurisdiction: 'eu' } } },
+      { clusters: ['eu-1', 'eu-2'] },
+      { selector: { matchExpressions: [{ key: 'region', operator: 'In', values: ['eu-west-1', 'us-east-1'] }] } },
+      { clusters: ['canary-1', 'us-1'], selector: {} },
+    ];
+    for (const c of cases) {
+      const wave = resolveWaves(registry, [{ name: 'w', ...c }], [], F)[0].clusters;
+      const placement = selectClusters(registry, c, F).map((x) => x.name);
+      expect(wave).toEqual(placement);
+    }
   });
 
   test('registry clusters that are neither placed nor in a wave are fine; a wave may hold unplaced clusters', () => {
@@ -56,9 +71,12 @@ describe('resolveWaves', () => {
       E.WAVE_OVERLAP, F, '"eu-1"', '"a" and "b"');
   });
 
-  test('the same cluster by name and by selector in one wave is not an overlap', () => {
-    expect(resolveWaves(registry, [{ name: 'w', clusters: ['eu-1'], selector: { matchLabels: { region: 'eu-west-1' } } }], ['eu-1'], F)[0].clusters)
-      .toEqual(['canary-1', 'eu-1']);
+  test('a named cluster that the wave selector does not match is not in the wave', () => {
+    expect(resolveWaves(registry, [{ name: 'w', clusters: ['eu-1', 'eu-2'], selector: { matchLabels: { region: 'eu-west-1' } } }], ['eu-1'], F)[0].clusters)
+      .toEqual(['eu-1']);
+    // so a placed cluster named only by such a wave is in no wave
+    expectFedError(() => resolveWaves(registry, [{ name: 'w', clusters: ['eu-1', 'eu-2'], selector: { matchLabels: { region: 'eu-west-1' } } }], ['eu-2'], F),
+      E.WAVE_MISSING_CLUSTER, F, '"eu-2"');
   });
 
   test('an unknown cluster name in a wave → WAVE_UNKNOWN_CLUSTER naming it and the known ones', () => {
@@ -71,8 +89,10 @@ describe('resolveWaves', () => {
 
   test('an empty wave → WAVE_EMPTY, whether it names nothing or its selector matches nothing', () => {
     expectFedError(() => resolveWaves(registry, [{ name: 'eu', clusters: ['eu-1'] }, { name: 'void' }], ['eu-1'], F), E.WAVE_EMPTY, F, '"void"', 'names none');
-    expectFedError(() => resolveWaves(registry, [{ name: 'mars', selector: { matchLabels: { region: 'mars' } } }], [], F), E.WAVE_EMPTY, F, '"mars"', 'match no');
-    expectFedError(() => resolveWaves(registry, [{ name: 'nil', clusters: [] }], [], F), E.WAVE_EMPTY, F, '"nil"');
+    expectFedError(() => resolveWaves(registry, [{ name: 'mars', selector: { matchLabels: { region: 'mars' } } }], [], F), E.WAVE_EMPTY, F, '"mars"', 'matches no registered cluster');
+    expectFedError(() => resolveWaves(registry, [{ name: 'nil', clusters: [] }], [], F), E.WAVE_EMPTY, F, '"nil"', 'list is empty');
+    expectFedError(() => resolveWaves(registry, [{ name: 'both', clusters: ['us-1'], selector: { matchLabels: { jurisdiction: 'eu' } } }], [], F),
+      E.WAVE_EMPTY, F, '"both"', '[us-1]', 'jurisdiction=eu', 'ANDed');
   });
 
   test.each([
