@@ -69,7 +69,7 @@ export async function applyOne(client: ClusterClient, o: KubeObject, opts: { for
     const action = !before ? 'created' : before.metadata?.resourceVersion === after?.metadata?.resourceVersion ? 'unchanged' : 'configured';
     return { ref, action };
   } catch (e) {
-    if (e instanceof KubeApiError && e.status === 409 && e.causes.some((c) => c.type === 'FieldManagerConflict')) {
+    if (e instanceof KubeApiError && e.status === 409 && e.causes.some(isConflictCause)) {
       const conflicts = parseConflicts(e);
       return {
         ref, action: 'failed', conflicts,
@@ -82,10 +82,15 @@ export async function applyOne(client: ClusterClient, o: KubeObject, opts: { for
 
 /** `conflict with "kubectl-edit" using apps/v1` → manager kubectl-edit. */
 export function parseConflicts(e: KubeApiError): FieldConflict[] {
-  return e.causes.filter((c) => c.type === 'FieldManagerConflict').map((c) => ({
+  return e.causes.filter(isConflictCause).map((c) => ({
     field: c.field ?? '?',
     manager: /conflict with "([^"]+)"/.exec(c.message ?? '')?.[1] ?? 'unknown',
   }));
+}
+
+/** metav1.StatusCause spells the kind of cause `reason` on the wire. */
+function isConflictCause(c: { type?: string; reason?: string }): boolean {
+  return (c.reason ?? c.type) === 'FieldManagerConflict';
 }
 
 export function errorMessage(e: unknown): string {

@@ -27,7 +27,7 @@ export class KubeApiError extends Error {
     public readonly status: number,
     public readonly reason: string,
     message: string,
-    public readonly causes: ReadonlyArray<{ type?: string; field?: string; message?: string }> = [],
+    public readonly causes: ReadonlyArray<{ reason?: string; type?: string; field?: string; message?: string }> = [],
   ) {
     super(message);
     this.name = 'KubeApiError';

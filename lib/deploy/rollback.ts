@@ -22,6 +22,8 @@ export interface RollbackInput {
   readonly failed: { readonly digest: string; readonly objects: readonly KubeObject[]; readonly started: string };
   /** The revision to restore; none means the cluster had none: remove everything ours. */
   readonly previous?: RevisionRecord;
+  /** Whether the failed run changed anything (created, configured or deleted an object); if not, nothing is re-applied. */
+  readonly changed: boolean;
   readonly records: readonly RevisionRecord[];
   readonly cascade?: Cascade;
   readonly force?: boolean;
@@ -53,6 +55,10 @@ export async function rollbackCluster(client: ClusterClient, r: RollbackInput): 
   try {
     // Mark the failed revision first: if the rollback dies, the next run sees it failed, not pending.
     await writeRevision(client, failedRecord(r.reason));
+    if (!r.changed) {
+      // e.g. a conflict on the first object: re-applying would only meet the same conflict.
+      return { ok: true, restoredFrom: r.previous?.revision, message: `nothing was changed${r.previous ? `; revision ${r.previous.revision} stays in force` : ''}` };
+    }
     applied = await applyStaged(client, objects, { force: r.force });
     if (applied.failed) {
       const bad = applied.entries.find((e) => e.action === 'failed')!;

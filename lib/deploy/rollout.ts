@@ -183,12 +183,16 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       const limit = pLimit(4);
       await Promise.all(touched.map((t) => limit(async () => {
         emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: 'rolling-back' });
+        const before = clusterReports.get(t.cluster.spec.name);
+        const changed = [...(before?.applied?.entries ?? []), ...(before?.pruned?.entries ?? [])].some((e) => e.action === 'created' || e.action === 'configured' || e.action === 'deleted')
+          || !before?.applied; // no ChangeSet (e.g. died mid-apply): assume changed
         const result = await rollbackCluster(t.client, {
+          changed,
           federation: fed, set, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest), started: t.started },
           previous: t.previous, records: t.records, cascade: opts.cascade,
           force: opts.force, timeoutMs: t.wave.healthTimeoutSeconds * 1000, reason: failure!, now,
         });
-        const prev = clusterReports.get(t.cluster.spec.name);
+        const prev = before;
         const outcome = result.ok ? 'rolled-back' : 'rollback-failed';
         emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: outcome, message: result.message });
         record({ ...(prev ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome, rollback: result,

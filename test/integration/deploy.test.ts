@@ -202,7 +202,7 @@ describe('cdkfed deploy: bad input is refused before any write', () => {
   test('a file edited after synth', async () => {
     const dist = synthFleet(tmpDist(), { name: fed });
     const plan = JSON.parse(fs.readFileSync(path.join(dist, 'federation.json'), 'utf8'));
-    const f = path.join(dist, plan.clusters[2].objects.find((o: any) => o.kind === 'Deployment').file);
+    const f = path.join(dist, plan.clusters[2].objects.find((o: any) => o.kind === 'Deployment' && o.name === 'web').file);
     fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('replicas: 2', 'replicas: 20'));
     const r = await cdkfed(deployArgs(dist));
     expect(r.code).toBe(1);
