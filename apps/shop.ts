@@ -7,22 +7,36 @@
 import * as path from 'path';
 import { ClusterRegistry, Duration, FederatedApp, FederatedResource, Federation, FederationApp, GlobalService } from '../lib';
 
-export function buildShop(app: FederationApp, registryFile = path.join(__dirname, 'clusters.yaml')): Federation {
+/** Knobs for trying the shop on local clusters (`npm run demo`); production values by default. */
+export interface ShopOptions {
+  /** Every wave's health timeout. @default 5 min for the canaries, 10 min for the primaries */
+  readonly healthTimeout?: Duration;
+  /** Every wave's bake time (apac has none). @default 10 min for the canaries, 15 min for us and eu */
+  readonly bakeTime?: Duration;
+  /** The web image. @default 'ghcr.io/example/shop-web:1.8.0' */
+  readonly webImage?: string;
+  /** A cluster whose web pods never become Ready (kwok's `cdk-federation.io/simulate: fail`), to show a failed gate. @default none */
+  readonly breakWebIn?: string;
+}
+
+export function buildShop(app: FederationApp, registryFile = path.join(__dirname, 'clusters.yaml'), opts: ShopOptions = {}): Federation {
+  const health = (d: Duration) => opts.healthTimeout ?? d;
+  const bake = (d: Duration) => opts.bakeTime ?? d;
   const fed = new Federation(app, 'shop', {
     registry: ClusterRegistry.fromFile(registryFile),
     rollout: {
       waves: [
-        { name: 'canary', selector: { matchLabels: { role: 'standby' } }, maxParallel: 3, healthTimeout: Duration.minutes(5), bakeTime: Duration.minutes(10) },
-        { name: 'us', clusters: ['us-primary'], healthTimeout: Duration.minutes(10), bakeTime: Duration.minutes(15) },
-        { name: 'eu', clusters: ['eu-primary'], healthTimeout: Duration.minutes(10), bakeTime: Duration.minutes(15) },
-        { name: 'apac', clusters: ['apac-primary'], healthTimeout: Duration.minutes(10) },
+        { name: 'canary', selector: { matchLabels: { role: 'standby' } }, maxParallel: 3, healthTimeout: health(Duration.minutes(5)), bakeTime: bake(Duration.minutes(10)) },
+        { name: 'us', clusters: ['us-primary'], healthTimeout: health(Duration.minutes(10)), bakeTime: bake(Duration.minutes(15)) },
+        { name: 'eu', clusters: ['eu-primary'], healthTimeout: health(Duration.minutes(10)), bakeTime: bake(Duration.minutes(15)) },
+        { name: 'apac', clusters: ['apac-primary'], healthTimeout: health(Duration.minutes(10)) },
       ],
     },
   });
 
   const web = new FederatedApp(fed, 'web', {
     containers: [{
-      image: 'ghcr.io/example/shop-web:1.8.0',
+      image: opts.webImage ?? 'ghcr.io/example/shop-web:1.8.0',
       ports: [{ name: 'http', containerPort: 8080, servicePort: 80 }],
       env: { API_URL: 'http://api.shop.svc.clusterset.local' },
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
@@ -34,7 +48,10 @@ export function buildShop(app: FederationApp, registryFile = path.join(__dirname
     disruptionBudget: { maxUnavailable: 1 },
     overrides: {
       regions: { apac: { config: { LOCALE_DEFAULT: 'en-SG' } } },
-      clusters: { 'us-primary': { autoscaling: { maxReplicas: 40 } } },
+      clusters: {
+        'us-primary': { autoscaling: { maxReplicas: 40 } },
+        ...(opts.breakWebIn ? { [opts.breakWebIn]: { labels: { 'cdk-federation.io/simulate': 'fail' } } } : {}),
+      },
     },
     config: { LOCALE_DEFAULT: 'en-US', FEATURE_RECOMMENDATIONS: 'true' },
   });

@@ -72,7 +72,8 @@ export interface ClusterReport {
 
 export interface WaveReport {
   readonly wave: string;
-  readonly outcome: 'succeeded' | 'failed' | 'not-started';
+  /** rolled-back: the wave had succeeded, then a later wave failed and its clusters were restored. */
+  readonly outcome: 'succeeded' | 'failed' | 'rolled-back' | 'not-started';
   readonly clusters: readonly ClusterReport[];
   readonly failure?: string;
 }
@@ -163,7 +164,8 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
         failedWaveIndex = wi;
         break;
       }
-      if (wave.bakeTimeSeconds > 0) {
+      // A wave in which nothing changed has nothing to bake.
+      if (wave.bakeTimeSeconds > 0 && results.some((r) => r.outcome === 'deployed')) {
         const regression = await bake(wave, clusters.map((c) => ({ name: c, client: opts.clients.get(c)!, cluster: inv.clusters.get(c)! })), emit, now);
         if (regression) {
           failure = `wave ${wave.name}: ${regression.reason}`;
@@ -206,7 +208,8 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
 
   for (const [wi, { wave, clusters }] of waves.entries()) {
     const cr = clusters.map((c) => clusterReports.get(c) ?? { cluster: c, wave: wave.name, outcome: 'not-started' as const, seconds: 0 });
-    const outcome = failedWaveIndex >= 0 && wi >= failedWaveIndex ? (wi === failedWaveIndex ? 'failed' : 'not-started') : 'succeeded';
+    const rolledBack = cr.some((c) => c.outcome === 'rolled-back' || c.outcome === 'rollback-failed');
+    const outcome = failedWaveIndex >= 0 && wi >= failedWaveIndex ? (wi === failedWaveIndex ? 'failed' : 'not-started') : rolledBack ? 'rolled-back' : 'succeeded';
     reports.set(wave.name, { wave: wave.name, outcome, clusters: cr, ...(wi === failedWaveIndex && failure ? { failure } : {}) });
   }
   const all = [...clusterReports.values()];

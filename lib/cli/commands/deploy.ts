@@ -106,7 +106,7 @@ export function renderReport(r: DeployReport): string {
     for (const c of w.clusters) {
       const counts = c.applied ? ` (${['created', 'configured', 'unchanged'].map((a) => `${c.applied!.entries.filter((e) => e.action === a).length} ${a}`).join(', ')}${c.pruned ? `, ${c.pruned.entries.filter((e) => e.action === 'deleted').length} pruned` : ''})` : '';
       lines.push(`  ${c.cluster}: ${c.outcome}${c.revision ? ` revision ${c.revision}` : ''}${counts}`);
-      if (c.failure && c.outcome !== 'not-started') lines.push(`    ${c.failure.object ? `${c.failure.object}: ` : ''}${c.failure.reason}`);
+      if (c.failure && c.outcome !== 'not-started') lines.push(`    ${c.failure.reason}`);
       if (c.rollback) lines.push(`    rollback: ${c.rollback.message}`);
     }
   }
