@@ -61,10 +61,14 @@ export async function applyStaged(client: ClusterClient, objects: readonly KubeO
 }
 
 /** One object: created if it was absent, unchanged if the apply wrote nothing (same resourceVersion), else configured. */
-export async function applyOne(client: ClusterClient, o: KubeObject, opts: { force?: boolean }): Promise<ChangeSetEntry> {
+export async function applyOne(client: ClusterClient, o: KubeObject, opts: { force?: boolean; terminatingTimeoutMs?: number }): Promise<ChangeSetEntry> {
   const ref = refOf(o);
   try {
-    const before = await client.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+    let before = await client.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+    if (before?.metadata?.deletionTimestamp) {
+      // Applying to an object being deleted (a terminating namespace) would be lost with it: wait until it is gone.
+      before = await waitGone(client, o, opts.terminatingTimeoutMs ?? 120_000);
+    }
     const after = await client.apply(o, { fieldManager: FIELD_MANAGER, force: opts.force });
     const action = !before ? 'created' : before.metadata?.resourceVersion === after?.metadata?.resourceVersion ? 'unchanged' : 'configured';
     return { ref, action };
@@ -77,6 +81,16 @@ export async function applyOne(client: ClusterClient, o: KubeObject, opts: { for
       };
     }
     return { ref, action: 'failed', message: errorMessage(e) };
+  }
+}
+
+async function waitGone(client: ClusterClient, o: KubeObject, timeoutMs: number): Promise<undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const live = await client.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+    if (!live) return undefined;
+    if (Date.now() > deadline) throw new Error(`${o.kind} ${o.metadata.name} is still being deleted after ${timeoutMs / 1000}s (finalizers: ${JSON.stringify(live.metadata?.finalizers ?? live.spec?.finalizers ?? [])})`);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 

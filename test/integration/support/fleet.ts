@@ -134,12 +134,15 @@ export async function revisions(ctx: string, federation: string): Promise<any[]>
 }
 
 /** Removes a test federation from every cluster: its namespace and its records. */
-export async function cleanup(federation: string): Promise<void> {
-  await Promise.all(contexts().map(async (ctx) => {
+export async function cleanup(federation: string, on: readonly string[] = contexts()): Promise<void> {
+  await Promise.all(on.map(async (ctx) => {
     const c = clients(ctx);
     await c.core.deleteNamespace({ name: federation }).catch(() => undefined);
+    await c.core.deleteCollectionNamespacedSecret({ namespace: SYSTEM_NAMESPACE, fieldSelector: `metadata.name=applyset-${federation}` }).catch(() => undefined);
     await c.core.deleteCollectionNamespacedSecret({ namespace: SYSTEM_NAMESPACE, labelSelector: `cdk-federation.io/federation=${federation}` }).catch(() => undefined);
     await c.objects.delete({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: `cdkfed-${federation}`, namespace: SYSTEM_NAMESPACE } } as any).catch(() => undefined);
+    // wait until the namespace is gone, so the next test does not apply into a terminating one
+    for (let i = 0; i < 240 && (await c.core.readNamespace({ name: federation }).catch(() => undefined)); i++) await new Promise((r) => setTimeout(r, 250));
   }));
 }
 
