@@ -188,6 +188,25 @@ describe('cdkfed deploy: conflicts, kill and resume, lease', () => {
   });
 });
 
+test('an object kind the cluster does not serve: the cluster fails naming the kind, and the first revision is removed again', async () => {
+  const fed = uniqueFederation('crd');
+  try {
+    const dist = synthFleet(tmpDist(), { name: fed, withApi: false, resources: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: fed } }] });
+    const r = await cdkfed([...deployArgs(dist), '--output', 'json']);
+    expect(r.code).toBe(1);
+    const w1 = json(r.stdout).waves[0].clusters[0];
+    expect(w1.failure.reason).toMatch(/Widget .*: .*does not serve Widget in example.com\/v1/);
+    expect(w1.outcome).toBe('rolled-back');
+    expect(w1.rollback.message).toBe('removed every object of the failed first revision');
+    const ns = await clients(CTX[0]).core.readNamespace({ name: fed }).catch(() => undefined);
+    expect(ns === undefined || !!ns.metadata?.deletionTimestamp).toBe(true);
+    expect((await revisions(CTX[0], fed)).map((x) => x.status)).toEqual(['failed']);
+    expect(await revisions(CTX[1], fed)).toEqual([]);
+  } finally {
+    await cleanup(fed);
+  }
+});
+
 describe('cdkfed deploy: bad input is refused before any write', () => {
   const fed = uniqueFederation('bad');
   afterAll(() => cleanup(fed));
