@@ -85,9 +85,9 @@ build_component opentofu "$OPENTOFU_VERSION" "$here/go/opentofu" \
 build_component tfprovider-kubernetes "$TFK8S_SOURCE_VERSION" "$here/go/tfprovider-kubernetes" "$ldflags_base" \
   terraform-provider-kubernetes github.com/hashicorp/terraform-provider-kubernetes
 
-# kubectl from the same Kubernetes module, only for benchmarks (bench/deploy.sh sets CDKFED_BUILD_KUBECTL=1).
+# kubectl from the same Kubernetes version (its own wrapper module: kubectl needs more modules), only for benchmarks (bench/deploy.sh sets CDKFED_BUILD_KUBECTL=1).
 if [[ "${CDKFED_BUILD_KUBECTL:-0}" == 1 ]]; then
-  build_component kubectl "$kv" "$here/go/kubernetes" "$ldflags_base$kver_flags" kubectl k8s.io/kubernetes/cmd/kubectl
+  build_component kubectl "$kv" "$here/go/kubectl" "$ldflags_base$kver_flags" kubectl k8s.io/kubernetes/cmd/kubectl
 fi
 
 # Filesystem mirror for `tofu init` without network (unpacked layout), under both hostnames.

@@ -1,0 +1,110 @@
+/**
+ * Deploy benchmark on 6 local clusters with the bundled example (3 waves would be the issue's
+ * 6 clusters in 3 waves of 2; the example has 4 waves: canary ×3 in parallel, then us, eu, apac).
+ *
+ *   npx tsx bench/deploy.ts [runs=3]        (bench/deploy.sh builds kubectl first)
+ *
+ * Per run, from an empty fleet (namespace and records removed, waited until gone):
+ *   cdkfed   `cdkfed deploy --yes` as a process: wall time; its JSON report gives the floor =
+ *            sum over waves of the slowest cluster's apply + health gate (+ prune and records),
+ *            measured in the same run. Bake time is 0 so the floor is pure work.
+ *   kubectl  the sequential loop users write today: per cluster in wave order,
+ *            `kubectl apply --server-side -f dist/<cluster>/` then `kubectl rollout status` of
+ *            each Deployment, with kubectl built from the same Kubernetes module as the API server.
+ * Then a no-op deploy: wall time, and whether any resourceVersion moved (it must not).
+ * Prints medians and the ratios cdkfed/floor and kubectl/cdkfed.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildShop } from '../apps/shop';
+import { Duration, FederationApp } from '../lib';
+import { readInventory } from '../lib/inventory/read';
+import { installCrds } from '../test/localk8s/crds';
+import { kubeconfigPath, REPO_ROOT, toolchainHome, up, versions } from '../test/localk8s/localk8s';
+
+const runs = Number(process.argv[2] ?? 3);
+const kc = kubeconfigPath();
+const kubectl = path.join(toolchainHome(), `kubectl-${versions().KUBERNETES_VERSION}`, 'kubectl');
+const SIX = ['local-1', 'local-2', 'local-3', 'local-4', 'local-5', 'local-6'];
+
+function k(args: string[], opts: { allowFail?: boolean } = {}): string {
+  const r = spawnSync(kubectl, ['--kubeconfig', kc, ...args], { encoding: 'utf8' });
+  if (r.status !== 0 && !opts.allowFail) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function reset(): void {
+  for (const ctx of SIX) {
+    k(['--context', ctx, 'delete', 'namespace', 'shop', '--ignore-not-found', '--wait=false'], { allowFail: true });
+    k(['--context', ctx, '-n', 'cdk-federation-system', 'delete', 'secret,lease', '-l', 'cdk-federation.io/federation=shop', '--ignore-not-found'], { allowFail: true });
+  }
+  for (const ctx of SIX) k(['--context', ctx, 'wait', '--for=delete', 'namespace/shop', '--timeout=120s'], { allowFail: true });
+}
+
+function rvs(): string {
+  return SIX.map((ctx) => k(['--context', ctx, '-n', 'shop', 'get', 'all,configmap,pdb,hpa,serviceexport,serviceimport,dnsendpoint', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.metadata.resourceVersion} {end}'])).join('|');
+}
+
+function time(fn: () => void): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(kubectl)) throw new Error(`no kubectl at ${kubectl}: run bash bench/deploy.sh (builds it with CDKFED_BUILD_KUBECTL=1)`);
+  await up(6);
+  await installCrds(SIX, kc);
+  const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkfed-bench-'));
+  const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+  buildShop(app, path.join(REPO_ROOT, 'apps', 'clusters.local.yaml'), { healthTimeout: Duration.seconds(120), bakeTime: Duration.seconds(0) });
+  app.synth();
+  const inv = readInventory(dist);
+  const ctxOf = new Map([...inv.clusters.values()].map((c) => [c.spec.name, c.spec.context]));
+  const order = inv.waves.flatMap((w) => w.clusters);
+  const res: { cdkfed: number[]; floor: number[]; kubectl: number[]; noop: number[]; noopWrites: boolean[] } = { cdkfed: [], floor: [], kubectl: [], noop: [], noopWrites: [] };
+
+  for (let i = 0; i < runs; i++) {
+    reset();
+    let report: any;
+    res.cdkfed.push(time(() => {
+      report = JSON.parse(execFileSync(process.execPath, ['bin/cdkfed', 'deploy', '--dist', dist, '--kubeconfig', kc, '--yes', '--output', 'json'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    }));
+    if (report.outcome !== 'succeeded') throw new Error(`deploy ${report.outcome}: ${report.failure}`);
+    res.floor.push(report.waves.reduce((s: number, w: any) => s + Math.max(...w.clusters.map((c: any) => c.seconds)), 0));
+    const before = rvs();
+    res.noop.push(time(() => execFileSync(process.execPath, ['bin/cdkfed', 'deploy', '--dist', dist, '--kubeconfig', kc, '--yes'], { cwd: REPO_ROOT, stdio: 'ignore' })));
+    res.noopWrites.push(rvs() !== before);
+
+    reset();
+    res.kubectl.push(time(() => {
+      for (const cluster of order) {
+        const ctx = ctxOf.get(cluster)!;
+        k(['--context', ctx, 'apply', '--server-side', '--field-manager', 'bench-kubectl', '-f', path.join(dist, cluster)]);
+        for (const o of inv.clusters.get(cluster)!.objects.filter((x) => x.manifest.kind === 'Deployment')) {
+          k(['--context', ctx, '-n', o.manifest.metadata.namespace!, 'rollout', 'status', `deployment/${o.manifest.metadata.name}`, '--timeout=120s']);
+        }
+      }
+    }));
+    process.stdout.write(`run ${i + 1}: cdkfed ${res.cdkfed[i].toFixed(2)}s (floor ${res.floor[i].toFixed(2)}s), kubectl loop ${res.kubectl[i].toFixed(2)}s, no-op ${res.noop[i].toFixed(2)}s${res.noopWrites[i] ? ' WROTE' : ''}\n`);
+  }
+  reset();
+  const c = median(res.cdkfed);
+  const f = median(res.floor);
+  const kl = median(res.kubectl);
+  process.stdout.write(`\n| what (median of ${runs}) | seconds |\n|---|---|\n` +
+    `| cdkfed deploy, example on 6 clusters, 4 waves (process wall time) | ${c.toFixed(2)} |\n` +
+    `| floor: Σ waves of the slowest cluster's apply + gate, same run | ${f.toFixed(2)} |\n` +
+    `| sequential kubectl apply --server-side + rollout status loop | ${kl.toFixed(2)} |\n` +
+    `| no-op deploy (resourceVersions unchanged: ${res.noopWrites.every((w) => !w) ? 'yes' : 'NO'}) | ${median(res.noop).toFixed(2)} |\n` +
+    `\ncdkfed / floor = ${(c / f).toFixed(2)}×; kubectl loop / cdkfed = ${(kl / c).toFixed(2)}×\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack ?? e}\n`);
+  process.exit(1);
+});
