@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { KubeObject, objectKey, refOf } from '../kube/object';
 import { applyStage } from '../kube/order';
 import { FIELD_MANAGER } from '../kube/ownership';
@@ -27,8 +28,9 @@ export async function applyStaged(client: ClusterClient, objects: readonly KubeO
   const skipRest = (from: readonly KubeObject[], message: string) => {
     for (const o of from) if (!done.has(objectKey(o))) entries.push({ ref: refOf(o), action: 'skipped', message });
   };
+  const before = await prefetch(client, definitions);
   for (const o of definitions) {
-    const e = await applyOne(client, o, opts);
+    const e = await applyOne(client, o, { ...opts, before: before.get(objectKey(o)) });
     done.add(objectKey(o));
     entries.push(e);
     opts.onEntry?.(e);
@@ -47,8 +49,9 @@ export async function applyStaged(client: ClusterClient, objects: readonly KubeO
     }
     if (definitions.some((o) => o.kind === 'CustomResourceDefinition')) client.forgetDiscovery();
   }
+  const beforeRest = await prefetch(client, rest);
   for (const o of rest) {
-    const e = await applyOne(client, o, opts);
+    const e = await applyOne(client, o, { ...opts, before: beforeRest.get(objectKey(o)) });
     done.add(objectKey(o));
     entries.push(e);
     opts.onEntry?.(e);
@@ -60,11 +63,28 @@ export async function applyStaged(client: ClusterClient, objects: readonly KubeO
   return changeSet(entries);
 }
 
+/**
+ * The live objects before the apply, fetched in parallel (the applies themselves stay in
+ * order). A failed read is left out: applyOne reads that object itself and reports the error.
+ */
+async function prefetch(client: ClusterClient, objects: readonly KubeObject[]): Promise<Map<string, { live: any }>> {
+  const limit = pLimit(8);
+  const out = new Map<string, { live: any }>();
+  await Promise.all(objects.map((o) => limit(async () => {
+    try {
+      out.set(objectKey(o), { live: await client.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name) });
+    } catch {
+      // read again (and reported) by applyOne
+    }
+  })));
+  return out;
+}
+
 /** One object: created if it was absent, unchanged if the apply wrote nothing (same resourceVersion), else configured. */
-export async function applyOne(client: ClusterClient, o: KubeObject, opts: { force?: boolean; terminatingTimeoutMs?: number }): Promise<ChangeSetEntry> {
+export async function applyOne(client: ClusterClient, o: KubeObject, opts: { force?: boolean; terminatingTimeoutMs?: number; before?: { live: any } }): Promise<ChangeSetEntry> {
   const ref = refOf(o);
   try {
-    let before = await client.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+    let before = opts.before ? opts.before.live : await client.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
     if (before?.metadata?.deletionTimestamp) {
       // Applying to an object being deleted (a terminating namespace) would be lost with it: wait until it is gone.
       before = await waitGone(client, o, opts.terminatingTimeoutMs ?? 120_000);

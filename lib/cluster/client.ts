@@ -115,6 +115,8 @@ export class ClusterClient {
     return new ClusterClient(target.name, kc, cluster.server.replace(/\/+$/, ''), cluster.skipTLSVerify, opts);
   }
 
+  /** Requests made: reads, writes to objects and records, and writes of the deploy lease. */
+  public readonly stats = { reads: 0, writes: 0, leaseWrites: 0 };
   /** Keep-alive connections, made on the first request with the kubeconfig's TLS material. */
   private agent?: https.Agent;
   private readonly resources = new Map<string, Promise<ApiResource[]>>();
@@ -162,6 +164,9 @@ export class ClusterClient {
     const url = new URL(`${this.server}${urlPath}${qs ? `?${qs}` : ''}`);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     this.opts.onRequest?.(method, urlPath);
+    if (method === 'GET') this.stats.reads++;
+    else if (urlPath.includes('/leases')) this.stats.leaseWrites++;
+    else this.stats.writes++;
     return new Promise<T>((resolve, reject) => {
       const req = https.request(url, {
         method,

@@ -4,6 +4,7 @@
  * label is never touched, even in our namespace. A Namespace that holds objects that are
  * not ours is kept, and the entry says why.
  */
+import pLimit from 'p-limit';
 import { APPLYSET_PART_OF } from '../kube/ownership';
 import { applyRank } from '../kube/order';
 import { compareStrings, groupKind, KubeObject, ObjectRef, objectKey, refKey } from '../kube/object';
@@ -21,18 +22,17 @@ export interface Member extends ObjectRef {
 
 /** Every live member of the ApplySet among the given group-kinds. */
 export async function listMembers(client: ClusterClient, applySetId: string, groupKinds: readonly string[]): Promise<Member[]> {
-  const out: Member[] = [];
-  for (const gk of groupKinds) {
+  const limit = pLimit(8);
+  const lists = await Promise.all(groupKinds.map((gk) => limit(async (): Promise<Member[]> => {
     const dot = gk.indexOf('.');
     const kind = dot < 0 ? gk : gk.slice(0, dot);
     const group = dot < 0 ? '' : gk.slice(dot + 1);
     const apiVersion = await client.preferredVersion(group);
-    if (!apiVersion || !(await client.serves(apiVersion, kind))) continue; // a CRD removed with its objects
-    for (const live of await client.list(apiVersion, kind, { labelSelector: `${APPLYSET_PART_OF}=${applySetId}` })) {
-      out.push({ apiVersion, group, kind, ...(live.metadata.namespace ? { namespace: live.metadata.namespace } : {}), name: live.metadata.name, live });
-    }
-  }
-  return out.sort((a, b) => compareStrings(refKey(a), refKey(b)));
+    if (!apiVersion || !(await client.serves(apiVersion, kind))) return []; // a CRD removed with its objects
+    return (await client.list(apiVersion, kind, { labelSelector: `${APPLYSET_PART_OF}=${applySetId}` }))
+      .map((live) => ({ apiVersion, group, kind, ...(live.metadata.namespace ? { namespace: live.metadata.namespace } : {}), name: live.metadata.name, live }));
+  })));
+  return lists.flat().sort((a, b) => compareStrings(refKey(a), refKey(b)));
 }
 
 /** Members not in `keep`, in delete order: reverse apply order, namespaces last. */

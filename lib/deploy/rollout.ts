@@ -85,6 +85,8 @@ export interface DeployReport {
   /** The first thing that went wrong, for the summary line. */
   readonly failure?: string;
   readonly seconds: number;
+  /** Requests made per cluster (a no-op deploy makes no object writes; the lease is written once to take it, once to free it). */
+  readonly requests: Readonly<Record<string, { readonly reads: number; readonly writes: number; readonly leaseWrites: number }>>;
 }
 
 /** What a run keeps per cluster it wrote to: enough to roll it back. */
@@ -214,7 +216,8 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
   }
   const all = [...clusterReports.values()];
   const outcome = failure ? 'failed' : all.every((r) => r.outcome === 'up-to-date') ? 'up-to-date' : 'succeeded';
-  return { federation: fed, outcome, waves: [...reports.values()], ...(failure ? { failure } : {}), seconds: (now() - started) / 1000 };
+  const requests = Object.fromEntries(waves.flatMap((w) => w.clusters).map((c) => [c, { ...opts.clients.get(c)!.stats }]));
+  return { federation: fed, outcome, waves: [...reports.values()], ...(failure ? { failure } : {}), seconds: (now() - started) / 1000, requests };
 }
 
 interface ClusterContext {
@@ -288,8 +291,9 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
       // The parent lists exactly the new set once nothing stale is left; a failed delete stays listed and is retried next run.
       if (!pruned.failed) await writeApplySet(client, ctx.fed, ctx.set, target);
     }
-    await writeRevision(client, { ...pendingRecord, status: 'deployed', updated: new Date(ctx.now()).toISOString() });
-    await trimRevisions(client, ctx.fed, await listRevisions(client, ctx.fed));
+    const deployed: RevisionRecord = { ...pendingRecord, status: 'deployed', updated: new Date(ctx.now()).toISOString() };
+    await writeRevision(client, deployed);
+    await trimRevisions(client, ctx.fed, [...records.filter((x) => x.revision !== revision), deployed]);
     phase('done', `revision ${revision}`);
     return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied, pruned, seconds: (ctx.now() - t0) / 1000 };
   } catch (e) {

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APPLYSET_GROUP_KINDS, APPLYSET_ID, APPLYSET_PART_OF, SYSTEM_NAMESPACE } from '../../lib/kube/ownership';
 import { cdkfed, cleanup, resourceVersions, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
-import { clients, contexts, k8s } from './support/k8s';
+import * as YAML from 'yaml';
+import { clients, contexts, k8s, kubeconfigPath } from './support/k8s';
 
 const CTX = contexts();
 const deployArgs = (dist: string, ...extra: string[]) => ['deploy', '--dist', dist, '--yes', ...extra];
@@ -206,6 +207,28 @@ test('an object kind the cluster does not serve: the cluster fails naming the ki
     await cleanup(fed);
   }
 });
+
+test('a cluster unreachable before its wave: the rollout stops there, earlier waves keep the new revision, exit 1', async () => {
+  const fed = uniqueFederation('down');
+  try {
+    const dist = synthFleet(tmpDist(), { name: fed, withApi: false });
+    // A copy of the kubeconfig whose local-3 points at a closed port.
+    const kc = YAML.parse(fs.readFileSync(kubeconfigPath(), 'utf8'));
+    const ctx3 = kc.contexts.find((c: any) => c.name === CTX[2]).context.cluster;
+    kc.clusters.find((c: any) => c.name === ctx3).cluster.server = 'https://127.0.0.1:1';
+    const file = path.join(tmpDist(), 'kubeconfig');
+    fs.writeFileSync(file, YAML.stringify(kc));
+    const r = await cdkfed([...deployArgs(dist, '--kubeconfig', file), '--output', 'json']);
+    expect(r.code).toBe(1);
+    const report = json(r.stdout);
+    expect(report.failure).toMatch(/wave w3 not started: local-3: cluster local-3 \(https:\/\/127.0.0.1:1\) is unreachable: ECONNREFUSED/);
+    expect(report.waves.map((w: any) => [w.outcome, w.clusters[0].outcome])).toEqual([['succeeded', 'deployed'], ['succeeded', 'deployed'], ['failed', 'not-started']]);
+    for (const ctx of CTX.slice(0, 2)) expect((await revisions(ctx, fed)).map((x) => x.status)).toEqual(['deployed']);
+    expect(await revisions(CTX[2], fed)).toEqual([]);
+  } finally {
+    await cleanup(fed);
+  }
+}, 120_000);
 
 describe('cdkfed deploy: bad input is refused before any write', () => {
   const fed = uniqueFederation('bad');
