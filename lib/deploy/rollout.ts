@@ -119,6 +119,8 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
   const reports = new Map<string, WaveReport>();
   let failure: string | undefined;
   let failedWaveIndex = -1;
+  // A failed gate rolls back; a wave that cannot start (a cluster unreachable, its lease held) stops the rollout and keeps earlier waves.
+  let gateFailed = false;
 
   const clusterReports = new Map<string, ClusterReport>();
   const record = (r: ClusterReport) => clusterReports.set(r.cluster, r);
@@ -161,6 +163,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       results.forEach(record);
       const failed = results.find((r) => r.outcome === 'failed');
       if (failed) {
+        gateFailed = true;
         failure = `wave ${wave.name}: cluster ${failed.cluster}: ${failed.failure?.reason}`;
         emit({ type: 'wave', wave: wave.name, phase: 'failed', message: failure });
         failedWaveIndex = wi;
@@ -170,6 +173,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       if (wave.bakeTimeSeconds > 0 && results.some((r) => r.outcome === 'deployed')) {
         const regression = await bake(wave, clusters.map((c) => ({ name: c, client: opts.clients.get(c)!, cluster: inv.clusters.get(c)! })), emit, now);
         if (regression) {
+          gateFailed = true;
           failure = `wave ${wave.name}: ${regression.reason}`;
           const name = regression.object?.split(':')[0] ?? clusters[0];
           const prev = clusterReports.get(name);
@@ -182,7 +186,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       emit({ type: 'wave', wave: wave.name, phase: 'done' });
     }
 
-    if (failure && touched.length > 0 && opts.rollback !== false) {
+    if (gateFailed && touched.length > 0 && opts.rollback !== false) {
       emit({ type: 'rollback', phase: 'start', clusters: touched.map((t) => t.cluster.spec.name) });
       const limit = pLimit(4);
       await Promise.all(touched.map((t) => limit(async () => {
