@@ -7,6 +7,7 @@ module.exports = {
   testEnvironment: '<rootDir>/test/integration/support/environment.js',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { ...require('./tsconfig.json').compilerOptions, sourceMap: true } }] },
   testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+  roots: ['<rootDir>/test'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/integration/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/integration/support/global-teardown.ts',
