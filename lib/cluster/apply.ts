@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { KubeObject, objectKey, refOf } from '../kube/object';
-import { applyStage } from '../kube/order';
+import { applyRank, applyStage } from '../kube/order';
 import { FIELD_MANAGER } from '../kube/ownership';
 import { ChangeSetEntry, changeSet, ChangeSet, FieldConflict } from './changeset';
 import { ClusterClient, KubeApiError } from './client';
@@ -17,7 +17,8 @@ export interface ApplyOptions {
 
 /**
  * Staged server-side apply, like Flux's ApplyAllStaged: Namespaces and CRDs first, wait until
- * they are ready (CRDs Established), then the rest in the order given (dist/'s rank order).
+ * they are ready (CRDs Established), then the rest in the order given (dist/'s rank order),
+ * objects of one rank in parallel.
  * Stops at the first failure; the ChangeSet says what was done, what failed and what was skipped.
  */
 export async function applyStaged(client: ClusterClient, objects: readonly KubeObject[], opts: ApplyOptions = {}): Promise<ChangeSet> {
@@ -50,17 +51,33 @@ export async function applyStaged(client: ClusterClient, objects: readonly KubeO
     if (definitions.some((o) => o.kind === 'CustomResourceDefinition')) client.forgetDiscovery();
   }
   const beforeRest = await prefetch(client, rest);
-  for (const o of rest) {
-    const e = await applyOne(client, o, { ...opts, before: beforeRest.get(objectKey(o)) });
-    done.add(objectKey(o));
-    entries.push(e);
-    opts.onEntry?.(e);
-    if (e.action === 'failed') {
-      skipRest(rest, `not applied: an earlier object failed (${e.ref.kind} ${e.ref.name})`);
+  // Objects of the same apply rank do not depend on each other: they go out together, ranks in order.
+  const limit = pLimit(8);
+  for (const group of rankGroups(rest)) {
+    const results = await Promise.all(group.map((o) => limit(() => applyOne(client, o, { ...opts, before: beforeRest.get(objectKey(o)) }))));
+    results.forEach((e, i) => {
+      done.add(objectKey(group[i]));
+      entries.push(e);
+      opts.onEntry?.(e);
+    });
+    const failed = results.find((e) => e.action === 'failed');
+    if (failed) {
+      skipRest(rest, `not applied: an earlier object failed (${failed.ref.kind} ${failed.ref.name})`);
       break;
     }
   }
   return changeSet(entries);
+}
+
+/** Consecutive runs of objects with the same apply rank, in the given order. */
+export function rankGroups(objects: readonly KubeObject[]): KubeObject[][] {
+  const groups: KubeObject[][] = [];
+  for (const o of objects) {
+    const last = groups[groups.length - 1];
+    if (last && applyRank(last[0].kind) === applyRank(o.kind)) last.push(o);
+    else groups.push([o]);
+  }
+  return groups;
 }
 
 /**
