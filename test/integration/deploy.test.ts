@@ -3,10 +3,11 @@
  * no-op redeploy, wave-by-wave update, failed gate with rollback, prune, conflicts, kill and
  * resume, the lease, and refusal of bad input before any write.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APPLYSET_GROUP_KINDS, APPLYSET_ID, APPLYSET_PART_OF, SYSTEM_NAMESPACE } from '../../lib/kube/ownership';
-import { cdkfed, cleanup, resourceVersions, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
+import { cdkfed, cleanup, REPO, resourceVersions, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
 import * as YAML from 'yaml';
 import { clients, contexts, k8s, kubeconfigPath } from './support/k8s';
 
@@ -278,6 +279,19 @@ describe('cdkfed deploy: bad input is refused before any write', () => {
     const r = await cdkfed(['deploy', '--dist', dist]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error NOT_CONFIRMED: .*--yes/);
+    await nothingWritten();
+  });
+
+  test('on a terminal it shows what will happen and asks; any answer but "yes" applies nothing', async () => {
+    const dist = synthFleet(tmpDist(), { name: fed });
+    // `script` gives the CLI a real pseudo-terminal; "no" is typed at the prompt.
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${path.join(REPO, 'bin', 'cdkfed')} deploy --dist ${dist}`, '/dev/null'], { input: 'no\n', encoding: 'utf8', cwd: REPO, timeout: 60_000 });
+    const screen = r.stdout.replace(/\r/g, '');
+    expect(screen).toMatch(new RegExp(`cdkfed will deploy federation "${fed}" from .* in 3 wave\\(s\\):`));
+    expect(screen).toMatch(/wave w1 \(max 1 at once\):\n    local-1: 5 to create, 0 to update, 0 to prune, 0 unchanged \(first deploy\)\n      \+ Namespace /);
+    expect(screen).toMatch(/Do you want to deploy\? Only "yes" will be accepted:/);
+    expect(screen).toMatch(/deploy cancelled; nothing was applied/);
+    expect(r.status).toBe(1);
     await nothingWritten();
   });
 
