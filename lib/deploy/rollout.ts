@@ -175,9 +175,8 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
         if (regression) {
           gateFailed = true;
           failure = `wave ${wave.name}: ${regression.reason}`;
-          const name = regression.object?.split(':')[0] ?? clusters[0];
-          const prev = clusterReports.get(name);
-          if (prev) record({ ...prev, outcome: 'failed', failure: { object: regression.object?.split(': ').slice(1).join(': '), reason: regression.reason } });
+          const prev = clusterReports.get(regression.cluster);
+          if (prev) record({ ...prev, outcome: 'failed', failure: { object: regression.object, reason: regression.reason } });
           emit({ type: 'wave', wave: wave.name, phase: 'failed', message: failure });
           failedWaveIndex = wi;
           break;
@@ -328,24 +327,28 @@ async function gate(client: ClusterClient, objects: readonly KubeObject[], timeo
 }
 
 /** Watches every cluster of a healthy wave for its bake time; returns the regression, if any. */
-async function bake(wave: PlanWave, clusters: Array<{ name: string; client: ClusterClient; cluster: InventoryCluster }>, emit: (e: DeployEvent) => void, now: () => number): Promise<ClusterFailure | undefined> {
+async function bake(wave: PlanWave, clusters: Array<{ name: string; client: ClusterClient; cluster: InventoryCluster }>, emit: (e: DeployEvent) => void, now: () => number): Promise<(ClusterFailure & { cluster: string }) | undefined> {
   const bakeMs = wave.bakeTimeSeconds * 1000;
   const start = now();
   emit({ type: 'wave', wave: wave.name, phase: 'bake', bakeSeconds: wave.bakeTimeSeconds });
   const interval = Math.max(250, Math.min(2000, bakeMs / 10));
   for (;;) {
     const all: Array<ObjectHealth & { cluster: string }> = [];
+    const subject = (h: ObjectHealth & { cluster: string }) => `${h.cluster}: ${describeRef(h.ref)}`;
     for (const c of clusters) {
       try {
         for (const h of await checkHealth(c.client, c.cluster.objects.map((o) => o.manifest))) all.push({ ...h, cluster: c.name });
       } catch (e) {
-        return { object: `${c.name}`, reason: `cluster ${c.name} unreachable during bake: ${errorMessage(e)}` };
+        return { cluster: c.name, reason: `cluster ${c.name} unreachable during bake: ${errorMessage(e)}` };
       }
     }
-    const v = judgeBake(all.map((h) => ({ subject: `${h.cluster}: ${describeRef(h.ref)}`, status: h.health.status, message: h.health.message })),
+    const v = judgeBake(all.map((h) => ({ subject: subject(h), status: h.health.status, message: h.health.message })),
       now() - start, bakeMs, wave.healthTimeoutSeconds * 1000);
     if (v.verdict === 'pass') return undefined;
-    if (v.verdict === 'fail') return { object: v.subject, reason: v.reason };
+    if (v.verdict === 'fail') {
+      const bad = all.find((h) => subject(h) === v.subject)!;
+      return { cluster: bad.cluster, object: describeRef(bad.ref), reason: v.reason };
+    }
     await sleep(interval);
   }
 }

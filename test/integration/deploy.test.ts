@@ -114,6 +114,27 @@ describe('cdkfed deploy: rollout, no-op, update, rollback, prune', () => {
     const pruned = json(r.stdout).waves[0].clusters[0].pruned.entries.map((e: any) => `${e.ref.kind}/${e.ref.name}:${e.action}`);
     expect(pruned).toEqual(['Deployment/api:deleted']);
   });
+
+  test('a regression during the bake (an object deleted behind our back) fails the gate and rolls the wave back', async () => {
+    synthFleet(dist, { name: fed, webTag: '1.3.0', withApi: false, bakeSeconds: 8 });
+    let deleted = false;
+    const r = await cdkfed([...deployArgs(dist), '--output', 'json'], {
+      onStderr: (err) => {
+        if (!deleted && err.includes('wave w1: healthy; baking')) {
+          deleted = true;
+          void clients(CTX[0]).core.deleteNamespacedConfigMap({ name: 'web-config', namespace: fed });
+        }
+      },
+    });
+    expect(deleted).toBe(true);
+    expect(r.code).toBe(1);
+    const w1 = json(r.stdout).waves[0];
+    expect(w1.failure).toMatch(new RegExp(`local-1: ConfigMap ${fed}/web-config regressed during bake: NotFound`));
+    expect(w1.clusters[0]).toMatchObject({ outcome: 'rolled-back', failure: { object: `ConfigMap ${fed}/web-config` } });
+    expect(json(r.stdout).waves[1].outcome).toBe('not-started');
+    expect(await image(CTX[0], fed)).toBe('registry.example/web:1.1.0');
+    expect((await clients(CTX[0]).core.readNamespacedConfigMap({ name: 'web-config', namespace: fed })).data).toEqual({ MODE: 'a' });
+  });
 });
 
 describe('cdkfed deploy: conflicts, kill and resume, lease', () => {

@@ -78,7 +78,7 @@ export interface CliResult {
 }
 
 /** Runs `node bin/cdkfed <args>` (the compiled CLI) with no terminal. */
-export function cdkfed(args: readonly string[], opts: { killAfterMs?: number; killWhen?: (stderr: string) => boolean; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function cdkfed(args: readonly string[], opts: { killAfterMs?: number; killWhen?: (stderr: string) => boolean; onStderr?: (stderr: string) => void; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(REPO, 'bin', 'cdkfed'), ...args], { cwd: REPO, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -93,6 +93,7 @@ export function cdkfed(args: readonly string[], opts: { killAfterMs?: number; ki
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => {
       stderr += d;
+      opts.onStderr?.(stderr);
       if (opts.killWhen?.(stderr)) kill();
     });
     const t = opts.killAfterMs !== undefined ? setTimeout(kill, opts.killAfterMs) : undefined;
