@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isFederationError } from '../errors';
 import { deployCommand, DeployFlags } from './commands/deploy';
+import { DriftFlags, driftCommand } from './commands/drift';
+import { PlanFlags, planCommand } from './commands/plan';
 import { SynthFlags, synthCommand } from './commands/synth';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -37,6 +39,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--break-lock', 'take over the deploy lease even if it has not expired (its holder is dead)')
     .action(async (flags: DeployFlags) => {
       code = await deployCommand({ ...flags, prune: flags.prune !== false });
+    });
+  program.command('plan')
+    .description('show, per cluster and field, what a deploy would change (server-side dry run); writes nothing')
+    .option('--dist <dir>', 'folder written by cdkfed synth', 'dist')
+    .option('--wave <name>', 'only this wave (repeatable)', collect, [])
+    .option('--cluster <name>', 'only this cluster (repeatable)', collect, [])
+    .option('--kubeconfig <file>', 'kubeconfig for every cluster')
+    .addOption(new Option('--output <format>', 'report format').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none (1 on error)')
+    .action(async (flags: PlanFlags) => {
+      code = await planCommand(flags);
+    });
+  program.command('drift')
+    .description('compare live objects with the revision in force in each cluster; exit 2 on drift')
+    .option('--dist <dir>', 'folder written by cdkfed synth', 'dist')
+    .option('--cluster <name>', 'only this cluster (repeatable)', collect, [])
+    .option('--kubeconfig <file>', 'kubeconfig for every cluster')
+    .addOption(new Option('--output <format>', 'report format').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--correct', 're-apply the drifted objects (server-side apply, field manager cdk-federation)')
+    .action(async (flags: DriftFlags) => {
+      code = await driftCommand(flags);
     });
   try {
     await program.parseAsync([...argv]);

@@ -2,7 +2,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FederatedApp } from '../../lib';
-import { envNameWords, literalCredentialNames, looksLikeCredential } from '../../lib/constructs/secret-env';
+import { literalCredentialNames } from '../../lib/constructs/secret-env';
+import { envNameWords, looksLikeCredential } from '../../lib/kube/secret-names';
 import { errorOf, federation } from './support/fixtures';
 
 const VALUE = 'hunter2-s3cr3t-value';

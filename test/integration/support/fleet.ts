@@ -34,6 +34,10 @@ export interface FleetOptions {
   readonly contextOf?: (cluster: string) => string;
   /** residency of web. */
   readonly webResidency?: string;
+  /** Literal env of web. */
+  readonly webEnv?: Readonly<Record<string, string>>;
+  /** web scaled by an HPA (min 2, max 10). */
+  readonly webAutoscaling?: boolean;
 }
 
 /** Synthesizes the fleet into `dist` (replacing it) and returns dist. */
@@ -52,8 +56,9 @@ export function synthFleet(dist: string, o: FleetOptions): string {
     },
   });
   new FederatedApp(fed, 'web', {
-    containers: [{ image: `registry.example/web:${o.webTag ?? '1.0.0'}`, ports: [{ name: 'http', containerPort: 8080 }] }],
+    containers: [{ image: `registry.example/web:${o.webTag ?? '1.0.0'}`, ports: [{ name: 'http', containerPort: 8080 }], ...(o.webEnv ? { env: o.webEnv } : {}) }],
     replicas: 2,
+    ...(o.webAutoscaling ? { autoscaling: { minReplicas: 2, maxReplicas: 10 } } : {}),
     config: { MODE: o.config ?? 'a' },
     ...(o.webResidency ? { residency: o.webResidency } : {}),
     overrides: { clusters: Object.fromEntries((o.failOn ?? []).map((c) => [c, { labels: { 'cdk-federation.io/simulate': 'fail' } }])) },

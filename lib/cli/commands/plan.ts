@@ -1,0 +1,28 @@
+import { readInventory } from '../../inventory/read';
+import { planFleet } from '../../drift/plan';
+import { Format, planExitCode, renderPlan } from '../../drift/report';
+import { scheduleWaves } from '../../deploy/schedule';
+import { connectAll } from '../connect';
+
+export interface PlanFlags {
+  readonly dist: string;
+  readonly wave: string[];
+  readonly cluster: string[];
+  readonly kubeconfig?: string;
+  readonly output: Format;
+  readonly detailedExitcode?: boolean;
+}
+
+/** `cdkfed plan`: writes nothing; 0 ok (or no changes with --detailed-exitcode), 2 changes with --detailed-exitcode, 1 error. */
+export async function planCommand(flags: PlanFlags): Promise<number> {
+  const inv = readInventory(flags.dist);
+  const names = scheduleWaves(inv, { waves: flags.wave, clusters: flags.cluster }).flatMap((w) => w.clusters);
+  const clients = connectAll(inv, names, flags.kubeconfig, (l) => process.stderr.write(`${l}\n`));
+  try {
+    const plan = await planFleet(inv, names, clients);
+    process.stdout.write(renderPlan(plan, flags.output));
+    return planExitCode(plan, !!flags.detailedExitcode);
+  } finally {
+    for (const c of clients.values()) c.close();
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * `cdkfed drift`: what changed behind our back. Compares every cluster's live objects with
+ * the revision in force (its record in the cluster), over the fields that revision sets:
+ * modified fields with the desired and the live value and the manager that now owns them,
+ * objects deleted behind our back, objects with our ApplySet label that the revision does not
+ * hold, and a cluster whose revision in force is not the one in dist/ (a pending deploy, not
+ * drift). One LIST per (cluster, kind); clusters in parallel. `correct` re-applies only the
+ * drifted objects.
+ */
+import pLimit from 'p-limit';
+import { isFederationError } from '../errors';
+import type { Inventory } from '../inventory/read';
+import { compareStrings, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
+import { FIELD_MANAGER } from '../kube/ownership';
+import { errorMessage } from '../cluster/apply';
+import { readApplySet, targetState, unionState } from '../cluster/applyset';
+import { ClusterClient } from '../cluster/client';
+import { listMembers } from '../cluster/prune';
+import { currentRevision, listRevisions } from '../cluster/revisions';
+import { maskPair, MASK, stripServerFields } from './normalize';
+import { formatPath, leafPaths, ownerOf, Segment, valueAt } from './paths';
+
+export interface DriftedField {
+  readonly path: string;
+  readonly desired: unknown;
+  readonly live: unknown;
+  /** The field manager that owns the live value now, if known. */
+  readonly manager?: string;
+}
+
+export interface DriftedObject {
+  readonly ref: ObjectRef;
+  readonly drift: 'modified' | 'deleted' | 'unrecorded';
+  readonly fields?: readonly DriftedField[];
+  /** With --correct: re-applied (or the error). */
+  readonly corrected?: boolean;
+  readonly error?: string;
+}
+
+export interface ClusterDrift {
+  readonly cluster: string;
+  readonly wave: string;
+  readonly error?: string;
+  /** The revision in force; undefined: never deployed. */
+  readonly revision?: number;
+  /** The revision in force is not dist/'s: a deploy is pending (not drift). */
+  readonly pendingDeploy: boolean;
+  readonly objects: readonly DriftedObject[];
+  /** Fields left out by ignore rules, e.g. `Deployment shop/web .spec.replicas (scaled by HPA shop/web)`. */
+  readonly ignored: readonly string[];
+}
+
+export interface FleetDrift {
+  readonly federation: string;
+  readonly clusters: readonly ClusterDrift[];
+}
+
+export function hasDrift(d: FleetDrift): boolean {
+  return d.clusters.some((c) => c.objects.some((o) => !o.corrected));
+}
+
+/** `spec.replicas` of workloads an HPA of the same set scales: the HPA owns it. */
+export function hpaIgnores(objects: readonly KubeObject[]): Map<string, { path: Segment[]; why: string }[]> {
+  const out = new Map<string, { path: Segment[]; why: string }[]>();
+  for (const h of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
+    const t = (h as any).spec?.scaleTargetRef;
+    if (!t?.kind || !t?.name) continue;
+    const group = typeof t.apiVersion === 'string' && t.apiVersion.includes('/') ? t.apiVersion.split('/')[0] : '';
+    const key = refKey({ group, kind: t.kind, namespace: h.metadata.namespace, name: t.name });
+    out.set(key, [...(out.get(key) ?? []), { path: ['spec', 'replicas'], why: `scaled by HPA ${h.metadata.namespace}/${h.metadata.name}` }]);
+  }
+  return out;
+}
+
+/** Fields of `desired` whose live value differs. Pure. Masks secret values. */
+export function driftedFields(desired: KubeObject, live: Record<string, any>, ignore: ReadonlyArray<{ path: Segment[] }> = []): DriftedField[] {
+  const want = stripServerFields(desired);
+  delete want.metadata?.name;
+  delete want.metadata?.namespace;
+  const [maskedWant, maskedLive] = maskPair(want, stripServerFields(live));
+  const ignored = (p: Segment[]) => ignore.some((i) => i.path.every((s, k) => p[k] === s));
+  const out: DriftedField[] = [];
+  for (const p of leafPaths(want)) {
+    if (p.length === 0 || ignored(p)) continue;
+    const d = valueAt(want, p);
+    const l = valueAt(live, p);
+    if (JSON.stringify(d) === JSON.stringify(l)) continue;
+    const secret = JSON.stringify(valueAt(maskedWant, p)) !== JSON.stringify(d);
+    out.push({
+      path: formatPath(p, (q) => valueAt(want, q)),
+      desired: secret ? MASK : d,
+      live: secret ? MASK : (valueAt(maskedLive, p) ?? null),
+      ...(ownerOf(live, p) ? { manager: ownerOf(live, p) } : {}),
+    });
+  }
+  return out;
+}
+
+export async function driftFleet(inv: Inventory, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: { correct?: boolean } = {}): Promise<FleetDrift> {
+  const limit = pLimit(4);
+  const results = await Promise.all(clusters.map((name) => limit(() => driftCluster(inv, name, clients.get(name)!, opts))));
+  return { federation: inv.plan.federation, clusters: results };
+}
+
+async function driftCluster(inv: Inventory, name: string, client: ClusterClient, opts: { correct?: boolean }): Promise<ClusterDrift> {
+  const cluster = inv.clusters.get(name)!;
+  const base = { cluster: name, wave: cluster.spec.wave };
+  try {
+    const current = currentRevision(await listRevisions(client, inv.plan.federation));
+    if (!current) return { ...base, pendingDeploy: true, objects: [], ignored: [] };
+    const recorded = current.objects;
+    const parent = await readApplySet(client, inv.plan.applySet);
+    const members = await listMembers(client, inv.plan.applySet.id, unionState(parent, targetState(recorded)).groupKinds);
+    const live = new Map(members.map((m) => [refKey(m), m.live]));
+    const ignores = hpaIgnores(recorded);
+    const objects: DriftedObject[] = [];
+    const ignoredNotes: string[] = [];
+    for (const want of recorded) {
+      const ref = refOf(want);
+      const l = live.get(objectKey(want));
+      if (!l) {
+        objects.push({ ref, drift: 'deleted' });
+        continue;
+      }
+      const rules = ignores.get(objectKey(want)) ?? [];
+      for (const r of rules) if (JSON.stringify(valueAt(want, r.path)) !== JSON.stringify(valueAt(l, r.path)) && valueAt(want, r.path) !== undefined) ignoredNotes.push(`${ref.kind} ${ref.namespace}/${ref.name} ${formatPath(r.path, () => undefined)} (${r.why})`);
+      const fields = driftedFields(want, l, rules);
+      if (fields.length > 0) objects.push({ ref, drift: 'modified', fields });
+    }
+    const recordedKeys = new Set(recorded.map(objectKey));
+    for (const m of members) {
+      if (!recordedKeys.has(refKey(m))) objects.push({ ref: { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name }, drift: 'unrecorded' });
+    }
+    objects.sort((a, b) => compareStrings(refKey(a.ref), refKey(b.ref)));
+    const corrected = opts.correct ? await correct(client, recorded, objects) : objects;
+    return { ...base, revision: current.revision, pendingDeploy: current.digest !== cluster.digest, objects: corrected, ignored: ignoredNotes.sort(compareStrings) };
+  } catch (e) {
+    return { ...base, pendingDeploy: false, error: isFederationError(e) ? e.message : errorMessage(e), objects: [], ignored: [] };
+  }
+}
+
+/** Re-applies the revision's version of each modified or deleted object (taking back our fields); unrecorded objects are only reported. */
+async function correct(client: ClusterClient, recorded: readonly KubeObject[], objects: readonly DriftedObject[]): Promise<DriftedObject[]> {
+  const byKey = new Map(recorded.map((o) => [objectKey(o), o]));
+  const out: DriftedObject[] = [];
+  for (const o of objects) {
+    const want = byKey.get(refKey(o.ref));
+    if (!want) {
+      out.push(o);
+      continue;
+    }
+    try {
+      await client.apply(want, { fieldManager: FIELD_MANAGER, force: true });
+      out.push({ ...o, corrected: true });
+    } catch (e) {
+      out.push({ ...o, corrected: false, error: errorMessage(e) });
+    }
+  }
+  return out;
+}

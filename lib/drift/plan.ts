@@ -1,0 +1,137 @@
+/**
+ * `cdkfed plan`: what a deploy would change, per cluster, computed by the API server
+ * itself: a server-side dry-run apply (same field manager as deploy) of every object,
+ * compared with the live object; plus the ApplySet members prune would delete, and what
+ * else would go with a deleted Namespace. Writes nothing.
+ */
+import pLimit from 'p-limit';
+import { createTwoFilesPatch } from 'diff';
+import { isFederationError } from '../errors';
+import type { Inventory, InventoryCluster } from '../inventory/read';
+import type { PlanWave } from '../inventory/types';
+import { describeRef, KubeObject, ObjectRef, refOf } from '../kube/object';
+import { FIELD_MANAGER } from '../kube/ownership';
+import { errorMessage } from '../cluster/apply';
+import { readApplySet, targetState, unionState } from '../cluster/applyset';
+import { ClusterClient, KubeApiError } from '../cluster/client';
+import { foreignObjects, listMembers, staleMembers } from '../cluster/prune';
+import { currentRevision, listRevisions } from '../cluster/revisions';
+import { maskPair, stripServerFields, toYaml } from './normalize';
+import { changedPaths, formatPath, valueAt } from './paths';
+
+export type PlanAction = 'create' | 'update' | 'delete' | 'unchanged' | 'error';
+
+export interface PlannedObject {
+  readonly ref: ObjectRef;
+  readonly action: PlanAction;
+  /** Changed field paths (update), e.g. `.spec.template.spec.containers[name=web].image`. */
+  readonly fields?: readonly string[];
+  /** Unified YAML diff, live → after deploy; secrets masked. */
+  readonly diff?: string;
+  readonly message?: string;
+}
+
+export interface NamespaceBlastRadius {
+  readonly namespace: string;
+  /** Objects in it that are not ours and would be deleted with it. */
+  readonly foreign: readonly string[];
+}
+
+export interface ClusterPlan {
+  readonly cluster: string;
+  readonly wave: string;
+  readonly error?: string;
+  readonly currentRevision?: number;
+  readonly objects: readonly PlannedObject[];
+  readonly blastRadius: readonly NamespaceBlastRadius[];
+  readonly counts: Readonly<Record<PlanAction, number>>;
+}
+
+export interface FleetPlan {
+  readonly federation: string;
+  readonly waves: readonly PlanWave[];
+  readonly clusters: readonly ClusterPlan[];
+}
+
+export function countPlan(objects: readonly PlannedObject[]): Record<PlanAction, number> {
+  const c: Record<PlanAction, number> = { create: 0, update: 0, delete: 0, unchanged: 0, error: 0 };
+  for (const o of objects) c[o.action]++;
+  return c;
+}
+
+export function hasChanges(p: FleetPlan): boolean {
+  return p.clusters.some((c) => c.counts.create + c.counts.update + c.counts.delete > 0);
+}
+
+/** Unified diff of two (already masked) objects, headers `live` and `after deploy`. */
+export function unifiedDiff(before: unknown, after: unknown): string {
+  const patch = createTwoFilesPatch('live', 'after deploy', toYaml(before), toYaml(after), undefined, undefined, { context: 3 });
+  return patch.split('\n').filter((l) => !l.startsWith('====') && !l.startsWith('\\ No newline')).join('\n').trimEnd();
+}
+
+export async function planFleet(inv: Inventory, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>): Promise<FleetPlan> {
+  const limit = pLimit(4);
+  const plans = await Promise.all(clusters.map((name) => limit(() => planCluster(inv, inv.clusters.get(name)!, clients.get(name)!))));
+  return { federation: inv.plan.federation, waves: inv.waves, clusters: plans };
+}
+
+async function planCluster(inv: Inventory, cluster: InventoryCluster, client: ClusterClient): Promise<ClusterPlan> {
+  const base = { cluster: cluster.spec.name, wave: cluster.spec.wave };
+  try {
+    const current = currentRevision(await listRevisions(client, inv.plan.federation));
+    const manifests = cluster.objects.map((o) => o.manifest);
+    const crdsInSet = new Set(manifests.filter((m) => m.kind === 'CustomResourceDefinition').map((m: any) => `${m.spec?.group}/${m.spec?.names?.kind}`));
+    const limit = pLimit(8);
+    const objects: PlannedObject[] = await Promise.all(manifests.map((m) => limit(() => planObject(client, m, crdsInSet))));
+    const prior = await readApplySet(client, inv.plan.applySet);
+    const members = prior ? await listMembers(client, inv.plan.applySet.id, unionState(prior, targetState(manifests)).groupKinds) : [];
+    const blastRadius: NamespaceBlastRadius[] = [];
+    for (const m of staleMembers(members, manifests)) {
+      const [, masked] = maskPair(undefined, stripServerFields(m.live));
+      objects.push({ ref: { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name }, action: 'delete', diff: unifiedDiff(masked, undefined) });
+      if (m.kind === 'Namespace' && m.group === '') blastRadius.push({ namespace: m.name, foreign: await foreignObjects(client, m.name, inv.plan.applySet.id) });
+    }
+    return { ...base, currentRevision: current?.revision, objects, blastRadius, counts: countPlan(objects) };
+  } catch (e) {
+    return { ...base, error: isFederationError(e) ? e.message : errorMessage(e), objects: [], blastRadius: [], counts: countPlan([]) };
+  }
+}
+
+async function planObject(client: ClusterClient, m: KubeObject, crdsInSet: ReadonlySet<string>): Promise<PlannedObject> {
+  const ref = refOf(m);
+  let served = true;
+  try {
+    served = await client.serves(m.apiVersion, m.kind);
+  } catch (e) {
+    if (!(e instanceof KubeApiError)) throw e;
+  }
+  if (!served) {
+    const group = ref.group;
+    if (crdsInSet.has(`${group}/${m.kind}`)) return created(ref, m, 'its CRD is created first by the same deploy');
+    return { ref, action: 'error', message: `the cluster does not serve ${m.kind} in ${m.apiVersion}: install its CRD first` };
+  }
+  const live = await client.get(m.apiVersion, m.kind, m.metadata.namespace, m.metadata.name);
+  let after: unknown;
+  try {
+    after = await client.apply(m, { fieldManager: FIELD_MANAGER, dryRun: true });
+  } catch (e) {
+    // A namespaced object whose namespace does not exist yet: the deploy creates the namespace first.
+    if (!live && e instanceof KubeApiError && e.status === 404) return created(ref, m);
+    const conflict = e instanceof KubeApiError && e.status === 409 ? ' (deploy would need --force-conflicts)' : '';
+    return { ref, action: 'error', message: `dry run failed: ${errorMessage(e)}${conflict}` };
+  }
+  if (!live) return created(ref, after);
+  const [before, next] = maskPair(stripServerFields(live), stripServerFields(after));
+  const paths = changedPaths(before, next);
+  if (paths.length === 0) return { ref, action: 'unchanged' };
+  return { ref, action: 'update', fields: paths.map((p) => formatPath(p, (q) => valueAt(next, q) ?? valueAt(before, q))), diff: unifiedDiff(before, next) };
+}
+
+function created(ref: ObjectRef, obj: unknown, message?: string): PlannedObject {
+  const [, masked] = maskPair(undefined, stripServerFields(obj));
+  return { ref, action: 'create', diff: unifiedDiff(undefined, masked), ...(message ? { message } : {}) };
+}
+
+export function label(ref: ObjectRef): string {
+  return describeRef(ref);
+}
