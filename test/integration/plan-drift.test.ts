@@ -33,7 +33,7 @@ describe('cdkfed plan', () => {
     const r = await cdkfed(['plan', '--dist', dist, '--detailed-exitcode', '--output', 'markdown']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/```mermaid\nflowchart LR\n {2}subgraph W_w1\["wave w1 · max 1 at once"\]\n {4}C_local_1\["local-1<br\/>\+0 ~0 -0"\]/);
-    expect(r.stdout).toMatch(/\| w1 \| local-1 \| 0 \| 0 \| 0 \| 7 \|/);
+    expect(r.stdout).toMatch(/\| w1 \| local-1 \| 0 \| 0 \| 0 \| 5 \|/);
     const again = await cdkfed(['plan', '--dist', dist, '--detailed-exitcode', '--output', 'markdown']);
     expect(again.stdout).toBe(r.stdout);
   });
