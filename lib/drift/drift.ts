@@ -72,6 +72,10 @@ export function hpaIgnores(objects: readonly KubeObject[]): Map<string, { path: 
   return out;
 }
 
+function isEmptyMap(v: unknown): boolean {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0;
+}
+
 /** Fields of `desired` whose live value differs. Pure. Masks secret values. */
 export function driftedFields(desired: KubeObject, live: Record<string, any>, ignore: ReadonlyArray<{ path: Segment[] }> = []): DriftedField[] {
   const want = stripServerFields(desired);
@@ -85,6 +89,8 @@ export function driftedFields(desired: KubeObject, live: Record<string, any>, ig
     const d = valueAt(want, p);
     const l = valueAt(live, p);
     if (JSON.stringify(d) === JSON.stringify(l)) continue;
+    // An empty map we set (e.g. `emptyDir: {}`) is satisfied by any map there: the server may fill it in.
+    if (isEmptyMap(d) && l !== null && typeof l === 'object' && !Array.isArray(l)) continue;
     const secret = JSON.stringify(valueAt(maskedWant, p)) !== JSON.stringify(d);
     out.push({
       path: formatPath(p, (q) => valueAt(want, q)),
