@@ -9,7 +9,7 @@ import { createTwoFilesPatch } from 'diff';
 import { isFederationError } from '../errors';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { PlanWave } from '../inventory/types';
-import { describeRef, KubeObject, ObjectRef, refOf } from '../kube/object';
+import { describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
 import { FIELD_MANAGER } from '../kube/ownership';
 import { errorMessage } from '../cluster/apply';
 import { readApplySet, targetState, unionState } from '../cluster/applyset';
@@ -81,10 +81,12 @@ async function planCluster(inv: Inventory, cluster: InventoryCluster, client: Cl
     const current = currentRevision(await listRevisions(client, inv.plan.federation));
     const manifests = cluster.objects.map((o) => o.manifest);
     const crdsInSet = new Set(manifests.filter((m) => m.kind === 'CustomResourceDefinition').map((m: any) => `${m.spec?.group}/${m.spec?.names?.kind}`));
-    const limit = pLimit(8);
-    const objects: PlannedObject[] = await Promise.all(manifests.map((m) => limit(() => planObject(client, m, crdsInSet))));
+    // Live objects of the set come from one LIST per kind; only objects not (yet) in it are read one by one.
     const prior = await readApplySet(client, inv.plan.applySet);
     const members = prior ? await listMembers(client, inv.plan.applySet.id, unionState(prior, targetState(manifests)).groupKinds) : [];
+    const liveByKey = new Map(members.map((m) => [refKey(m), m.live]));
+    const limit = pLimit(16);
+    const objects: PlannedObject[] = await Promise.all(manifests.map((m) => limit(() => planObject(client, m, crdsInSet, liveByKey.get(objectKey(m))))));
     const blastRadius: NamespaceBlastRadius[] = [];
     for (const m of staleMembers(members, manifests)) {
       const [, masked] = maskPair(undefined, stripServerFields(m.live));
@@ -97,7 +99,7 @@ async function planCluster(inv: Inventory, cluster: InventoryCluster, client: Cl
   }
 }
 
-async function planObject(client: ClusterClient, m: KubeObject, crdsInSet: ReadonlySet<string>): Promise<PlannedObject> {
+async function planObject(client: ClusterClient, m: KubeObject, crdsInSet: ReadonlySet<string>, listed: unknown): Promise<PlannedObject> {
   const ref = refOf(m);
   let served = true;
   try {
@@ -110,7 +112,7 @@ async function planObject(client: ClusterClient, m: KubeObject, crdsInSet: Reado
     if (crdsInSet.has(`${group}/${m.kind}`)) return created(ref, m, 'its CRD is created first by the same deploy');
     return { ref, action: 'error', message: `the cluster does not serve ${m.kind} in ${m.apiVersion}: install its CRD first` };
   }
-  const live = await client.get(m.apiVersion, m.kind, m.metadata.namespace, m.metadata.name);
+  const live = listed ?? await client.get(m.apiVersion, m.kind, m.metadata.namespace, m.metadata.name);
   let after: unknown;
   try {
     after = await client.apply(m, { fieldManager: FIELD_MANAGER, dryRun: true });

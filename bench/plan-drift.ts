@@ -1,0 +1,69 @@
+/**
+ * plan and drift over N local clusters × ~200 objects against the floor measured in the same
+ * run: one LIST per (cluster, kind) with the ApplySet label, all clusters in parallel, as a
+ * process of its own (so Node and client-node start-up count on both sides).
+ *
+ *   npx tsx bench/plan-drift.ts [clusters=6] [objects=200] [runs=3]
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ClusterRegistry, FederatedResource, Federation, FederationApp } from '../lib';
+import { kubeconfigPath, REPO_ROOT, up } from '../test/localk8s/localk8s';
+
+const [clusters, objects, runs] = [Number(process.argv[2] ?? 6), Number(process.argv[3] ?? 200), Number(process.argv[4] ?? 3)];
+const kc = kubeconfigPath();
+const FED = 'benchpd';
+
+function time(cmd: string[], env: Record<string, string> = {}): number {
+  const t0 = process.hrtime.bigint();
+  try {
+    execFileSync(process.execPath, cmd, { cwd: REPO_ROOT, stdio: 'ignore', env: { ...process.env, ...env } });
+  } catch (e) {
+    if ((e as { status?: number }).status !== 0 && (e as { status?: number }).status !== 2) throw e;
+  }
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+async function main(): Promise<void> {
+  await up(clusters);
+  const names = Array.from({ length: clusters }, (_, i) => `local-${i + 1}`);
+  const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkfed-benchpd-'));
+  const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+  const fed = new Federation(app, FED, {
+    registry: ClusterRegistry.fromClusters(names.map((n) => ({ name: n, region: n, provider: 'local', jurisdiction: 'local', context: n, kubeconfig: kc }))),
+    rollout: { waves: [{ name: 'all', selector: {}, maxParallel: clusters }] },
+  });
+  for (let i = 0; i < objects - 1; i++) {
+    new FederatedResource(fed, `cm-${i}`, { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: FED }, data: { i: String(i), pad: 'x'.repeat(200) } } });
+  }
+  app.synth();
+  execFileSync(process.execPath, ['bin/cdkfed', 'deploy', '--dist', dist, '--yes'], { cwd: REPO_ROOT, stdio: 'ignore' });
+  const floorScript = path.join(dist, 'floor.js');
+  fs.writeFileSync(floorScript, `
+    const { ClusterClient } = require(${JSON.stringify(path.join(REPO_ROOT, 'build/lib/cluster/client.js'))});
+    const plan = require(${JSON.stringify(path.join(dist, 'federation.json'))});
+    Promise.all(plan.clusters.map(async (c) => {
+      const client = ClusterClient.connect({ name: c.name, context: c.context, kubeconfig: c.kubeconfig });
+      const sel = 'applyset.kubernetes.io/part-of=' + plan.applySet.id;
+      await Promise.all([client.list('v1', 'Namespace', { labelSelector: sel }), client.list('v1', 'ConfigMap', { labelSelector: sel })]);
+      client.close();
+    })).catch((e) => { console.error(e); process.exit(1); });`);
+  const res = { floor: [] as number[], plan: [] as number[], drift: [] as number[] };
+  for (let r = 0; r < runs; r++) {
+    res.floor.push(time([floorScript]));
+    res.plan.push(time(['bin/cdkfed', 'plan', '--dist', dist, '--output', 'json']));
+    res.drift.push(time(['bin/cdkfed', 'drift', '--dist', dist, '--output', 'json']));
+  }
+  const [f, p, d] = [median(res.floor), median(res.plan), median(res.drift)];
+  process.stdout.write(`| ${clusters} clusters × ${objects} objects (median of ${runs}) | seconds | × floor |\n|---|---|---|\n` +
+    `| floor: one LIST per (cluster, kind), clusters in parallel | ${f.toFixed(2)} | 1.00 |\n` +
+    `| cdkfed drift | ${d.toFixed(2)} | ${(d / f).toFixed(2)} |\n| cdkfed plan | ${p.toFixed(2)} | ${(p / f).toFixed(2)} |\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack ?? e}\n`);
+  process.exit(1);
+});
