@@ -10,6 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClusterRegistry, FederatedResource, Federation, FederationApp } from '../lib';
+import { ClusterClient } from '../lib/cluster/client';
+import { SYSTEM_NAMESPACE } from '../lib/kube/ownership';
 import { kubeconfigPath, REPO_ROOT, up } from '../test/localk8s/localk8s';
 
 const [clusters, objects, runs] = [Number(process.argv[2] ?? 6), Number(process.argv[3] ?? 200), Number(process.argv[4] ?? 3)];
@@ -56,6 +58,15 @@ async function main(): Promise<void> {
     res.floor.push(time([floorScript]));
     res.plan.push(time(['bin/cdkfed', 'plan', '--dist', dist, '--output', 'json']));
     res.drift.push(time(['bin/cdkfed', 'drift', '--dist', dist, '--output', 'json']));
+  }
+  // Leave the clusters as found: the namespace and deploy's records of the bench federation go.
+  for (const n of names) {
+    const c = ClusterClient.connect({ name: n, context: n }, { kubeconfig: kc });
+    await c.delete({ apiVersion: 'v1', group: '', kind: 'Namespace', name: FED });
+    for (const s of await c.list('v1', 'Secret', { namespace: SYSTEM_NAMESPACE, labelSelector: `cdk-federation.io/federation=${FED}` })) {
+      await c.delete({ apiVersion: 'v1', group: '', kind: 'Secret', namespace: SYSTEM_NAMESPACE, name: s.metadata.name });
+    }
+    c.close();
   }
   const [f, p, d] = [median(res.floor), median(res.plan), median(res.drift)];
   process.stdout.write(`| ${clusters} clusters × ${objects} objects (median of ${runs}) | seconds | × floor |\n|---|---|---|\n` +
