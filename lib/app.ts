@@ -36,7 +36,7 @@ export class FederationApp extends App {
       throw new FederationError('FEDERATION_COUNT', this.node.path || 'App', `a FederationApp holds ${feds.length} federations`,
         'declare exactly one Federation per app (use one app per federation)');
     }
-    writeOutputs(feds[0].toModel(), { outdir: this.outdir, terraformOutdir: this.terraformOutdir });
+    writeOutputs(feds[0].toSource(), { outdir: this.outdir, terraformOutdir: this.terraformOutdir });
   }
 }
 

@@ -7,7 +7,7 @@ import { resolveWaves } from './placement';
 import { ClusterRegistry } from './registry/registry';
 import { ClusterSpec } from './registry/types';
 import { objectKey } from './kube/object';
-import { ClusterManifests, FederationModel, KubeObject, ObjectOrigin, TerraformOptions } from './synth/model';
+import { ClusterManifests, ClusterOutline, FederationModel, FederationOutline, FederationSource, KubeObject, ObjectOrigin, TerraformOptions } from './synth/model';
 import { finalizeObjects } from './synth/objects';
 
 /** One rollout wave: a group of clusters updated together, gated on health. */
@@ -156,6 +156,16 @@ export class Federation extends Construct {
    * writer. Throws the first FederationError found.
    */
   public toModel(): FederationModel {
+    const { outline, render } = this.toSource();
+    return { ...outline, clusters: outline.clusters.map(render) };
+  }
+
+  /**
+   * Validates the whole tree and returns the model one cluster at a time: the outline
+   * (clusters, waves, Terraform options) now, each cluster's objects when rendered. Writers
+   * stream from it, so the objects of a fleet are never all held at once.
+   */
+  public toSource(): FederationSource {
     // Waves are checked against the final placement, once every construct exists.
     const waves = this.resolveWaves();
     const errors = this.node.findAll().flatMap((c) => c.node.validate().map((m) => ({ path: c.node.path, m })));
@@ -164,16 +174,23 @@ export class Federation extends Construct {
     }
     const waveOf = new Map<string, string>();
     for (const w of waves) for (const c of w.clusters) waveOf.set(c, w.name);
-    const clusters: ClusterManifests[] = this.placedClusters.map((name) => {
-      const cluster = this.registry.tryGet(name)!;
-      const { objects: rendered, origins } = this.renderChart(this.charts.get(name)!);
-      const objects = finalizeObjects(rendered, { federation: this.name, cluster: name, where: `${this.node.path}/${name}` });
-      return { cluster, wave: waveOf.get(name)!, objects, origins };
-    });
     // A wave lists only clusters that receive objects: deploy finds a context for each.
     const placed = new Set(this.placedClusters);
-    const placedWaves = waves.map((w) => ({ ...w, clusters: w.clusters.filter((c) => placed.has(c)) }));
-    return { name: this.name, clusters, waves: placedWaves, terraform: this.terraform };
+    const outline: FederationOutline = {
+      name: this.name,
+      clusters: this.placedClusters.map((name) => ({ cluster: this.registry.tryGet(name)!, wave: waveOf.get(name)! })),
+      waves: waves.map((w) => ({ ...w, clusters: w.clusters.filter((c) => placed.has(c)) })),
+      terraform: this.terraform,
+    };
+    return { outline, render: (c) => this.renderCluster(c) };
+  }
+
+  /** One cluster's objects, finalized (ownership stamped, checked, in apply order). */
+  private renderCluster({ cluster, wave }: ClusterOutline): ClusterManifests {
+    const name = cluster.name;
+    const { objects: rendered, origins } = this.renderChart(this.charts.get(name)!);
+    const objects = finalizeObjects(rendered, { federation: this.name, cluster: name, where: `${this.node.path}/${name}` });
+    return { cluster, wave, objects, origins };
   }
 
   /**

@@ -3,11 +3,11 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { FederationError } from '../errors';
 import { PLAN_FILE } from '../inventory/types';
-import { buildPlan } from './federation-plan';
+import { buildPlan, planCluster } from './federation-plan';
 import { stableJson } from '../kube/digest';
-import { FederationModel } from './model';
+import { ClusterManifests, FederationModel, FederationSource, sourceOf } from './model';
 import { manifestFileName } from '../kube/order';
-import { synthTerraform } from './terraform';
+import { openTerraform } from './terraform';
 
 export interface WriteOptions {
   /** Manifests and federation.json. */
@@ -16,16 +16,19 @@ export interface WriteOptions {
   readonly terraformOutdir: string | false;
 }
 
+/** Writes dist/<cluster>/*.yaml of one cluster into `dir`. */
+export function writeClusterManifests({ cluster, objects }: ClusterManifests, dir: string): void {
+  const clusterDir = path.join(dir, cluster.name);
+  fs.mkdirSync(clusterDir, { recursive: true });
+  for (const o of objects) {
+    fs.writeFileSync(path.join(clusterDir, manifestFileName(o)), YAML.stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }));
+  }
+}
+
 /** Writes dist/<cluster>/*.yaml and dist/federation.json into `dir` (which must be empty). */
 export function writeManifests(model: FederationModel, dir: string): void {
-  for (const { cluster, objects } of model.clusters) {
-    const clusterDir = path.join(dir, cluster.name);
-    fs.mkdirSync(clusterDir, { recursive: true });
-    for (const o of objects) {
-      fs.writeFileSync(path.join(clusterDir, manifestFileName(o)), YAML.stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }));
-    }
-  }
-  fs.writeFileSync(path.join(dir, PLAN_FILE), stableJson(buildPlan(model)));
+  for (const m of model.clusters) writeClusterManifests(m, dir);
+  fs.writeFileSync(path.join(dir, PLAN_FILE), stableJson(buildPlan(model, model.clusters.map(planCluster))));
 }
 
 function staging(target: string): string {
@@ -37,8 +40,12 @@ function staging(target: string): string {
  * Writes every output of a federation all-or-nothing: each goes to a staging folder beside
  * its target first, and only when all are complete do they replace the previous output.
  * On any error the previous dist/ and cdktf.out/ stay as they were.
+ *
+ * One cluster at a time: its objects are rendered, written as manifests and as its
+ * Terraform stack, reduced to its federation.json entry, and let go before the next.
  */
-export function writeOutputs(model: FederationModel, opts: WriteOptions): void {
+export function writeOutputs(model: FederationModel | FederationSource, opts: WriteOptions): void {
+  const source = 'render' in model ? model : sourceOf(model);
   const targets = [opts.outdir, ...(opts.terraformOutdir ? [opts.terraformOutdir] : [])].map((t) => path.resolve(t));
   if (new Set(targets).size !== targets.length) {
     throw new FederationError('INVALID_OUTDIR', targets[0], 'manifests and Terraform output would share one folder', 'give them different folders');
@@ -47,8 +54,15 @@ export function writeOutputs(model: FederationModel, opts: WriteOptions): void {
   try {
     for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
     fs.mkdirSync(stages[0], { recursive: true });
-    writeManifests(model, stages[0]);
-    if (opts.terraformOutdir) synthTerraform(model, stages[1]);
+    const tf = opts.terraformOutdir ? openTerraform(source.outline, stages[1]) : undefined;
+    const plans = source.outline.clusters.map((c) => {
+      const m = source.render(c);
+      writeClusterManifests(m, stages[0]);
+      tf?.write(m);
+      return planCluster(m);
+    });
+    tf?.finish();
+    fs.writeFileSync(path.join(stages[0], PLAN_FILE), stableJson(buildPlan(source.outline, plans)));
   } catch (e) {
     for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
     throw e;
