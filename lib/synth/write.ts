@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
 import { FederationError } from '../errors';
 import { PLAN_FILE } from '../inventory/types';
 import { buildPlan, planCluster } from './federation-plan';
@@ -8,6 +7,7 @@ import { stableJson } from '../kube/digest';
 import { ClusterManifests, FederationModel, FederationSource, sourceOf } from './model';
 import { manifestFileName } from '../kube/order';
 import { openTerraform } from './terraform';
+import { manifestYaml } from './yaml';
 
 export interface WriteOptions {
   /** Manifests and federation.json. */
@@ -21,7 +21,7 @@ export function writeClusterManifests({ cluster, objects }: ClusterManifests, di
   const clusterDir = path.join(dir, cluster.name);
   fs.mkdirSync(clusterDir, { recursive: true });
   for (const o of objects) {
-    fs.writeFileSync(path.join(clusterDir, manifestFileName(o)), YAML.stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }));
+    fs.writeFileSync(path.join(clusterDir, manifestFileName(o)), manifestYaml(o));
   }
 }
 
