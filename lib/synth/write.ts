@@ -8,6 +8,7 @@ import { ClusterManifests, FederationModel, FederationSource, sourceOf } from '.
 import { manifestFileName } from '../kube/order';
 import { openTerraform } from './terraform';
 import { manifestYaml } from './yaml';
+import { directSink, FileSink, sinkFor } from './files';
 
 export interface WriteOptions {
   /** Manifests and federation.json. */
@@ -17,12 +18,10 @@ export interface WriteOptions {
 }
 
 /** Writes dist/<cluster>/*.yaml of one cluster into `dir`. */
-export function writeClusterManifests({ cluster, objects }: ClusterManifests, dir: string): void {
+export function writeClusterManifests({ cluster, objects }: ClusterManifests, dir: string, sink: FileSink = directSink()): void {
   const clusterDir = path.join(dir, cluster.name);
-  fs.mkdirSync(clusterDir, { recursive: true });
-  for (const o of objects) {
-    fs.writeFileSync(path.join(clusterDir, manifestFileName(o)), manifestYaml(o));
-  }
+  sink.mkdir(clusterDir);
+  for (const o of objects) sink.write(path.join(clusterDir, manifestFileName(o)), manifestYaml(o));
 }
 
 /** Writes dist/<cluster>/*.yaml and dist/federation.json into `dir` (which must be empty). */
@@ -51,19 +50,26 @@ export function writeOutputs(model: FederationModel | FederationSource, opts: Wr
     throw new FederationError('INVALID_OUTDIR', targets[0], 'manifests and Terraform output would share one folder', 'give them different folders');
   }
   const stages = targets.map(staging);
+  const sink = sinkFor(source.outline.clusters.length);
   try {
     for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
     fs.mkdirSync(stages[0], { recursive: true });
     const tf = opts.terraformOutdir ? openTerraform(source.outline, stages[1]) : undefined;
     const plans = source.outline.clusters.map((c) => {
       const m = source.render(c);
-      writeClusterManifests(m, stages[0]);
+      writeClusterManifests(m, stages[0], sink);
       tf?.write(m);
       return planCluster(m);
     });
     tf?.finish();
     fs.writeFileSync(path.join(stages[0], PLAN_FILE), stableJson(buildPlan(source.outline, plans)));
+    sink.close();
   } catch (e) {
+    try {
+      sink.close(); // nothing may still be writing into the staging folders as they are removed
+    } catch {
+      // the first error is the one reported
+    }
     for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
     throw e;
   }
