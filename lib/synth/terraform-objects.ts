@@ -72,7 +72,7 @@ export function assertNoSecretValues(obj: KubeObject, where: string): void {
  * text literal.
  */
 export function escapeTemplate(s: string): string {
-  return s.replace(/([$%])\{/g, '$1$1{');
+  return s.indexOf('{') < 0 ? s : s.replace(/([$%])\{/g, '$1$1{');
 }
 
 /**

@@ -8,6 +8,7 @@
  * and carry a captured creation stack, which was most of the synthesis time at fleet scale,
  * while a kubernetes_manifest of a plain object holds no token to resolve.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import {
@@ -16,6 +17,7 @@ import {
 } from './cdktf';
 import { describeObject, KubeObject } from '../kube/object';
 import { ClusterManifests, FederationOutline, TerraformBackend, TerraformClusterEndpoint } from './model';
+import { cdktfJson } from './stable-json';
 import { crsWithCrdInSameStack, escapeTemplate, manifestResources, MANIFEST_RESOURCE_TYPE } from './terraform-objects';
 
 /**
@@ -86,10 +88,9 @@ export interface ClusterStackProps {
 /**
  * One cluster's stack: backend, provider and variables as cdktf constructs; its
  * kubernetes_manifest resources (without cdktf's per-resource `"//"` metadata, which
- * would repeat the resource address) as plain JSON merged in when the stack is written.
+ * would repeat the resource address) as plain JSON added when the stack is written.
  */
 export class ClusterStack extends TerraformStack {
-  private resources: Record<string, unknown> | undefined;
 
   constructor(scope: Construct, private readonly props: ClusterStackProps) {
     super(scope, props.cluster.name);
@@ -97,27 +98,23 @@ export class ClusterStack extends TerraformStack {
     addProvider(this, props);
   }
 
-  /** Writes this stack with `objects` as its resources, then lets go of them. */
+  /**
+   * Writes this stack with `objects` as its resources. cdktf synthesizes the stack as
+   * usual (validation, annotations, cdk.tf.json of backend, provider and variables); the
+   * file is then written again with the resources added, in the same layout.
+   */
   public synthesizeWith(objects: readonly KubeObject[], session: Parameters<TerraformStack['synthesizer']['synthesize']>[0]): void {
     for (const cr of crsWithCrdInSameStack(objects)) {
       Annotations.of(this).addWarning(
         `${describeObject(cr)}: its CRD is in the same stack; kubernetes_manifest cannot plan it until the CRD exists ` +
         '(install the CRD first, e.g. `tofu apply -target` on the CRD resource, or from an earlier wave)');
     }
-    this.resources = manifestResources(objects, this.props.rolloutTimeoutSeconds, `cluster ${this.props.cluster.name}`);
-    try {
-      this.synthesizer.synthesize(session);
-    } finally {
-      this.resources = undefined;
-    }
-  }
-
-  public toTerraform(): any { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const tf = super.toTerraform();
-    if (this.resources && Object.keys(this.resources).length > 0) {
-      tf.resource = { ...tf.resource, [MANIFEST_RESOURCE_TYPE]: this.resources };
-    }
-    return tf;
+    const resources = manifestResources(objects, this.props.rolloutTimeoutSeconds, `cluster ${this.props.cluster.name}`);
+    this.synthesizer.synthesize(session);
+    if (Object.keys(resources).length === 0) return;
+    const tf = this.toTerraform();
+    tf.resource = { ...tf.resource, [MANIFEST_RESOURCE_TYPE]: resources };
+    fs.writeFileSync(path.join(session.outdir, session.manifest.forStack(this).synthesizedStackPath), cdktfJson(tf));
   }
 }
 
