@@ -1,3 +1,4 @@
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FederationError } from '../errors';
@@ -51,10 +52,12 @@ export function writeOutputs(model: FederationModel | FederationSource, opts: Wr
   }
   const stages = targets.map(staging);
   const sink = sinkFor(source.outline.clusters.length);
+  let objects = 0;
   try {
     for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
     fs.mkdirSync(stages[0], { recursive: true });
     const tf = opts.terraformOutdir ? openTerraform(source.outline, stages[1]) : undefined;
+    for (const t of targets) removeLeftovers(t, true);
     const plans = source.outline.clusters.map((c) => {
       const m = source.render(c);
       writeClusterManifests(m, stages[0], sink);
@@ -64,6 +67,7 @@ export function writeOutputs(model: FederationModel | FederationSource, opts: Wr
     tf?.finish();
     fs.writeFileSync(path.join(stages[0], PLAN_FILE), stableJson(buildPlan(source.outline, plans)));
     sink.close();
+    objects = plans.reduce((n, c) => n + c.objects.length, 0);
   } catch (e) {
     try {
       sink.close(); // nothing may still be writing into the staging folders as they are removed
@@ -75,13 +79,45 @@ export function writeOutputs(model: FederationModel | FederationSource, opts: Wr
   }
   if (opts.terraformOutdir) keepTerraformWorkdirs(targets[1], stages[1]);
   // Swap: move each old output aside, move the new one in, then drop the old ones.
+  const background = objects >= BACKGROUND_REMOVAL_OBJECTS;
   targets.forEach((t, i) => {
     const old = `${stages[i]}.old`;
     fs.rmSync(old, { recursive: true, force: true });
     if (fs.existsSync(t)) fs.renameSync(t, old);
     fs.renameSync(stages[i], t);
-    fs.rmSync(old, { recursive: true, force: true });
+    removeTree(old, background);
   });
+}
+
+/**
+ * From this many objects on, the previous output (one file per object) is deleted by a
+ * detached process after the swap instead of inside synth: removing 300,000 files takes
+ * longer than writing them, and nothing waits for it. The new output is complete and in
+ * place before; a removal cut short leaves a hidden `.<dir>.staging-<pid>.old` folder,
+ * which the next synth removes.
+ */
+export const BACKGROUND_REMOVAL_OBJECTS = 20_000;
+
+function removeTree(dir: string, background: boolean): void {
+  if (!fs.existsSync(dir)) return;
+  if (!background) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  const child = spawn(process.execPath, ['-e', 'require("fs").rmSync(process.argv[1], { recursive: true, force: true })', dir],
+    { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined); // best effort: the next synth retries
+  child.unref();
+}
+
+/** Left-overs of an earlier synth's background removal beside `target`. */
+function removeLeftovers(target: string, background: boolean): void {
+  const parent = path.dirname(target);
+  const prefix = `.${path.basename(target)}.staging-`;
+  if (!fs.existsSync(parent)) return;
+  for (const name of fs.readdirSync(parent)) {
+    if (name.startsWith(prefix) && name.endsWith('.old')) removeTree(path.join(parent, name), background);
+  }
 }
 
 /**
