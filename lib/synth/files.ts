@@ -1,136 +1,139 @@
 /**
- * Writes many small files on a second thread while the caller goes on rendering, and stays
- * synchronous for the caller: `close()` blocks until every file is on disk and rethrows
- * the first failure. At fleet scale, writing hundreds of thousands of manifests costs as
- * much as rendering them; with the writes on a worker thread the two overlap and both
- * cores work.
+ * Writes clusters' files (manifests, stack resources, digests: writeClusterFiles) on worker
+ * threads while the main thread goes on rendering the next clusters, and stays synchronous
+ * for the caller: `finish()` blocks until every cluster is written and rethrows the first
+ * failure. At fleet scale, printing, digesting and writing a cluster's objects costs more
+ * than rendering them; on worker threads that work overlaps the rendering and every core works.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { ClusterJob, PlanCluster, writeClusterFiles } from './cluster-files';
 
-/** Where files go: written at once (`direct`) or by a worker thread (`threaded`). */
-export interface FileSink {
-  mkdir(dir: string): void;
-  write(file: string, data: string): void;
-  /** Blocks until everything is written; throws the first write error. */
-  close(): void;
+/** Writes clusters in the order given; `finish` returns their federation.json entries in that order. */
+export interface ClusterWriter {
+  submit(job: ClusterJob): void;
+  /** Blocks until every cluster is written; throws the first failure. */
+  finish(): PlanCluster[];
+  /** Waits for what is under way and drops the rest, ignoring failures (before removing a failed output). */
+  abort(): void;
 }
 
-/** Files written on the calling thread, at once. */
-export function directSink(): FileSink {
+const directOps = { mkdir: (d: string) => fs.mkdirSync(d, { recursive: true }), write: (f: string, d: string) => fs.writeFileSync(f, d) };
+
+/** Every cluster written at once, on the calling thread. */
+export function inlineWriter(): ClusterWriter {
+  const plans: PlanCluster[] = [];
   return {
-    mkdir: (dir) => fs.mkdirSync(dir, { recursive: true }),
-    write: (file, data) => fs.writeFileSync(file, data),
-    close: () => undefined,
+    submit: (job) => void plans.push(writeClusterFiles(job, directOps)),
+    finish: () => plans,
+    abort: () => undefined,
   };
 }
 
-type Op = [kind: 0, dir: string] | [kind: 1, file: string, data: string];
+/** Clusters queued per worker before the caller waits: bounds the memory of pending clusters. */
+const MAX_PENDING_PER_WORKER = 3;
 
-// The worker: performs each batch in order, reports the first error on the port, then
-// counts the batch as done (shared counter + notify) so the writer can wait without an event loop.
-const WORKER_SOURCE = `
-const fs = require('fs');
-const { workerData, parentPort } = require('worker_threads');
-const done = new Int32Array(workerData.counter);
-const port = workerData.port;
-let failed = false;
-parentPort.on('message', (batch) => {
-  if (!failed) {
-    try {
-      for (const op of batch) {
-        if (op[0] === 0) fs.mkdirSync(op[1], { recursive: true });
-        else fs.writeFileSync(op[1], op[2]);
-      }
-    } catch (e) {
-      failed = true;
-      port.postMessage({ message: e.message, code: e.code, path: e.path });
+/**
+ * Clusters written by `threads` worker threads, each cluster to the least busy one.
+ * Undefined when the worker module cannot be loaded in a thread (e.g. TypeScript sources
+ * under a loader that does not reach workers): the caller writes inline then.
+ */
+export function threadedWriter(threads: number): ClusterWriter | undefined {
+  const counters = new Int32Array(new SharedArrayBuffer(4 * (1 + threads)));
+  const ready = new Int32Array(new SharedArrayBuffer(4 * threads));
+  const workerFile = require.resolve('./cluster-worker');
+  const workers = Array.from({ length: threads }, (_, id) => {
+    const { port1, port2 } = new MessageChannel();
+    // Loads the worker module and says whether it could (1) or not (2).
+    const source = `const { workerData } = require('worker_threads'); const ready = new Int32Array(workerData.ready);
+try { require(workerData.file); Atomics.store(ready, workerData.id, 1); } catch (e) { Atomics.store(ready, workerData.id, 2); }
+Atomics.notify(ready, workerData.id);`;
+    const worker = new Worker(source, {
+      eval: true,
+      workerData: { cdkfedClusterWorker: true, id, file: workerFile, counters: counters.buffer, ready: ready.buffer, port: port2 },
+      transferList: [port2 as unknown as MessagePort],
+    });
+    worker.unref(); // never keeps the process alive: finish() waits for the writes
+    return { worker, port: port1, posted: 0 };
+  });
+  const stop = () => {
+    for (const w of workers) {
+      w.port.close();
+      void w.worker.terminate();
+    }
+  };
+  for (let id = 0; id < threads; id++) {
+    while (Atomics.load(ready, id) === 0) Atomics.wait(ready, id, 0, 1000);
+    if (Atomics.load(ready, id) !== 1) {
+      stop();
+      return undefined;
     }
   }
-  Atomics.add(done, 0, 1);
-  Atomics.notify(done, 0);
-});
-`;
 
-const BATCH_BYTES = 1 << 20;
-const BATCH_FILES = 256;
-/** Batches queued but not written before the writer waits: bounds the memory of pending files. */
-const MAX_PENDING = 64;
-
-/** Files written by a worker thread; the caller waits only when far ahead, and on close. */
-export function threadedSink(): FileSink {
-  const counter = new SharedArrayBuffer(4);
-  const done = new Int32Array(counter);
-  const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { counter, port: port2 }, transferList: [port2 as unknown as MessagePort] });
-  worker.unref(); // never keeps the process alive: close() waits for the writes
-  let batch: Op[] = [];
-  let bytes = 0;
-  let posted = 0;
+  let submitted = 0;
   let closed = false;
-
-  const waitFor = (target: number) => {
+  const waitUntilDone = (target: number) => {
     for (;;) {
-      const now = Atomics.load(done, 0);
+      const now = Atomics.load(counters, 0);
       if (now >= target) return;
-      Atomics.wait(done, 0, now, 1000);
+      Atomics.wait(counters, 0, now, 1000);
     }
   };
-  const failure = (): Error | undefined => {
-    const m = receiveMessageOnPort(port1);
-    if (!m) return undefined;
-    const { message, code } = m.message as { message: string; code?: string };
-    return Object.assign(new Error(message), { code });
-  };
-  const flush = () => {
-    if (batch.length === 0) return;
-    worker.postMessage(batch);
-    posted++;
-    batch = [];
-    bytes = 0;
-    if (posted - Atomics.load(done, 0) > MAX_PENDING) {
-      waitFor(posted - MAX_PENDING / 2);
-      const e = failure();
-      if (e) {
-        finish();
-        throw e;
+  const pending = (i: number) => workers[i].posted - Atomics.load(counters, 1 + i);
+  const results = (): PlanCluster[] => {
+    const plans: PlanCluster[] = [];
+    let error: { index: number; message: string; code?: string; stack?: string } | undefined;
+    for (const w of workers) {
+      for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
+        const r = m.message as { index: number; plan?: PlanCluster; error?: { message: string; code?: string; stack?: string } };
+        if (r.error && (!error || r.index < error.index)) error = { index: r.index, ...r.error };
+        if (r.plan) plans[r.index] = r.plan;
       }
     }
-  };
-  const finish = () => {
-    if (closed) return;
-    closed = true;
-    waitFor(posted);
-    port1.close();
-    void worker.terminate();
+    if (error) throw Object.assign(new Error(error.message), { code: error.code });
+    return plans;
   };
   return {
-    mkdir(dir) {
-      batch.push([0, dir]);
+    submit(job) {
+      let best = 0;
+      for (let i = 1; i < workers.length; i++) if (pending(i) < pending(best)) best = i;
+      while (pending(best) >= MAX_PENDING_PER_WORKER) {
+        Atomics.wait(counters, 0, Atomics.load(counters, 0), 1000);
+        for (let i = 0; i < workers.length; i++) if (pending(i) < pending(best)) best = i;
+      }
+      workers[best].worker.postMessage({ index: submitted++, job: JSON.stringify(job) });
+      workers[best].posted++;
     },
-    write(file, data) {
-      batch.push([1, file, data]);
-      bytes += data.length;
-      if (batch.length >= BATCH_FILES || bytes >= BATCH_BYTES) flush();
+    finish() {
+      if (closed) return [];
+      closed = true;
+      waitUntilDone(submitted);
+      try {
+        return results();
+      } finally {
+        stop();
+      }
     },
-    close() {
+    abort() {
       if (closed) return;
-      flush();
-      waitFor(posted);
-      const e = failure();
-      finish();
-      if (e) throw e;
+      closed = true;
+      waitUntilDone(submitted);
+      stop();
     },
   };
 }
 
-/** Fleets from this many clusters up write their files on a worker thread (below, starting one costs more than it saves). */
+/** Fleets from this many clusters up are written on worker threads (below, starting them costs more than it saves). */
 export const THREADED_MIN_CLUSTERS = 8;
 
-/** A sink for `clusters` clusters of output: threaded for fleets unless $CDKFED_WRITE_THREAD is '0'. */
-export function sinkFor(clusters: number): FileSink {
-  const env = process.env.CDKFED_WRITE_THREAD;
-  const threaded = env === undefined ? clusters >= THREADED_MIN_CLUSTERS : env !== '0';
-  return threaded ? threadedSink() : directSink();
+/**
+ * A writer for `clusters` clusters: on worker threads for fleets — as many as the machine
+ * has cores, or $CDKFED_SYNTH_THREADS (0: none) — else inline.
+ */
+export function clusterWriter(clusters: number): ClusterWriter {
+  const env = process.env.CDKFED_SYNTH_THREADS;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const threads = env !== undefined && env !== '' ? Math.max(0, Math.floor(Number(env)) || 0) : clusters >= THREADED_MIN_CLUSTERS ? Math.min(cores, 4) : 0;
+  return (threads > 0 ? threadedWriter(threads) : undefined) ?? inlineWriter();
 }
-

@@ -8,7 +8,6 @@
  * and carry a captured creation stack, which was most of the synthesis time at fleet scale,
  * while a kubernetes_manifest of a plain object holds no token to resolve.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import {
@@ -17,14 +16,15 @@ import {
 } from './cdktf';
 import { describeObject, KubeObject } from '../kube/object';
 import { ClusterManifests, FederationOutline, TerraformBackend, TerraformClusterEndpoint } from './model';
-import { cdktfJson } from './stable-json';
-import { crsWithCrdInSameStack, escapeTemplate, manifestResources, MANIFEST_RESOURCE_TYPE } from './terraform-objects';
+import { StackFile } from './cluster-files';
+import { crsWithCrdInSameStack, escapeTemplate } from './terraform-objects';
 
 /**
  * Writes `<outdir>/manifest.json` and `<outdir>/stacks/*`, one cluster at a time, as
  * cdktf's App.synth() does (prepare every stack, synthesize each, validate the app, write
  * the manifest) but with each stack's objects given only while that stack is written, so
- * a fleet's resources are never all in memory. Every stack of a wave depends on every
+ * a fleet's resources are never all in memory; the resources are added to each
+ * cdk.tf.json by stackFileText (cluster-files.ts), on this thread or a worker. Every stack of a wave depends on every
  * stack of the previous (non-empty) wave, so `cdktf deploy '*'` goes wave by wave.
  * The model is validated by the caller.
  */
@@ -56,11 +56,11 @@ export class StackWriter {
     });
   }
 
-  /** Writes the stack of one cluster. */
-  public write(m: ClusterManifests): void {
+  /** Writes the stack of one cluster without its resources; they are added to the returned StackFile (stackFileText). */
+  public prepare(m: ClusterManifests): StackFile {
     const stack = this.stacks.get(m.cluster.name)!;
     const session = { outdir: this.app.outdir, skipValidation: this.app.skipValidation, manifest: this.app.manifest };
-    withoutCreationStacks(() => stack.synthesizeWith(m.objects, session));
+    return withoutCreationStacks(() => stack.synthesizeSkeleton(m.objects, session));
   }
 
   /** Validates the app and writes manifest.json; returns the stack names. */
@@ -99,22 +99,22 @@ export class ClusterStack extends TerraformStack {
   }
 
   /**
-   * Writes this stack with `objects` as its resources. cdktf synthesizes the stack as
-   * usual (validation, annotations, cdk.tf.json of backend, provider and variables); the
-   * file is then written again with the resources added, in the same layout.
+   * Synthesizes this stack without its resources as cdktf does (validation, annotations,
+   * a cdk.tf.json of backend, provider and variables) and returns what the resources are
+   * added to (stackFileText), which rewrites cdk.tf.json in the same layout.
    */
-  public synthesizeWith(objects: readonly KubeObject[], session: Parameters<TerraformStack['synthesizer']['synthesize']>[0]): void {
+  public synthesizeSkeleton(objects: readonly KubeObject[], session: Parameters<TerraformStack['synthesizer']['synthesize']>[0]): StackFile {
     for (const cr of crsWithCrdInSameStack(objects)) {
       Annotations.of(this).addWarning(
         `${describeObject(cr)}: its CRD is in the same stack; kubernetes_manifest cannot plan it until the CRD exists ` +
         '(install the CRD first, e.g. `tofu apply -target` on the CRD resource, or from an earlier wave)');
     }
-    const resources = manifestResources(objects, this.props.rolloutTimeoutSeconds, `cluster ${this.props.cluster.name}`);
     this.synthesizer.synthesize(session);
-    if (Object.keys(resources).length === 0) return;
-    const tf = this.toTerraform();
-    tf.resource = { ...tf.resource, [MANIFEST_RESOURCE_TYPE]: resources };
-    fs.writeFileSync(path.join(session.outdir, session.manifest.forStack(this).synthesizedStackPath), cdktfJson(tf));
+    return {
+      file: path.join(session.outdir, session.manifest.forStack(this).synthesizedStackPath),
+      skeleton: this.toTerraform(),
+      rolloutTimeoutSeconds: this.props.rolloutTimeoutSeconds,
+    };
   }
 }
 

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { FederationError } from '../errors';
 import { ClusterManifests, FederationModel, FederationOutline } from './model';
 import { assertNoSecretValues, logicalIds } from './terraform-objects';
+import { StackFile, stackFileText } from './cluster-files';
 
 export { TERRAFORM_FIELD_MANAGER } from './terraform-objects';
 
@@ -15,6 +16,11 @@ export { TERRAFORM_FIELD_MANAGER } from './terraform-objects';
 export interface TerraformOutput {
   /** Writes the stack of one cluster of the outline. @throws FederationError for a Secret with values or a duplicate object */
   write(m: ClusterManifests): void;
+  /**
+   * Checks a cluster's objects and writes its stack without resources; the caller adds
+   * them (stackFileText), possibly on another thread. @throws as write
+   */
+  prepare(m: ClusterManifests): StackFile;
   /** Writes manifest.json and removes the stacks of clusters no longer in the outline. */
   finish(): void;
 }
@@ -31,6 +37,7 @@ function checkWaves(outline: FederationOutline): void {
 function checkObjects(m: ClusterManifests): void {
   const where = `cluster ${m.cluster.name}`;
   m.objects.forEach((o) => assertNoSecretValues(o, where));
+  logicalIds(m.objects, where); // duplicates throw here
 }
 
 /**
@@ -46,10 +53,15 @@ export function openTerraform(outline: FederationOutline, outdir: string): Terra
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { StackWriter } = require('./terraform-stack') as typeof import('./terraform-stack');
   const writer = new StackWriter(outline, outdir);
+  const prepare = (m: ClusterManifests) => {
+    checkObjects(m);
+    return writer.prepare(m);
+  };
   return {
+    prepare,
     write(m) {
-      checkObjects(m);
-      writer.write(m);
+      const stack = prepare(m);
+      fs.writeFileSync(stack.file, stackFileText(stack, m.objects, `cluster ${m.cluster.name}`));
     },
     finish() {
       removeOrphanStacks(outdir, new Set(writer.finish()));
@@ -67,10 +79,7 @@ export function openTerraform(outline: FederationOutline, outdir: string): Terra
  */
 export function synthTerraform(model: FederationModel, outdir: string): void {
   checkWaves(model);
-  for (const m of model.clusters) {
-    checkObjects(m);
-    logicalIds(m.objects, `cluster ${m.cluster.name}`); // duplicates throw here, before anything is written
-  }
+  for (const m of model.clusters) checkObjects(m); // before anything is written
   const tf = openTerraform(model, outdir);
   for (const m of model.clusters) tf.write(m);
   tf.finish();

@@ -3,13 +3,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FederationError } from '../errors';
 import { PLAN_FILE } from '../inventory/types';
-import { buildPlan, planCluster } from './federation-plan';
+import { buildPlan } from './federation-plan';
 import { stableJson } from '../kube/digest';
 import { ClusterManifests, FederationModel, FederationSource, sourceOf } from './model';
-import { manifestFileName } from '../kube/order';
 import { openTerraform } from './terraform';
-import { manifestYaml } from './yaml';
-import { directSink, FileSink, sinkFor } from './files';
+import { clusterWriter, inlineWriter } from './files';
+import { ClusterJob, StackFile } from './cluster-files';
 
 export interface WriteOptions {
   /** Manifests and federation.json. */
@@ -18,17 +17,15 @@ export interface WriteOptions {
   readonly terraformOutdir: string | false;
 }
 
-/** Writes dist/<cluster>/*.yaml of one cluster into `dir`. */
-export function writeClusterManifests({ cluster, objects }: ClusterManifests, dir: string, sink: FileSink = directSink()): void {
-  const clusterDir = path.join(dir, cluster.name);
-  sink.mkdir(clusterDir);
-  for (const o of objects) sink.write(path.join(clusterDir, manifestFileName(o)), manifestYaml(o));
-}
-
 /** Writes dist/<cluster>/*.yaml and dist/federation.json into `dir` (which must be empty). */
 export function writeManifests(model: FederationModel, dir: string): void {
-  for (const m of model.clusters) writeClusterManifests(m, dir);
-  fs.writeFileSync(path.join(dir, PLAN_FILE), stableJson(buildPlan(model, model.clusters.map(planCluster))));
+  const writer = inlineWriter();
+  for (const m of model.clusters) writer.submit(clusterJob(m, dir));
+  fs.writeFileSync(path.join(dir, PLAN_FILE), stableJson(buildPlan(model, writer.finish())));
+}
+
+function clusterJob({ cluster, wave, objects, origins }: ClusterManifests, dir: string, stack?: StackFile): ClusterJob {
+  return { dir, cluster, wave, objects, ...(origins && { origins: [...origins] }), ...(stack && { stack }) };
 }
 
 function staging(target: string): string {
@@ -42,7 +39,8 @@ function staging(target: string): string {
  * On any error the previous dist/ and cdktf.out/ stay as they were.
  *
  * One cluster at a time: its objects are rendered, written as manifests and as its
- * Terraform stack, reduced to its federation.json entry, and let go before the next.
+ * Terraform stack, reduced to its federation.json entry, and let go. For fleets, the
+ * writing runs on worker threads (files.ts) while the next clusters are rendered.
  */
 export function writeOutputs(model: FederationModel | FederationSource, opts: WriteOptions): void {
   const source = 'render' in model ? model : sourceOf(model);
@@ -51,29 +49,23 @@ export function writeOutputs(model: FederationModel | FederationSource, opts: Wr
     throw new FederationError('INVALID_OUTDIR', targets[0], 'manifests and Terraform output would share one folder', 'give them different folders');
   }
   const stages = targets.map(staging);
-  const sink = sinkFor(source.outline.clusters.length);
+  const writer = clusterWriter(source.outline.clusters.length);
   let objects = 0;
   try {
     for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
     fs.mkdirSync(stages[0], { recursive: true });
     const tf = opts.terraformOutdir ? openTerraform(source.outline, stages[1]) : undefined;
     for (const t of targets) removeLeftovers(t, true);
-    const plans = source.outline.clusters.map((c) => {
+    for (const c of source.outline.clusters) {
       const m = source.render(c);
-      writeClusterManifests(m, stages[0], sink);
-      tf?.write(m);
-      return planCluster(m);
-    });
+      writer.submit(clusterJob(m, stages[0], tf?.prepare(m)));
+    }
+    const plans = writer.finish();
     tf?.finish();
     fs.writeFileSync(path.join(stages[0], PLAN_FILE), stableJson(buildPlan(source.outline, plans)));
-    sink.close();
     objects = plans.reduce((n, c) => n + c.objects.length, 0);
   } catch (e) {
-    try {
-      sink.close(); // nothing may still be writing into the staging folders as they are removed
-    } catch {
-      // the first error is the one reported
-    }
+    writer.abort(); // nothing may still be writing into the staging folders as they are removed
     for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
     throw e;
   }
