@@ -223,6 +223,7 @@ export function manifestResources(objects: readonly KubeObject[], rolloutTimeout
 
 /** Custom resources whose CRD is in the same stack: kubernetes_manifest cannot plan them before the CRD exists. */
 export function crsWithCrdInSameStack(objects: readonly KubeObject[]): KubeObject[] {
+  if (!objects.some((o) => o.kind === 'CustomResourceDefinition')) return [];
   const deps = dependencies(objects);
   return objects.filter((o, i) => deps[i].some((d) => objects[d].kind === 'CustomResourceDefinition'));
 }

@@ -91,11 +91,19 @@ export interface ClusterStackProps {
  * would repeat the resource address) as plain JSON added when the stack is written.
  */
 export class ClusterStack extends TerraformStack {
+  /** What cdktf's synthesizer last wrote, kept so it is not resolved again. */
+  private synthesized: Record<string, unknown> | undefined;
 
   constructor(scope: Construct, private readonly props: ClusterStackProps) {
     super(scope, props.cluster.name);
     addBackend(this, props);
     addProvider(this, props);
+  }
+
+  public toTerraform(): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const tf = super.toTerraform();
+    this.synthesized = tf;
+    return tf;
   }
 
   /**
@@ -110,9 +118,11 @@ export class ClusterStack extends TerraformStack {
         '(install the CRD first, e.g. `tofu apply -target` on the CRD resource, or from an earlier wave)');
     }
     this.synthesizer.synthesize(session);
+    const skeleton = this.synthesized ?? this.toTerraform();
+    this.synthesized = undefined;
     return {
       file: path.join(session.outdir, session.manifest.forStack(this).synthesizedStackPath),
-      skeleton: this.toTerraform(),
+      skeleton,
       rolloutTimeoutSeconds: this.props.rolloutTimeoutSeconds,
     };
   }
