@@ -4,7 +4,9 @@
 # (manifests + Terraform + federation.json), each run into a fresh folder; wall time and
 # peak RSS from /usr/bin/time, objects per second and µs per object. Then, pair by pair in
 # the same run, 50 × 50 manifests-only against plain cdk8s emitting the same objects
-# (bench/fleet-raw-cdk8s.ts): the median of the per-pair ratios.
+# (bench/fleet-raw-cdk8s.ts): the median of the per-pair ratios. Each size also times the
+# file-system floor: writing as many files with nothing else, which on a shared disk can
+# be most of the time.
 #   bash bench/scale.sh [--sizes "10x10 100x100 500x100 1000x100"] [--runs 1] [--pairs 5] [--no-ratio]
 # Run it niced on a shared machine: nice -n 15 bash bench/scale.sh
 set -euo pipefail
@@ -33,6 +35,12 @@ timed() {
 }
 fleet() { local tf="$1" c="$2" a="$3"; CDKFED_TERRAFORM="$tf" timed node --require tsx/cjs bench/fleet.ts "$c" "$a"; }
 raw() { timed node --require tsx/cjs bench/fleet-raw-cdk8s.ts "$1" "$2"; }
+# the file system's share: as many files of the average manifest size (1.2 KB), one folder per cluster, plain writeFileSync
+floor() {
+  timed node -e 'const fs = require("fs"); const [c, n] = process.argv.slice(1).map(Number); const body = "x".repeat(1200);
+    for (let i = 0; i < c; i++) { const d = `${process.env.CDKFED_OUTDIR}/c${i}`; fs.mkdirSync(d, { recursive: true });
+      for (let j = 0; j < n / c; j++) fs.writeFileSync(`${d}/f${j}.yaml`, body); }' "$1" "$2"
+}
 
 fleet 1 10 10 > /dev/null; raw 10 10 > /dev/null # warm-up: tsx compiles and caches the sources once
 
@@ -40,6 +48,9 @@ echo "| clusters × apps | objects | output | wall s | peak RSS MiB | objects/s 
 echo "| --- | ---: | --- | ---: | ---: | ---: | ---: |"
 for size in $sizes; do
   c="${size%x*}"; a="${size#*x}"; objects=$(( c * (3 * a + 1) ))
+  read -r wall rss < <(floor "$c" "$objects")
+  awk -v c="$c" -v a="$a" -v n="$objects" -v w="$wall" -v r="$rss" 'BEGIN {
+    printf "| %d × %d | %d | (file-system floor: as many plain file writes) | %.1f | %.0f | %.0f | %.0f |\n", c, a, n, w, r / 1024, n / w, w * 1e6 / n }'
   for mode in manifests full; do
     tf=$([[ $mode == full ]] && echo 1 || echo 0)
     for _ in $(seq "$runs"); do
