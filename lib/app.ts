@@ -20,7 +20,6 @@ export interface FederationAppProps extends AppProps {
  * The root of a cdk-federation program: a cdk8s App whose synth() writes, for its
  * Federation, dist/<cluster>/*.yaml, dist/federation.json and cdktf.out/, all or nothing.
  * Output folders follow $CDKFED_OUTDIR, then $CDK8S_OUTDIR (set by `cdk8s synth`).
- * Warnings (Federation.warnings) go to stderr, one `warning CODE: path: message` each.
  */
 export class FederationApp extends App {
   public readonly terraformOutdir: string | false;
@@ -37,9 +36,9 @@ export class FederationApp extends App {
       throw new FederationError('FEDERATION_COUNT', this.node.path || 'App', `a FederationApp holds ${feds.length} federations`,
         'declare exactly one Federation per app (use one app per federation)');
     }
-    const model = feds[0].toModel();
+    const source = feds[0].toSource();
     for (const w of feds[0].warnings) process.stderr.write(`${formatWarning(w)}\n`);
-    writeOutputs(model, { outdir: this.outdir, terraformOutdir: this.terraformOutdir });
+    writeOutputs(source, { outdir: this.outdir, terraformOutdir: this.terraformOutdir });
   }
 }
 

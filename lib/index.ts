@@ -19,6 +19,6 @@ export { GlobalService } from './constructs/global-service';
 export type { GlobalServiceProps, RoutingPolicy, GeoRouting, WeightedRouting, FailoverRouting, GeoLocation } from './constructs/global-service';
 export { FederatedResource } from './constructs/federated-resource';
 export type { FederatedResourceProps, JsonPatchOperation, ManifestProps } from './constructs/federated-resource';
-export type { FederationModel, ClusterManifests, KubeObject, TerraformOptions, TerraformBackend, TerraformClusterEndpoint } from './synth/model';
+export type { FederationModel, FederationOutline, FederationSource, ClusterOutline, ClusterManifests, KubeObject, TerraformOptions, TerraformBackend, TerraformClusterEndpoint } from './synth/model';
 export type { FederationPlan, PlanCluster, PlanObject, PlanWave } from './inventory/types';
 export { Duration } from 'cdk8s';

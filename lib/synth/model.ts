@@ -13,11 +13,15 @@ export interface ObjectOrigin {
   readonly residency?: string;
 }
 
-/** What one cluster gets: its objects in apply order (namespaces and CRDs first). */
-export interface ClusterManifests {
+/** A cluster that receives objects, and its rollout wave. */
+export interface ClusterOutline {
   readonly cluster: ClusterSpec;
   /** Name of the rollout wave the cluster belongs to. */
   readonly wave: string;
+}
+
+/** What one cluster gets: its objects in apply order (namespaces and CRDs first). */
+export interface ClusterManifests extends ClusterOutline {
   readonly objects: readonly KubeObject[];
   /** Origin of each object, by objectKey. @default - objects have no recorded origin */
   readonly origins?: ReadonlyMap<string, ObjectOrigin>;
@@ -49,13 +53,34 @@ export interface TerraformOptions {
   readonly endpoints?: Readonly<Record<string, TerraformClusterEndpoint>>;
 }
 
+/** The federation without its objects: what every writer needs before the first cluster. Clusters are sorted by name. */
+export interface FederationOutline {
+  readonly name: string;
+  readonly clusters: readonly ClusterOutline[];
+  readonly waves: readonly ResolvedWave[];
+  readonly terraform: TerraformOptions;
+}
+
 /**
  * The whole synthesized federation as plain data: the single input of every writer
  * (dist/ manifests, federation.json, cdktf.out/). Clusters are sorted by name.
  */
-export interface FederationModel {
-  readonly name: string;
+export interface FederationModel extends FederationOutline {
   readonly clusters: readonly ClusterManifests[];
-  readonly waves: readonly ResolvedWave[];
-  readonly terraform: TerraformOptions;
+}
+
+/**
+ * The model, one cluster at a time: the outline, and each cluster's manifests rendered on
+ * request. Writers stream from it, so a fleet's objects need not all be in memory at once;
+ * `render` of every outline cluster in order gives exactly the FederationModel's clusters.
+ */
+export interface FederationSource {
+  readonly outline: FederationOutline;
+  render(cluster: ClusterOutline): ClusterManifests;
+}
+
+/** A source over a model already in memory. */
+export function sourceOf(model: FederationModel): FederationSource {
+  const byName = new Map(model.clusters.map((c) => [c.cluster.name, c]));
+  return { outline: model, render: (c) => byName.get(c.cluster.name)! };
 }

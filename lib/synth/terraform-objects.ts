@@ -72,7 +72,7 @@ export function assertNoSecretValues(obj: KubeObject, where: string): void {
  * text literal.
  */
 export function escapeTemplate(s: string): string {
-  return s.replace(/([$%])\{/g, '$1$1{');
+  return s.indexOf('{') < 0 ? s : s.replace(/([$%])\{/g, '$1$1{');
 }
 
 /**
@@ -112,13 +112,15 @@ export function waitFor(obj: KubeObject): WaitSpec | undefined {
 /**
  * For each object, the indexes of the objects it must come after inside one stack:
  * namespaced objects after their Namespace, custom resources after their CRD, pods'
- * owners after the ConfigMaps, Secrets, ServiceAccounts and claims of their namespace.
- * Terraform otherwise applies everything at once.
+ * owners after the ConfigMaps, Secrets, ServiceAccounts and claims their pods reference
+ * (env, envFrom, volumes, projected volumes, image pull secrets, service account).
+ * Terraform otherwise applies everything at once. Linear in the objects: a workload
+ * waits for what it uses, not for every input of its namespace.
  */
 export function dependencies(objects: readonly KubeObject[]): number[][] {
   const namespaces = new Map<string, number>();
   const crds = new Map<string, number>(); // `<group>/<Kind>` → index
-  const podInputs = new Map<string, number[]>(); // namespace → indexes
+  const podInputs = new Map<string, number>(); // `<Kind>/<namespace>/<name>` → index
   objects.forEach((o, i) => {
     if (o.kind === 'Namespace' && apiGroup(o) === '') namespaces.set(o.metadata.name, i);
     if (o.kind === 'CustomResourceDefinition' && apiGroup(o) === 'apiextensions.k8s.io') {
@@ -126,7 +128,7 @@ export function dependencies(objects: readonly KubeObject[]): number[][] {
       if (spec.group && spec.names?.kind) crds.set(`${spec.group}/${spec.names.kind}`, i);
     }
     if (POD_INPUT_KINDS.has(o.kind) && apiGroup(o) === '' && o.metadata.namespace) {
-      podInputs.set(o.metadata.namespace, [...(podInputs.get(o.metadata.namespace) ?? []), i]);
+      podInputs.set(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, i);
     }
   });
   return objects.map((o) => {
@@ -135,13 +137,93 @@ export function dependencies(objects: readonly KubeObject[]): number[][] {
     if (ns && namespaces.has(ns)) deps.add(namespaces.get(ns)!);
     const crd = crds.get(`${apiGroup(o)}/${o.kind}`);
     if (crd !== undefined) deps.add(crd);
-    if (ns && POD_KINDS.has(o.kind)) for (const i of podInputs.get(ns) ?? []) deps.add(i);
+    if (ns && POD_KINDS.has(o.kind) && podInputs.size > 0) {
+      for (const ref of podReferences(o)) {
+        const i = podInputs.get(`${ref.kind}/${ns}/${ref.name}`);
+        if (i !== undefined) deps.add(i);
+      }
+    }
     return [...deps].sort((a, b) => a - b);
   });
 }
 
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** The pod spec of a pod-running object (a Pod's own spec, a CronJob's job template's, else the template's). */
+function podSpecOf(o: KubeObject): any {
+  const spec = o.spec as any;
+  if (!spec || typeof spec !== 'object') return undefined;
+  if (o.kind === 'Pod') return spec;
+  if (o.kind === 'CronJob') return spec.jobTemplate?.spec?.template?.spec;
+  return spec.template?.spec;
+}
+
+/**
+ * Every ConfigMap, Secret, ServiceAccount and PersistentVolumeClaim the pods of `o`
+ * reference (all in the object's own namespace), in the order found.
+ */
+export function podReferences(o: KubeObject): Array<{ kind: string; name: string }> {
+  const pod = podSpecOf(o);
+  if (!pod || typeof pod !== 'object') return [];
+  const refs: Array<{ kind: string; name: string }> = [];
+  const add = (kind: string, name: unknown) => {
+    if (typeof name === 'string' && name) refs.push({ kind, name });
+  };
+  const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+  for (const c of [...list(pod.initContainers), ...list(pod.containers), ...list(pod.ephemeralContainers)]) {
+    for (const e of list(c?.envFrom)) {
+      add('ConfigMap', e?.configMapRef?.name);
+      add('Secret', e?.secretRef?.name);
+    }
+    for (const e of list(c?.env)) {
+      add('ConfigMap', e?.valueFrom?.configMapKeyRef?.name);
+      add('Secret', e?.valueFrom?.secretKeyRef?.name);
+    }
+  }
+  for (const v of list(pod.volumes)) {
+    add('ConfigMap', v?.configMap?.name);
+    add('Secret', v?.secret?.secretName);
+    add('PersistentVolumeClaim', v?.persistentVolumeClaim?.claimName);
+    for (const s of list(v?.projected?.sources)) {
+      add('ConfigMap', s?.configMap?.name);
+      add('Secret', s?.secret?.name);
+    }
+  }
+  for (const s of list(pod.imagePullSecrets)) add('Secret', s?.name);
+  add('ServiceAccount', pod.serviceAccountName ?? pod.serviceAccount);
+  return refs;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** Terraform type of the resource each object becomes. */
+export const MANIFEST_RESOURCE_TYPE = 'kubernetes_manifest';
+
+/**
+ * The kubernetes_manifest resources of one cluster's objects, by logical ID, as Terraform
+ * JSON: the manifest, the field manager, what to wait for (within the wave's health
+ * timeout) and depends_on by address (a workload may come before its ConfigMap in the
+ * objects' order). Plain data with no tokens, written as is.
+ */
+export function manifestResources(objects: readonly KubeObject[], rolloutTimeoutSeconds: number, where: string): Record<string, unknown> {
+  const ids = logicalIds(objects, where);
+  const deps = dependencies(objects);
+  const timeout = `${rolloutTimeoutSeconds}s`;
+  const out: Record<string, unknown> = {};
+  objects.forEach((obj, i) => {
+    const wait = waitFor(obj);
+    out[ids[i]] = {
+      ...(deps[i].length > 0 && { depends_on: deps[i].map((d) => `${MANIFEST_RESOURCE_TYPE}.${ids[d]}`) }),
+      field_manager: { name: TERRAFORM_FIELD_MANAGER },
+      manifest: toManifest(obj),
+      ...(wait && { timeouts: { create: timeout, update: timeout } }),
+      ...(wait && { wait: 'rollout' in wait ? { rollout: true } : { condition: [{ status: wait.condition.status, type: wait.condition.type }] } }),
+    };
+  });
+  return out;
+}
+
 /** Custom resources whose CRD is in the same stack: kubernetes_manifest cannot plan them before the CRD exists. */
 export function crsWithCrdInSameStack(objects: readonly KubeObject[]): KubeObject[] {
+  if (!objects.some((o) => o.kind === 'CustomResourceDefinition')) return [];
   const deps = dependencies(objects);
   return objects.filter((o, i) => deps[i].some((d) => objects[d].kind === 'CustomResourceDefinition'));
 }

@@ -1,53 +1,84 @@
 /**
  * The cdktf app: one stack per cluster, each with its own kubernetes provider, its own
- * state, and one kubernetes_manifest per object of the cluster's chart.
+ * state, and one kubernetes_manifest per object of the cluster.
+ *
+ * cdktf builds the app, the stacks, their dependencies, backends, providers and variables
+ * and writes every file. The resources themselves are plain JSON rendered from the model
+ * (terraform-objects.ts): as cdktf constructs, each would be token-resolved several times
+ * and carry a captured creation stack, which was most of the synthesis time at fleet scale,
+ * while a kubernetes_manifest of a plain object holds no token to resolve.
  */
 import * as path from 'path';
 import { Construct } from 'constructs';
 import {
-  Annotations, App, GcsBackend, KubernetesBackend, KubernetesProvider, LocalBackend, Manifest, S3Backend, TerraformStack,
+  Annotations, App, GcsBackend, KubernetesBackend, KubernetesProvider, LocalBackend, S3Backend, TerraformStack,
   TerraformVariable, withoutCreationStacks,
 } from './cdktf';
-import { describeObject } from '../kube/object';
-import { ClusterManifests, FederationModel, TerraformBackend, TerraformClusterEndpoint } from './model';
-import {
-  crsWithCrdInSameStack, dependencies, escapeTemplate, logicalIds, TERRAFORM_FIELD_MANAGER, toManifest, waitFor,
-} from './terraform-objects';
+import { describeObject, KubeObject } from '../kube/object';
+import { ClusterManifests, FederationOutline, TerraformBackend, TerraformClusterEndpoint } from './model';
+import { StackFile } from './cluster-files';
+import { crsWithCrdInSameStack, escapeTemplate } from './terraform-objects';
 
 /**
- * Builds the app and writes `<outdir>/manifest.json` and `<outdir>/stacks/*`; returns the
- * stack names. Every stack of a wave depends on every stack of the previous (non-empty)
- * wave, so `cdktf deploy '*'` goes wave by wave. The model is validated by the caller.
+ * Writes `<outdir>/manifest.json` and `<outdir>/stacks/*`, one cluster at a time, as
+ * cdktf's App.synth() does (prepare every stack, synthesize each, validate the app, write
+ * the manifest) but with each stack's objects given only while that stack is written, so
+ * a fleet's resources are never all in memory; the resources are added to each
+ * cdk.tf.json by stackFileText (cluster-files.ts), on this thread or a worker. Every stack of a wave depends on every
+ * stack of the previous (non-empty) wave, so `cdktf deploy '*'` goes wave by wave.
+ * The model is validated by the caller.
  */
-export function synthStacks(model: FederationModel, outdir: string): string[] {
-  return withoutCreationStacks(() => {
-    const app = new App({ outdir, stackTraces: false });
-    const stacks = new Map<string, TerraformStack>();
-    for (const m of model.clusters) {
-      const wave = model.waves.find((w) => w.name === m.wave)!;
-      stacks.set(m.cluster.name, new ClusterStack(app, {
-        federation: model.name,
-        manifests: m,
-        backend: model.terraform.backend ?? { type: 'local' },
-        endpoint: model.terraform.endpoints?.[m.cluster.name],
-        rolloutTimeoutSeconds: wave.healthTimeoutSeconds,
-      }));
-    }
-    let previous: TerraformStack[] = [];
-    for (const wave of model.waves) {
-      const current = model.clusters.filter((m) => m.wave === wave.name).map((m) => stacks.get(m.cluster.name)!);
-      if (current.length === 0) continue;
-      for (const s of current) for (const p of previous) s.addDependency(p);
-      previous = current;
-    }
-    app.synth();
-    return [...stacks.keys()];
-  });
+export class StackWriter {
+  private readonly app: App;
+  private readonly stacks = new Map<string, ClusterStack>();
+
+  constructor(outline: FederationOutline, outdir: string) {
+    this.app = new App({ outdir, stackTraces: false });
+    withoutCreationStacks(() => {
+      for (const m of outline.clusters) {
+        const wave = outline.waves.find((w) => w.name === m.wave)!;
+        this.stacks.set(m.cluster.name, new ClusterStack(this.app, {
+          federation: outline.name,
+          cluster: m.cluster,
+          backend: outline.terraform.backend ?? { type: 'local' },
+          endpoint: outline.terraform.endpoints?.[m.cluster.name],
+          rolloutTimeoutSeconds: wave.healthTimeoutSeconds,
+        }));
+      }
+      let previous: TerraformStack[] = [];
+      for (const wave of outline.waves) {
+        const current = outline.clusters.filter((m) => m.wave === wave.name).map((m) => this.stacks.get(m.cluster.name)!);
+        if (current.length === 0) continue;
+        for (const s of current) for (const p of previous) s.addDependency(p);
+        previous = current;
+      }
+      for (const s of this.stacks.values()) s.prepareStack();
+    });
+  }
+
+  /** Writes the stack of one cluster without its resources; they are added to the returned StackFile (stackFileText). */
+  public prepare(m: ClusterManifests): StackFile {
+    const stack = this.stacks.get(m.cluster.name)!;
+    const session = { outdir: this.app.outdir, skipValidation: this.app.skipValidation, manifest: this.app.manifest };
+    return withoutCreationStacks(() => stack.synthesizeSkeleton(m.objects, session));
+  }
+
+  /** Validates the app and writes manifest.json; returns the stack names. */
+  public finish(): string[] {
+    withoutCreationStacks(() => {
+      if (!this.app.skipValidation) {
+        const errors = this.app.node.validate();
+        if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+      }
+      this.app.manifest.writeToFile();
+    });
+    return [...this.stacks.keys()];
+  }
 }
 
 export interface ClusterStackProps {
   readonly federation: string;
-  readonly manifests: ClusterManifests;
+  readonly cluster: ClusterManifests['cluster'];
   readonly backend: TerraformBackend;
   readonly endpoint?: TerraformClusterEndpoint;
   /** How long a workload may take to roll out (the wave's health timeout). */
@@ -55,46 +86,45 @@ export interface ClusterStackProps {
 }
 
 /**
- * kubernetes_manifest without cdktf's per-resource `"//"` metadata (construct path and
- * ID, which here repeat the resource address): six lines less per object in review.
+ * One cluster's stack: backend, provider and variables as cdktf constructs; its
+ * kubernetes_manifest resources (without cdktf's per-resource `"//"` metadata, which
+ * would repeat the resource address) as plain JSON added when the stack is written.
  */
-class KubeObjectResource extends Manifest {
-  public toTerraform(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const tf = super.toTerraform();
-    delete tf.resource[Manifest.tfResourceType][this.friendlyUniqueId]['//'];
-    return tf;
-  }
-}
-
 export class ClusterStack extends TerraformStack {
-  constructor(scope: Construct, props: ClusterStackProps) {
-    const cluster = props.manifests.cluster;
-    super(scope, cluster.name);
+  /** What cdktf's synthesizer last wrote, kept so it is not resolved again. */
+  private synthesized: Record<string, unknown> | undefined;
+
+  constructor(scope: Construct, private readonly props: ClusterStackProps) {
+    super(scope, props.cluster.name);
     addBackend(this, props);
     addProvider(this, props);
+  }
 
-    const objects = props.manifests.objects;
-    const ids = logicalIds(objects, `cluster ${cluster.name}`);
-    const deps = dependencies(objects);
-    const timeout = `${props.rolloutTimeoutSeconds}s`;
-    objects.forEach((obj, i) => {
-      const wait = waitFor(obj);
-      const r = new KubeObjectResource(this, ids[i], {
-        manifest: toManifest(obj),
-        fieldManager: { name: TERRAFORM_FIELD_MANAGER },
-        ...(wait && { wait: 'rollout' in wait ? { rollout: true } : { condition: [wait.condition] } }),
-        ...(wait && { timeouts: { create: timeout, update: timeout } }),
-      });
-      r.overrideLogicalId(ids[i]);
-      // by address: a workload may come before its ConfigMap in the model's order
-      if (deps[i].length > 0) r.dependsOn = deps[i].map((d) => `${Manifest.tfResourceType}.${ids[d]}`);
-    });
+  public toTerraform(): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const tf = super.toTerraform();
+    this.synthesized = tf;
+    return tf;
+  }
 
+  /**
+   * Synthesizes this stack without its resources as cdktf does (validation, annotations,
+   * a cdk.tf.json of backend, provider and variables) and returns what the resources are
+   * added to (stackFileText), which rewrites cdk.tf.json in the same layout.
+   */
+  public synthesizeSkeleton(objects: readonly KubeObject[], session: Parameters<TerraformStack['synthesizer']['synthesize']>[0]): StackFile {
     for (const cr of crsWithCrdInSameStack(objects)) {
       Annotations.of(this).addWarning(
         `${describeObject(cr)}: its CRD is in the same stack; kubernetes_manifest cannot plan it until the CRD exists ` +
         '(install the CRD first, e.g. `tofu apply -target` on the CRD resource, or from an earlier wave)');
     }
+    this.synthesizer.synthesize(session);
+    const skeleton = this.synthesized ?? this.toTerraform();
+    this.synthesized = undefined;
+    return {
+      file: path.join(session.outdir, session.manifest.forStack(this).synthesizedStackPath),
+      skeleton,
+      rolloutTimeoutSeconds: this.props.rolloutTimeoutSeconds,
+    };
   }
 }
 
@@ -118,7 +148,7 @@ function varPrefix(cluster: string): string {
  * the token is a sensitive variable, so no credential is ever written out.
  */
 function addProvider(stack: ClusterStack, props: ClusterStackProps): void {
-  const cluster = props.manifests.cluster;
+  const cluster = props.cluster;
   const p = varPrefix(cluster.name);
   const variable = (name: string, cfg: ConstructorParameters<typeof TerraformVariable>[2]) => {
     const { default: def, ...rest } = cfg;
@@ -163,7 +193,7 @@ function addProvider(stack: ClusterStack, props: ClusterStackProps): void {
  * cluster name in their key.
  */
 function addBackend(stack: ClusterStack, props: ClusterStackProps): void {
-  const c = props.manifests.cluster;
+  const c = props.cluster;
   const b = props.backend;
   const prefix = `cdkfed/${props.federation}`;
   switch (b.type) {

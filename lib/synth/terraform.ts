@@ -6,10 +6,68 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FederationError } from '../errors';
-import { FederationModel } from './model';
+import { ClusterManifests, FederationModel, FederationOutline } from './model';
 import { assertNoSecretValues, logicalIds } from './terraform-objects';
+import { StackFile, stackFileText } from './cluster-files';
 
 export { TERRAFORM_FIELD_MANAGER } from './terraform-objects';
+
+/** Writes a federation's stacks one cluster at a time; see openTerraform. */
+export interface TerraformOutput {
+  /** Writes the stack of one cluster of the outline. @throws FederationError for a Secret with values or a duplicate object */
+  write(m: ClusterManifests): void;
+  /**
+   * Checks a cluster's objects and writes its stack without resources; the caller adds
+   * them (stackFileText), possibly on another thread. @throws as write
+   */
+  prepare(m: ClusterManifests): StackFile;
+  /** Writes manifest.json and removes the stacks of clusters no longer in the outline. */
+  finish(): void;
+}
+
+function checkWaves(outline: FederationOutline): void {
+  for (const m of outline.clusters) {
+    if (outline.waves.findIndex((w) => w.name === m.wave) < 0) {
+      throw new FederationError('TF_UNKNOWN_WAVE', `cluster ${m.cluster.name}`, `wave '${m.wave}' is not one of the rollout waves`,
+        `declare it among: ${outline.waves.map((w) => w.name).join(', ') || '(none)'}`);
+    }
+  }
+}
+
+function checkObjects(m: ClusterManifests): void {
+  const where = `cluster ${m.cluster.name}`;
+  m.objects.forEach((o) => assertNoSecretValues(o, where));
+  logicalIds(m.objects, where); // duplicates throw here
+}
+
+/**
+ * Streams `<outdir>/stacks/<cluster>/cdk.tf.json` as each cluster is written, then
+ * `<outdir>/manifest.json` on finish. Only the cluster being written is in memory. A
+ * failure part way leaves a partial `outdir`: write into a staging folder (as writeOutputs does).
+ */
+export function openTerraform(outline: FederationOutline, outdir: string): TerraformOutput {
+  checkWaves(outline);
+  fs.mkdirSync(outdir, { recursive: true }); // cdktf's App creates only the last level
+  // Loaded on first use: cdktf takes ~0.4 s to load, which apps run with CDKFED_TERRAFORM=0
+  // (and every importer of the library that never writes Terraform) need not pay.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { StackWriter } = require('./terraform-stack') as typeof import('./terraform-stack');
+  const writer = new StackWriter(outline, outdir);
+  const prepare = (m: ClusterManifests) => {
+    checkObjects(m);
+    return writer.prepare(m);
+  };
+  return {
+    prepare,
+    write(m) {
+      const stack = prepare(m);
+      fs.writeFileSync(stack.file, stackFileText(stack, m.objects, `cluster ${m.cluster.name}`));
+    },
+    finish() {
+      removeOrphanStacks(outdir, new Set(writer.finish()));
+    },
+  };
+}
 
 /**
  * Writes `<outdir>/manifest.json` and `<outdir>/stacks/<cluster>/cdk.tf.json`.
@@ -20,22 +78,11 @@ export { TERRAFORM_FIELD_MANAGER } from './terraform-objects';
  *   nothing is written then.
  */
 export function synthTerraform(model: FederationModel, outdir: string): void {
-  for (const m of model.clusters) {
-    const where = `cluster ${m.cluster.name}`;
-    if (model.waves.findIndex((w) => w.name === m.wave) < 0) {
-      throw new FederationError('TF_UNKNOWN_WAVE', where, `wave '${m.wave}' is not one of the rollout waves`,
-        `declare it among: ${model.waves.map((w) => w.name).join(', ') || '(none)'}`);
-    }
-    m.objects.forEach((o) => assertNoSecretValues(o, where));
-    logicalIds(m.objects, where); // duplicates throw here, before anything is written
-  }
-
-  fs.mkdirSync(outdir, { recursive: true }); // cdktf's App creates only the last level
-  // Loaded on first use: cdktf takes ~0.4 s to load, which apps run with CDKFED_TERRAFORM=0
-  // (and every importer of the library that never writes Terraform) need not pay.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { synthStacks } = require('./terraform-stack') as typeof import('./terraform-stack');
-  removeOrphanStacks(outdir, new Set(synthStacks(model, outdir)));
+  checkWaves(model);
+  for (const m of model.clusters) checkObjects(m); // before anything is written
+  const tf = openTerraform(model, outdir);
+  for (const m of model.clusters) tf.write(m);
+  tf.finish();
 }
 
 function removeOrphanStacks(outdir: string, keep: ReadonlySet<string>): void {

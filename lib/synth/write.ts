@@ -1,13 +1,14 @@
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
 import { FederationError } from '../errors';
 import { PLAN_FILE } from '../inventory/types';
 import { buildPlan, checkPlan } from './federation-plan';
 import { stableJson } from '../kube/digest';
-import { FederationModel } from './model';
-import { manifestFileName } from '../kube/order';
-import { synthTerraform } from './terraform';
+import { ClusterManifests, FederationModel, FederationSource, sourceOf } from './model';
+import { openTerraform } from './terraform';
+import { clusterWriter, inlineWriter } from './files';
+import { ClusterJob, StackFile } from './cluster-files';
 
 export interface WriteOptions {
   /** Manifests and federation.json. */
@@ -18,14 +19,13 @@ export interface WriteOptions {
 
 /** Writes dist/<cluster>/*.yaml and dist/federation.json into `dir` (which must be empty). */
 export function writeManifests(model: FederationModel, dir: string): void {
-  for (const { cluster, objects } of model.clusters) {
-    const clusterDir = path.join(dir, cluster.name);
-    fs.mkdirSync(clusterDir, { recursive: true });
-    for (const o of objects) {
-      fs.writeFileSync(path.join(clusterDir, manifestFileName(o)), YAML.stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }));
-    }
-  }
-  fs.writeFileSync(path.join(dir, PLAN_FILE), stableJson(checkPlan(buildPlan(model), `federation "${model.name}"`)));
+  const writer = inlineWriter();
+  for (const m of model.clusters) writer.submit(clusterJob(m, dir));
+  fs.writeFileSync(path.join(dir, PLAN_FILE), stableJson(checkPlan(buildPlan(model, writer.finish()), `federation "${model.name}"`)));
+}
+
+function clusterJob({ cluster, wave, objects, origins }: ClusterManifests, dir: string, stack?: StackFile): ClusterJob {
+  return { dir, cluster, wave, objects, ...(origins && { origins: [...origins] }), ...(stack && { stack }) };
 }
 
 function staging(target: string): string {
@@ -37,31 +37,79 @@ function staging(target: string): string {
  * Writes every output of a federation all-or-nothing: each goes to a staging folder beside
  * its target first, and only when all are complete do they replace the previous output.
  * On any error the previous dist/ and cdktf.out/ stay as they were.
+ *
+ * One cluster at a time: its objects are rendered, written as manifests and as its
+ * Terraform stack, reduced to its federation.json entry, and let go. For fleets, the
+ * writing runs on worker threads (files.ts) while the next clusters are rendered.
  */
-export function writeOutputs(model: FederationModel, opts: WriteOptions): void {
+export function writeOutputs(model: FederationModel | FederationSource, opts: WriteOptions): void {
+  const source = 'render' in model ? model : sourceOf(model);
   const targets = [opts.outdir, ...(opts.terraformOutdir ? [opts.terraformOutdir] : [])].map((t) => path.resolve(t));
   if (new Set(targets).size !== targets.length) {
     throw new FederationError('INVALID_OUTDIR', targets[0], 'manifests and Terraform output would share one folder', 'give them different folders');
   }
   const stages = targets.map(staging);
+  const writer = clusterWriter(source.outline.clusters.length);
+  let objects = 0;
   try {
     for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
     fs.mkdirSync(stages[0], { recursive: true });
-    writeManifests(model, stages[0]);
-    if (opts.terraformOutdir) synthTerraform(model, stages[1]);
+    const tf = opts.terraformOutdir ? openTerraform(source.outline, stages[1]) : undefined;
+    for (const t of targets) removeLeftovers(t, true);
+    for (const c of source.outline.clusters) {
+      const m = source.render(c);
+      writer.submit(clusterJob(m, stages[0], tf?.prepare(m)));
+    }
+    const plans = writer.finish();
+    tf?.finish();
+    fs.writeFileSync(path.join(stages[0], PLAN_FILE), stableJson(checkPlan(buildPlan(source.outline, plans), `federation "${source.outline.name}"`)));
+    objects = plans.reduce((n, c) => n + c.objects.length, 0);
   } catch (e) {
+    writer.abort(); // nothing may still be writing into the staging folders as they are removed
     for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
     throw e;
   }
   if (opts.terraformOutdir) keepTerraformWorkdirs(targets[1], stages[1]);
   // Swap: move each old output aside, move the new one in, then drop the old ones.
+  const background = objects >= BACKGROUND_REMOVAL_OBJECTS;
   targets.forEach((t, i) => {
     const old = `${stages[i]}.old`;
     fs.rmSync(old, { recursive: true, force: true });
     if (fs.existsSync(t)) fs.renameSync(t, old);
     fs.renameSync(stages[i], t);
-    fs.rmSync(old, { recursive: true, force: true });
+    removeTree(old, background);
   });
+}
+
+/**
+ * From this many objects on, the previous output (one file per object) is deleted by a
+ * detached process after the swap instead of inside synth: removing 300,000 files takes
+ * longer than writing them, and nothing waits for it. The new output is complete and in
+ * place before; a removal cut short leaves a hidden `.<dir>.staging-<pid>.old` folder,
+ * which the next synth removes.
+ */
+export const BACKGROUND_REMOVAL_OBJECTS = 20_000;
+
+function removeTree(dir: string, background: boolean): void {
+  if (!fs.existsSync(dir)) return;
+  if (!background) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  const child = spawn(process.execPath, ['-e', 'require("fs").rmSync(process.argv[1], { recursive: true, force: true })', dir],
+    { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined); // best effort: the next synth retries
+  child.unref();
+}
+
+/** Left-overs of an earlier synth's background removal beside `target`. */
+function removeLeftovers(target: string, background: boolean): void {
+  const parent = path.dirname(target);
+  const prefix = `.${path.basename(target)}.staging-`;
+  if (!fs.existsSync(parent)) return;
+  for (const name of fs.readdirSync(parent)) {
+    if (name.startsWith(prefix) && name.endsWith('.old')) removeTree(path.join(parent, name), background);
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildShop } from '../../apps/shop';
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Duration, FederatedApp, FederatedResource, FederationApp, FederationError } from '../../lib';
 import { contentDigest } from '../../lib/kube/digest';
 import { federation, readTree, tmpdir } from './support/fixtures';
@@ -155,4 +156,29 @@ describe('all-or-nothing output', () => {
     expect(fs.readdirSync(path.join(dir, 'tf', 'stacks')).sort()).toEqual(['apac-primary', 'apac-standby', 'eu-primary', 'eu-standby', 'us-primary', 'us-standby']);
   });
 
+});
+
+describe('rendering objects', () => {
+  test('objects with values that are not plain JSON or with JSON patches render exactly as cdk8s renders them', () => {
+    const { fed } = federation();
+    new FederatedApp(fed, 'web', { containers: [{ image: 'a' }] });
+    const cluster = fed.registry.tryGet('us-1')!;
+    const chart = fed.chartFor(cluster);
+    const lazy = new ApiObject(chart, 'lazy', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lazy', namespace: 'shop' }, data: { b: Lazy.any({ produce: () => 'late' }), a: 'x' } });
+    const patched = new ApiObject(chart, 'patched', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'patched', namespace: 'shop' }, data: { a: 'x', n: null } });
+    patched.addJsonPatch(JsonPatch.add('/data/c', 'added'));
+    const plain = new ApiObject(chart, 'plain', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain', namespace: 'shop' }, data: { z: 'z', a: ['x', null, { q: undefined, p: 1 }] } });
+    const objects = fed.toModel().clusters.find((c) => c.cluster.name === 'us-1')!.objects;
+    const byName = (n: string) => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === n)!;
+    for (const o of [lazy, patched, plain]) {
+      const { metadata, ...rest } = byName(o.name);
+      const { metadata: expectedMetadata, ...expectedRest } = o.toJson();
+      expect(rest).toEqual(expectedRest);
+      expect(JSON.stringify(Object.keys(rest))).toBe(JSON.stringify(Object.keys(expectedRest)));
+      expect(metadata.name).toBe(expectedMetadata.name);
+    }
+    expect(byName('lazy').data).toEqual({ a: 'x', b: 'late' });
+    expect(byName('patched').data).toEqual({ a: 'x', c: 'added' });
+    expect(JSON.stringify(byName('plain').data)).toBe('{"a":["x",null,{"p":1}],"z":"z"}');
+  });
 });

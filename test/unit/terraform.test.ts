@@ -4,7 +4,7 @@ import * as path from 'path';
 import { FederationError } from '../../lib/errors';
 import { KubeObject } from '../../lib/synth/model';
 import { synthTerraform } from '../../lib/synth/terraform';
-import { escapeTemplate, logicalIds, toManifest } from '../../lib/synth/terraform-objects';
+import { dependencies, escapeTemplate, logicalIds, podReferences, toManifest } from '../../lib/synth/terraform-objects';
 import { cluster, shopModel, shopObjects, wave } from './terraform-fixture';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -85,11 +85,12 @@ describe('synthTerraform', () => {
     expect(r.customresourcedefinition_canaries_shop_example_com.wait).toEqual({ condition: [{ type: 'Established', status: 'True' }] });
   });
 
-  test('namespaced objects after their namespace, custom resources after their CRD, pods after their config', () => {
+  test('namespaced objects after their namespace, custom resources after their CRD, pods after what they reference', () => {
     const r = stackJson(out, 'eu-1').resource.kubernetes_manifest;
     expect(r.namespace_shop.depends_on).toBeUndefined();
     expect(r.service_shop_web.depends_on).toEqual(['kubernetes_manifest.namespace_shop']);
-    expect(r.deployment_shop_web.depends_on).toEqual(['kubernetes_manifest.namespace_shop', 'kubernetes_manifest.configmap_shop_web-config']);
+    // the fixture's Deployment references no ConfigMap: it waits for its namespace only
+    expect(r.deployment_shop_web.depends_on).toEqual(['kubernetes_manifest.namespace_shop']);
     expect(r.canary_shop_web.depends_on).toEqual([
       'kubernetes_manifest.namespace_shop', 'kubernetes_manifest.customresourcedefinition_canaries_shop_example_com',
     ]);
@@ -220,5 +221,43 @@ describe('terraform objects', () => {
       data: { k: 'v', gone: null }, status: {},
     };
     expect(toManifest(obj)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'n', labels: { x: 'y' } }, data: { k: 'v' } });
+  });
+
+  test('a workload depends on the ConfigMaps, Secrets, ServiceAccounts and claims its pods reference, not on every one of its namespace', () => {
+    const input = (kind: string, name: string, namespace = 'shop'): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name, namespace } });
+    const pod = {
+      serviceAccountName: 'runner',
+      imagePullSecrets: [{ name: 'pull' }],
+      initContainers: [{ name: 'init', env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'init-cfg', key: 'a' } } }] }],
+      containers: [{
+        name: 'web',
+        envFrom: [{ configMapRef: { name: 'web-config' } }, { secretRef: { name: 'web-env' } }],
+        env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'db', key: 'pw' } } }, { name: 'X', value: 'y' }],
+      }],
+      volumes: [
+        { name: 'c', configMap: { name: 'files' } }, { name: 's', secret: { secretName: 'tls' } },
+        { name: 'p', persistentVolumeClaim: { claimName: 'data' } },
+        { name: 'j', projected: { sources: [{ configMap: { name: 'proj-cfg' } }, { secret: { name: 'proj-sec' } }] } },
+      ],
+    };
+    const deployment: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { template: { spec: pod } } };
+    const cron: KubeObject = {
+      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'shop' },
+      spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'n', envFrom: [{ configMapRef: { name: 'files' } }] }] } } } } },
+    };
+    const referenced = [
+      input('ConfigMap', 'web-config'), input('Secret', 'web-env'), input('Secret', 'db'), input('ConfigMap', 'init-cfg'),
+      input('ConfigMap', 'files'), input('Secret', 'tls'), input('PersistentVolumeClaim', 'data'), input('ConfigMap', 'proj-cfg'),
+      input('Secret', 'proj-sec'), input('Secret', 'pull'), input('ServiceAccount', 'runner'),
+    ];
+    const unrelated = [input('ConfigMap', 'other-config'), input('Secret', 'other'), input('ConfigMap', 'web-config', 'elsewhere')];
+    const objects = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, ...unrelated, ...referenced, deployment, cron];
+    const deps = dependencies(objects);
+    const names = (i: number) => deps[i].map((d) => `${objects[d].kind}/${objects[d].metadata.namespace ?? ''}/${objects[d].metadata.name}`).sort();
+    expect(names(objects.indexOf(deployment))).toEqual(['Namespace//shop', ...referenced.map((o) => `${o.kind}/shop/${o.metadata.name}`)].sort());
+    expect(names(objects.indexOf(cron))).toEqual(['ConfigMap/shop/files', 'Namespace//shop']);
+    // a reference to an object that is not in the stack (a Secret made outside the federation) adds nothing
+    expect(podReferences(deployment)).toContainEqual({ kind: 'Secret', name: 'db' });
+    expect(dependencies([deployment])).toEqual([[]]);
   });
 });

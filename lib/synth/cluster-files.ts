@@ -1,0 +1,56 @@
+/**
+ * Everything written for one cluster once its objects are rendered: the manifests
+ * (dist/<cluster>/*.yaml), the cluster's federation.json entry (digests) and, when the
+ * stack's cdktf part is given, its cdk.tf.json with the kubernetes_manifest resources.
+ * Plain data in, files out; no cdk8s, cdktf or constructs, so it runs on worker threads too.
+ */
+import * as path from 'path';
+import { FederationPlan } from '../inventory/types';
+import { KubeObject } from '../kube/object';
+import { manifestFileName } from '../kube/order';
+import { planCluster } from './federation-plan';
+import { ClusterOutline, ObjectOrigin } from './model';
+import { cdktfJson } from './stable-json';
+import { manifestResources, MANIFEST_RESOURCE_TYPE } from './terraform-objects';
+import { manifestYaml } from './yaml';
+
+export type PlanCluster = FederationPlan['clusters'][number];
+
+/** The cdktf part of a cluster's stack, synthesized already; the resources are added here. */
+export interface StackFile {
+  /** Path of cdk.tf.json. */
+  readonly file: string;
+  /** The stack as cdktf renders it without resources (backend, provider, variables, metadata). */
+  readonly skeleton: Record<string, unknown>;
+  readonly rolloutTimeoutSeconds: number;
+}
+
+export interface ClusterJob extends ClusterOutline {
+  /** dist/ (staging) folder; the manifests go to `<dir>/<cluster>/`. */
+  readonly dir: string;
+  readonly objects: readonly KubeObject[];
+  readonly origins?: ReadonlyArray<readonly [string, ObjectOrigin]>;
+  readonly stack?: StackFile;
+}
+
+export interface FileOps {
+  mkdir(dir: string): void;
+  write(file: string, data: string): void;
+}
+
+/** cdk.tf.json of a stack: the skeleton with the objects' resources, in cdktf's layout. */
+export function stackFileText(stack: StackFile, objects: readonly KubeObject[], where: string): string {
+  const resources = manifestResources(objects, stack.rolloutTimeoutSeconds, where);
+  const tf: Record<string, unknown> = { ...stack.skeleton };
+  if (Object.keys(resources).length > 0) tf.resource = { ...(tf.resource as object | undefined), [MANIFEST_RESOURCE_TYPE]: resources };
+  return cdktfJson(tf);
+}
+
+/** Writes one cluster's manifests (and stack) and returns its federation.json entry. */
+export function writeClusterFiles(job: ClusterJob, fs: FileOps): PlanCluster {
+  const clusterDir = path.join(job.dir, job.cluster.name);
+  fs.mkdir(clusterDir);
+  for (const o of job.objects) fs.write(path.join(clusterDir, manifestFileName(o)), manifestYaml(o));
+  if (job.stack) fs.write(job.stack.file, stackFileText(job.stack, job.objects, `cluster ${job.cluster.name}`));
+  return planCluster({ cluster: job.cluster, wave: job.wave, objects: job.objects, origins: job.origins ? new Map(job.origins) : undefined });
+}

@@ -1,0 +1,139 @@
+/**
+ * Writes clusters' files (manifests, stack resources, digests: writeClusterFiles) on worker
+ * threads while the main thread goes on rendering the next clusters, and stays synchronous
+ * for the caller: `finish()` blocks until every cluster is written and rethrows the first
+ * failure. At fleet scale, printing, digesting and writing a cluster's objects costs more
+ * than rendering them; on worker threads that work overlaps the rendering and every core works.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { ClusterJob, PlanCluster, writeClusterFiles } from './cluster-files';
+
+/** Writes clusters in the order given; `finish` returns their federation.json entries in that order. */
+export interface ClusterWriter {
+  submit(job: ClusterJob): void;
+  /** Blocks until every cluster is written; throws the first failure. */
+  finish(): PlanCluster[];
+  /** Waits for what is under way and drops the rest, ignoring failures (before removing a failed output). */
+  abort(): void;
+}
+
+const directOps = { mkdir: (d: string) => fs.mkdirSync(d, { recursive: true }), write: (f: string, d: string) => fs.writeFileSync(f, d) };
+
+/** Every cluster written at once, on the calling thread. */
+export function inlineWriter(): ClusterWriter {
+  const plans: PlanCluster[] = [];
+  return {
+    submit: (job) => void plans.push(writeClusterFiles(job, directOps)),
+    finish: () => plans,
+    abort: () => undefined,
+  };
+}
+
+/** Clusters queued per worker before the caller waits: bounds the memory of pending clusters. */
+const MAX_PENDING_PER_WORKER = 3;
+
+/**
+ * Clusters written by `threads` worker threads, each cluster to the least busy one.
+ * Undefined when the worker module cannot be loaded in a thread (e.g. TypeScript sources
+ * under a loader that does not reach workers): the caller writes inline then.
+ */
+export function threadedWriter(threads: number): ClusterWriter | undefined {
+  const counters = new Int32Array(new SharedArrayBuffer(4 * (1 + threads)));
+  const ready = new Int32Array(new SharedArrayBuffer(4 * threads));
+  const workerFile = require.resolve('./cluster-worker');
+  const workers = Array.from({ length: threads }, (_, id) => {
+    const { port1, port2 } = new MessageChannel();
+    // Loads the worker module and says whether it could (1) or not (2).
+    const source = `const { workerData } = require('worker_threads'); const ready = new Int32Array(workerData.ready);
+try { require(workerData.file); Atomics.store(ready, workerData.id, 1); } catch (e) { Atomics.store(ready, workerData.id, 2); }
+Atomics.notify(ready, workerData.id);`;
+    const worker = new Worker(source, {
+      eval: true,
+      workerData: { cdkfedClusterWorker: true, id, file: workerFile, counters: counters.buffer, ready: ready.buffer, port: port2 },
+      transferList: [port2 as unknown as MessagePort],
+    });
+    worker.unref(); // never keeps the process alive: finish() waits for the writes
+    return { worker, port: port1, posted: 0 };
+  });
+  const stop = () => {
+    for (const w of workers) {
+      w.port.close();
+      void w.worker.terminate();
+    }
+  };
+  for (let id = 0; id < threads; id++) {
+    while (Atomics.load(ready, id) === 0) Atomics.wait(ready, id, 0, 1000);
+    if (Atomics.load(ready, id) !== 1) {
+      stop();
+      return undefined;
+    }
+  }
+
+  let submitted = 0;
+  let closed = false;
+  const waitUntilDone = (target: number) => {
+    for (;;) {
+      const now = Atomics.load(counters, 0);
+      if (now >= target) return;
+      Atomics.wait(counters, 0, now, 1000);
+    }
+  };
+  const pending = (i: number) => workers[i].posted - Atomics.load(counters, 1 + i);
+  const results = (): PlanCluster[] => {
+    const plans: PlanCluster[] = [];
+    let error: { index: number; message: string; code?: string; stack?: string } | undefined;
+    for (const w of workers) {
+      for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
+        const r = m.message as { index: number; plan?: PlanCluster; error?: { message: string; code?: string; stack?: string } };
+        if (r.error && (!error || r.index < error.index)) error = { index: r.index, ...r.error };
+        if (r.plan) plans[r.index] = r.plan;
+      }
+    }
+    if (error) throw Object.assign(new Error(error.message), { code: error.code });
+    return plans;
+  };
+  return {
+    submit(job) {
+      let best = 0;
+      for (let i = 1; i < workers.length; i++) if (pending(i) < pending(best)) best = i;
+      while (pending(best) >= MAX_PENDING_PER_WORKER) {
+        Atomics.wait(counters, 0, Atomics.load(counters, 0), 1000);
+        for (let i = 0; i < workers.length; i++) if (pending(i) < pending(best)) best = i;
+      }
+      workers[best].worker.postMessage({ index: submitted++, job: JSON.stringify(job) });
+      workers[best].posted++;
+    },
+    finish() {
+      if (closed) return [];
+      closed = true;
+      waitUntilDone(submitted);
+      try {
+        return results();
+      } finally {
+        stop();
+      }
+    },
+    abort() {
+      if (closed) return;
+      closed = true;
+      waitUntilDone(submitted);
+      stop();
+    },
+  };
+}
+
+/** Fleets from this many clusters up are written on worker threads (below, starting them costs more than it saves). */
+export const THREADED_MIN_CLUSTERS = 8;
+
+/**
+ * A writer for `clusters` clusters: on worker threads for fleets — as many as the machine
+ * has cores, or $CDKFED_SYNTH_THREADS (0: none) — else inline.
+ */
+export function clusterWriter(clusters: number): ClusterWriter {
+  const env = process.env.CDKFED_SYNTH_THREADS;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const threads = env !== undefined && env !== '' ? Math.max(0, Math.floor(Number(env)) || 0) : clusters >= THREADED_MIN_CLUSTERS ? Math.min(cores, 4) : 0;
+  return (threads > 0 ? threadedWriter(threads) : undefined) ?? inlineWriter();
+}
