@@ -36,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--kubeconfig <file>', 'kubeconfig for every cluster (default: the registry\'s, else $KUBECONFIG or ~/.kube/config)')
     .addOption(new Option('--output <format>', 'report format').choices(['text', 'json']).default('text'))
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--adopt', 'take over objects of the same name that exist without this federation\'s ApplySet label')
     .option('--break-lock', 'take over the deploy lease even if it has not expired (its holder is dead)')
     .action(async (flags: DeployFlags) => {
       code = await deployCommand({ ...flags, prune: flags.prune !== false });

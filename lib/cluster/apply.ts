@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { KubeObject, objectKey, refOf } from '../kube/object';
 import { applyRank, applyStage } from '../kube/order';
-import { FIELD_MANAGER } from '../kube/ownership';
+import { APPLYSET_PART_OF, FIELD_MANAGER } from '../kube/ownership';
 import { ChangeSetEntry, changeSet, ChangeSet, FieldConflict } from './changeset';
 import { ClusterClient, KubeApiError } from './client';
 import { waitHealthy } from './wait';
@@ -9,6 +9,8 @@ import { waitHealthy } from './wait';
 export interface ApplyOptions {
   /** Take ownership of fields another manager owns (`--force-conflicts`). @default false */
   readonly force?: boolean;
+  /** Take over objects of the same name that exist without our ApplySet label (`--adopt`). @default false */
+  readonly adopt?: boolean;
   /** How long definitions (Namespaces, CRDs) may take to become ready. @default 60 s */
   readonly definitionsTimeoutMs?: number;
   /** Called after each object. */
@@ -98,13 +100,19 @@ async function prefetch(client: ClusterClient, objects: readonly KubeObject[]): 
 }
 
 /** One object: created if it was absent, unchanged if the apply wrote nothing (same resourceVersion), else configured. */
-export async function applyOne(client: ClusterClient, o: KubeObject, opts: { force?: boolean; terminatingTimeoutMs?: number; before?: { live: any } }): Promise<ChangeSetEntry> {
+export async function applyOne(client: ClusterClient, o: KubeObject, opts: { force?: boolean; adopt?: boolean; terminatingTimeoutMs?: number; before?: { live: any } }): Promise<ChangeSetEntry> {
   const ref = refOf(o);
   try {
     let before = opts.before ? opts.before.live : await client.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
     if (before?.metadata?.deletionTimestamp) {
       // Applying to an object being deleted (a terminating namespace) would be lost with it: wait until it is gone.
       before = await waitGone(client, o, opts.terminatingTimeoutMs ?? 120_000);
+    }
+    const ours = o.metadata.labels?.[APPLYSET_PART_OF];
+    if (before && ours && before.metadata?.labels?.[APPLYSET_PART_OF] !== ours && !opts.adopt) {
+      // Someone else's object of the same name: never taken over silently.
+      const owner = before.metadata?.labels?.[APPLYSET_PART_OF];
+      return { ref, action: 'failed', message: `exists and is not this federation's (${owner ? `it belongs to ApplySet ${owner}` : 'it has no ApplySet label'}); rerun with --adopt to take it over` };
     }
     const after = await client.apply(o, { fieldManager: FIELD_MANAGER, force: opts.force });
     const action = !before ? 'created' : before.metadata?.resourceVersion === after?.metadata?.resourceVersion ? 'unchanged' : 'configured';

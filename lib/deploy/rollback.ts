@@ -59,7 +59,7 @@ export async function rollbackCluster(client: ClusterClient, r: RollbackInput): 
       // e.g. a conflict on the first object: re-applying would only meet the same conflict.
       return { ok: true, restoredFrom: r.previous?.revision, message: `nothing was changed${r.previous ? `; revision ${r.previous.revision} stays in force` : ''}` };
     }
-    applied = await applyStaged(client, objects, { force: r.force });
+    applied = await applyStaged(client, objects, { force: r.force, adopt: true }); // the previous revision's objects were ours
     if (applied.failed) {
       const bad = applied.entries.find((e) => e.action === 'failed')!;
       throw new Error(`re-applying revision ${r.previous?.revision}: ${describeRef(bad.ref)}: ${bad.message}`);

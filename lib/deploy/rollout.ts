@@ -27,6 +27,8 @@ export interface DeployOptions extends Selection {
   readonly rollback?: boolean;
   /** --force-conflicts. @default false */
   readonly force?: boolean;
+  /** --adopt: take over same-named objects without our label. @default false */
+  readonly adopt?: boolean;
   /** Delete ApplySet members the new revision no longer holds. @default true */
   readonly prune?: boolean;
   /** @default 'background' */
@@ -276,7 +278,7 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     await writeApplySet(client, ctx.fed, ctx.set, unionState(priorSet, target));
 
     phase('applying', `revision ${revision}${step.resumes ? ' (resumed)' : ''}`);
-    applied = await applyStaged(client, objects, { force: ctx.opts.force, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }) });
+    applied = await applyStaged(client, objects, { force: ctx.opts.force, adopt: ctx.opts.adopt, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }) });
     if (applied.failed) {
       const bad = applied.entries.find((e) => e.action === 'failed')!;
       throw new GateFailure({ object: describeRef(bad.ref), reason: `${describeRef(bad.ref)}: ${bad.message}` });

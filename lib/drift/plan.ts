@@ -10,7 +10,7 @@ import { isFederationError } from '../errors';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { PlanWave } from '../inventory/types';
 import { describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
-import { FIELD_MANAGER } from '../kube/ownership';
+import { APPLYSET_PART_OF, FIELD_MANAGER } from '../kube/ownership';
 import { errorMessage } from '../cluster/apply';
 import { readApplySet, targetState, unionState } from '../cluster/applyset';
 import { ClusterClient, KubeApiError } from '../cluster/client';
@@ -123,6 +123,10 @@ async function planObject(client: ClusterClient, m: KubeObject, crdsInSet: Reado
     return { ref, action: 'error', message: `dry run failed: ${errorMessage(e)}${conflict}` };
   }
   if (!live) return created(ref, after);
+  const ours = m.metadata.labels?.[APPLYSET_PART_OF];
+  if (ours && (live as any).metadata?.labels?.[APPLYSET_PART_OF] !== ours) {
+    return { ref, action: 'error', message: 'exists and is not this federation\'s (no matching ApplySet label): deploy refuses it unless run with --adopt' };
+  }
   const [before, next] = maskPair(stripServerFields(live), stripServerFields(after));
   const paths = changedPaths(before, next);
   if (paths.length === 0) return { ref, action: 'unchanged' };

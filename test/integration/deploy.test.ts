@@ -230,6 +230,27 @@ test('an object kind the cluster does not serve: the cluster fails naming the ki
   }
 });
 
+test('an object of the same name that is not ours is never adopted silently: deploy refuses it, plan says why, --adopt takes it over', async () => {
+  const fed = uniqueFederation('adopt');
+  try {
+    await clients(CTX[0]).core.createNamespace({ body: { metadata: { name: fed, labels: { team: 'theirs' } } } });
+    const dist = synthFleet(tmpDist(), { name: fed, withApi: false });
+    const plan = await cdkfed(['plan', '--dist', dist, '--cluster', CTX[0], '--output', 'json']);
+    expect(plan.code).toBe(1);
+    expect(json(plan.stdout).clusters[0].objects.find((o: any) => o.ref.kind === 'Namespace').message).toMatch(/not this federation's.*--adopt/);
+    const r = await cdkfed([...deployArgs(dist), '--output', 'json']);
+    expect(r.code).toBe(1);
+    const w1 = json(r.stdout).waves[0].clusters[0];
+    expect(w1.failure.reason).toMatch(new RegExp(`Namespace ${fed}: exists and is not this federation's \\(it has no ApplySet label\\); rerun with --adopt`));
+    expect((await clients(CTX[0]).core.readNamespace({ name: fed })).metadata?.labels?.team).toBe('theirs');
+    const adopted = await cdkfed(deployArgs(dist, '--adopt'));
+    expect(adopted.code).toBe(0);
+    expect((await clients(CTX[0]).core.readNamespace({ name: fed })).metadata?.labels?.[APPLYSET_PART_OF]).toMatch(/^applyset-/);
+  } finally {
+    await cleanup(fed);
+  }
+});
+
 test('a cluster unreachable before its wave: the rollout stops there, earlier waves keep the new revision, exit 1', async () => {
   const fed = uniqueFederation('down');
   try {

@@ -23,6 +23,7 @@ export interface DeployFlags {
   readonly output: 'text' | 'json';
   readonly yes?: boolean;
   readonly breakLock?: boolean;
+  readonly adopt?: boolean;
 }
 
 /** `cdkfed deploy`: 0 deployed or already up to date, 1 any failure (after rollback). */
@@ -56,7 +57,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     try {
       report = await deploy(inv, {
         waves: flags.wave, clusters: flags.cluster, rollback: flags.rollback, force: flags.forceConflicts, prune: flags.prune,
-        cascade: flags.cascade, breakLock: flags.breakLock, clients, onEvent: renderer.onEvent,
+        cascade: flags.cascade, breakLock: flags.breakLock, adopt: flags.adopt, clients, onEvent: renderer.onEvent,
       });
     } finally {
       renderer.stop();
