@@ -6,7 +6,9 @@ import { LabelSelector, ResolvedWave } from './placement/types';
 import { resolveWaves } from './placement';
 import { ClusterRegistry, describeValue } from './registry/registry';
 import { ClusterSpec } from './registry/types';
-import { objectKey } from './kube/object';
+import { canonicalJson } from './kube/digest';
+import { compareStrings, objectKey } from './kube/object';
+import type { IgnoreDifference } from './inventory/types';
 import { ClusterManifests, ClusterOutline, FederationModel, FederationOutline, FederationSource, KubeObject, ObjectOrigin, TerraformOptions } from './synth/model';
 import { finalizeObjects } from './synth/objects';
 
@@ -44,6 +46,29 @@ export interface FederationProps {
   readonly defaultNamespace?: string;
   /** Terraform output options. @default - local state per cluster */
   readonly terraform?: TerraformOptions;
+  /**
+   * Fields `cdkfed drift` ignores in every app (like Argo CD's ignoreDifferences), written to
+   * federation.json so drift needs no source. `spec.replicas` of a workload an HPA scales is
+   * always ignored. @default - none
+   */
+  readonly ignoreDifferences?: readonly IgnoreDifferenceProps[];
+}
+
+/** A field drift ignores: objects of `kind` (optionally one name, namespace or app), by JSON pointer or field path, optionally per cluster. */
+export interface IgnoreDifferenceProps {
+  readonly kind: string;
+  /** `/spec/replicas` or `.spec.replicas`; a list item by its name (`/spec/template/spec/containers/web/image`), index or `*`. */
+  readonly jsonPointers: readonly string[];
+  /** @default - every cluster */
+  readonly clusters?: readonly string[];
+  /** @default - every object of the kind */
+  readonly name?: string;
+  /** @default - any namespace */
+  readonly namespace?: string;
+  /** Only objects of this FederatedApp. @default - any */
+  readonly app?: string;
+  /** Shown in drift reports. @default - none */
+  readonly reason?: string;
 }
 
 const BUILTIN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -73,6 +98,7 @@ export class Federation extends Construct {
   /** The origin of every object under a scope made by scopeFor. */
   private readonly origins = new Map<IConstruct, ObjectOrigin>();
   private readonly _warnings: FederationWarning[] = [];
+  private readonly ignoreRules: IgnoreDifference[] = [];
 
   constructor(scope: Construct, id: string, props: FederationProps) {
     super(scope, id);
@@ -96,6 +122,19 @@ export class Federation extends Construct {
         'use lower-case letters, digits and "-"');
     }
     this.terraform = props.terraform ?? {};
+    this.addIgnoreDifferences(props.ignoreDifferences ?? [], `${this.node.path}: prop "ignoreDifferences"`);
+  }
+
+  /** Adds drift ignore rules (FederatedApp and FederatedResource add theirs here). */
+  public addIgnoreDifferences(rules: readonly IgnoreDifferenceProps[], where: string = this.node.path): void {
+    for (const r of rules) {
+      if (!r || typeof r.kind !== 'string' || !r.kind || !Array.isArray(r.jsonPointers) || r.jsonPointers.length === 0 || r.jsonPointers.some((p) => typeof p !== 'string' || !/^[/.]./.test(p))) {
+        throw new FederationError('INVALID_PROP', where, `ignore rule ${JSON.stringify(r)?.slice(0, 120)} needs a kind and jsonPointers starting with "/" or "."`,
+          'e.g. { kind: "Deployment", jsonPointers: ["/spec/replicas"] }');
+      }
+      const { clusters, jsonPointers, ...rest } = r;
+      this.ignoreRules.push({ ...rest, jsonPointers: [...jsonPointers], ...(clusters ? { clusters: [...clusters].sort() } : {}) });
+    }
   }
 
   /** The federation's name: its construct id. */
@@ -196,6 +235,7 @@ export class Federation extends Construct {
       clusters: this.placedClusters.map((name) => ({ cluster: this.registry.tryGet(name)!, wave: waveOf.get(name)! })),
       waves: waves.map((w) => ({ ...w, clusters: w.clusters.filter((c) => placed.has(c)) })),
       terraform: this.terraform,
+      ...(this.ignoreRules.length ? { ignoreDifferences: [...this.ignoreRules].sort((a, b) => compareStrings(canonicalJson(a), canonicalJson(b))) } : {}),
     };
     return { outline, render: (c) => this.renderCluster(c) };
   }

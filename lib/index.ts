@@ -2,7 +2,7 @@
 export { FederationApp } from './app';
 export type { FederationAppProps } from './app';
 export { Federation } from './federation';
-export type { FederationProps, RolloutProps, WaveProps } from './federation';
+export type { FederationProps, IgnoreDifferenceProps, RolloutProps, WaveProps } from './federation';
 export { FederationError, isFederationError, formatWarning } from './errors';
 export type { FederationWarning } from './errors';
 export { ClusterRegistry } from './registry/registry';

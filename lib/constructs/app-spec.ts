@@ -1,3 +1,4 @@
+import type { IgnoreDifferenceProps } from '../federation';
 import { ClusterSelection, ReplicaPolicy, SpreadConstraint } from '../placement/types';
 
 /** An environment variable: a literal, or a reference. Secrets are only ever referenced. */
@@ -193,4 +194,10 @@ export interface FederatedAppProps extends FederatedAppSpec, PlacementProps {
    * @default - synth warns about every literal env value under a credential-like name
    */
   readonly nonSecretEnv?: readonly string[];
+  /**
+   * Fields of this app's objects that `cdkfed drift` ignores, e.g. `{ kind: 'Deployment',
+   * jsonPointers: ['/spec/template/metadata/annotations/restartedAt'] }`. Written to
+   * federation.json. `spec.replicas` under an HPA is always ignored. @default - none
+   */
+  readonly ignoreDifferences?: readonly Omit<IgnoreDifferenceProps, 'app' | 'namespace'>[];
 }

@@ -84,6 +84,7 @@ export class FederatedApp extends Construct {
       replicas: replicaPolicy(props.replicas, where), standbyReplicas: props.standbyReplicas,
     });
     checkOverrideTargets(this.fed, props.overrides, decisions, where);
+    this.fed.addIgnoreDifferences((props.ignoreDifferences ?? []).map((r) => ({ ...r, app: id, namespace: this.namespace })), `${where}: prop "ignoreDifferences"`);
 
     const allowed = nonSecretEnv(props.nonSecretEnv, where);
     const literalSecrets = new Map<string, string[]>(); // "container\0name" -> clusters

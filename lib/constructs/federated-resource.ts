@@ -1,3 +1,4 @@
+import type { IgnoreDifferenceProps } from '../federation';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FederationError } from '../errors';
@@ -26,6 +27,8 @@ export interface FederatedResourceProps extends PlacementProps {
   readonly manifest: ManifestProps;
   /** JSON patches per region, then per cluster (applied in that order). @default - none */
   readonly overrides?: OverridesProps<readonly JsonPatchOperation[]>;
+  /** Fields of this object that `cdkfed drift` ignores (its kind, name and namespace are filled in). @default - none */
+  readonly ignoreDifferences?: readonly Pick<IgnoreDifferenceProps, 'jsonPointers' | 'clusters' | 'reason'>[];
 }
 
 /**
@@ -48,6 +51,9 @@ export class FederatedResource extends Construct {
       throw new FederationError('SECRET_VALUE_INLINE', where, `prop "manifest" is Secret "${m.metadata.name}" with data; secret values never go into synthesized output`,
         'create the Secret outside cdk-federation (e.g. External Secrets, sealed-secrets) and reference it by name');
     }
+    fed.addIgnoreDifferences((props.ignoreDifferences ?? []).map((r) => ({
+      ...r, kind: m.kind, name: m.metadata.name, ...(m.metadata.namespace ? { namespace: m.metadata.namespace } : {}),
+    })), `${where}: prop "ignoreDifferences"`);
     this.placements = place(fed.registry.clusters, {
       path: where, selection: props.placement, spread: props.spread, residency: props.residency,
       replicas: { mode: 'duplicated', replicas: 0 },

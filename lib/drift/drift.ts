@@ -10,8 +10,9 @@
 import pLimit from 'p-limit';
 import { isFederationError } from '../errors';
 import type { Inventory } from '../inventory/read';
-import { compareStrings, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
-import { FIELD_MANAGER } from '../kube/ownership';
+import type { IgnoreDifference } from '../inventory/types';
+import { compareStrings, describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
+import { FIELD_MANAGER, LABEL_APP } from '../kube/ownership';
 import { errorMessage } from '../cluster/apply';
 import { readApplySet, targetState, unionState } from '../cluster/applyset';
 import { ClusterClient } from '../cluster/client';
@@ -59,9 +60,39 @@ export function hasDrift(d: FleetDrift): boolean {
   return d.clusters.some((c) => c.objects.some((o) => !o.corrected));
 }
 
+/** A field drift ignores: path segments, where `*` matches any key or item and a list item matches its index or its name. */
+export interface IgnoreRule {
+  readonly path: readonly string[];
+  readonly why: string;
+}
+
+/** `/spec/replicas` (JSON pointer) or `.spec.replicas` (field path) as segments. */
+export function pointerSegments(p: string): string[] {
+  if (p.startsWith('/')) return p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return p.slice(1).split('.');
+}
+
+/** Whether `path` (of a field of `obj`) lies under the rule's path. */
+export function ruleCovers(rule: readonly string[], path: readonly Segment[], obj: unknown): boolean {
+  if (rule.length > path.length) return false;
+  return rule.every((seg, k) => {
+    if (seg === '*' || seg === String(path[k])) return true;
+    if (typeof path[k] !== 'number') return false;
+    const item = valueAt(obj, path.slice(0, k + 1)) as { name?: unknown } | undefined;
+    return !!item && typeof item === 'object' && item.name === seg;
+  });
+}
+
+/** The rules of federation.json that apply to one object in one cluster. */
+export function userIgnores(rules: readonly IgnoreDifference[], o: KubeObject, cluster: string): IgnoreRule[] {
+  return rules.filter((r) => r.kind === o.kind && (r.name === undefined || r.name === o.metadata.name) && (r.namespace === undefined || r.namespace === o.metadata.namespace)
+    && (r.app === undefined || o.metadata.labels?.[LABEL_APP] === r.app) && (r.clusters === undefined || r.clusters.includes(cluster)))
+    .flatMap((r) => r.jsonPointers.map((p) => ({ path: pointerSegments(p), why: r.reason ?? `ignoreDifferences ${p}` })));
+}
+
 /** `spec.replicas` of workloads an HPA of the same set scales: the HPA owns it. */
-export function hpaIgnores(objects: readonly KubeObject[]): Map<string, { path: Segment[]; why: string }[]> {
-  const out = new Map<string, { path: Segment[]; why: string }[]>();
+export function hpaIgnores(objects: readonly KubeObject[]): Map<string, IgnoreRule[]> {
+  const out = new Map<string, IgnoreRule[]>();
   for (const h of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
     const t = (h as any).spec?.scaleTargetRef;
     if (!t?.kind || !t?.name) continue;
@@ -77,20 +108,25 @@ function isEmptyMap(v: unknown): boolean {
 }
 
 /** Fields of `desired` whose live value differs. Pure. Masks secret values. */
-export function driftedFields(desired: KubeObject, live: Record<string, any>, ignore: ReadonlyArray<{ path: Segment[] }> = []): DriftedField[] {
+export function driftedFields(desired: KubeObject, live: Record<string, any>, ignore: readonly IgnoreRule[] = [], ignoredOut?: string[]): DriftedField[] {
   const want = stripServerFields(desired);
   delete want.metadata?.name;
   delete want.metadata?.namespace;
   const [maskedWant, maskedLive] = maskPair(want, stripServerFields(live));
-  const ignored = (p: Segment[]) => ignore.some((i) => i.path.every((s, k) => p[k] === s));
+  const ruleFor = (p: Segment[]) => ignore.find((i) => ruleCovers(i.path, p, want));
   const out: DriftedField[] = [];
   for (const p of leafPaths(want)) {
-    if (p.length === 0 || ignored(p)) continue;
+    if (p.length === 0) continue;
     const d = valueAt(want, p);
     const l = valueAt(live, p);
     if (JSON.stringify(d) === JSON.stringify(l)) continue;
     // An empty map we set (e.g. `emptyDir: {}`) is satisfied by any map there: the server may fill it in.
     if (isEmptyMap(d) && l !== null && typeof l === 'object' && !Array.isArray(l)) continue;
+    const rule = ruleFor(p);
+    if (rule) {
+      ignoredOut?.push(`${formatPath(p, (q) => valueAt(want, q))} (${rule.why})`);
+      continue;
+    }
     const secret = JSON.stringify(valueAt(maskedWant, p)) !== JSON.stringify(d);
     out.push({
       path: formatPath(p, (q) => valueAt(want, q)),
@@ -128,9 +164,10 @@ async function driftCluster(inv: Inventory, name: string, client: ClusterClient,
         objects.push({ ref, drift: 'deleted' });
         continue;
       }
-      const rules = ignores.get(objectKey(want)) ?? [];
-      for (const r of rules) if (JSON.stringify(valueAt(want, r.path)) !== JSON.stringify(valueAt(l, r.path)) && valueAt(want, r.path) !== undefined) ignoredNotes.push(`${ref.kind} ${ref.namespace}/${ref.name} ${formatPath(r.path, () => undefined)} (${r.why})`);
-      const fields = driftedFields(want, l, rules);
+      const rules = [...(ignores.get(objectKey(want)) ?? []), ...userIgnores(inv.plan.ignoreDifferences ?? [], want, name)];
+      const skipped: string[] = [];
+      const fields = driftedFields(want, l, rules, skipped);
+      ignoredNotes.push(...skipped.map((x) => `${describeRef(ref)} ${x}`));
       if (fields.length > 0) objects.push({ ref, drift: 'modified', fields });
     }
     const recordedKeys = new Set(recorded.map(objectKey));

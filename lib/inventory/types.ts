@@ -54,6 +54,16 @@ export const applySetSchema = z.strictObject({
     .describe('the ApplySet parent object, one per cluster, holding the ApplySet annotations'),
 });
 
+export const ignoreDifferenceSchema = z.strictObject({
+  kind: z.string().min(1).describe('kind of the objects the rule applies to, e.g. Deployment'),
+  name: z.string().min(1).optional().describe('only the object of this name; absent: every object of the kind'),
+  namespace: z.string().min(1).optional().describe('only objects in this namespace; absent: any'),
+  app: z.string().min(1).optional().describe('only objects of this FederatedApp (label cdk-federation.io/app); absent: any'),
+  jsonPointers: z.array(z.string().min(1)).min(1).describe('fields drift ignores: JSON pointers (/spec/replicas) or field paths (.spec.replicas); a list item by its name or *'),
+  clusters: z.array(dnsLabel).optional().describe('only in these clusters; absent: every cluster'),
+  reason: z.string().min(1).optional().describe('why, shown in drift reports'),
+});
+
 export const federationPlanSchema = z.strictObject({
   apiVersion: z.literal(PLAN_API_VERSION).describe('always cdk-federation.io/v1alpha1'),
   kind: z.literal(PLAN_KIND).describe('always FederationPlan'),
@@ -62,12 +72,14 @@ export const federationPlanSchema = z.strictObject({
   applySet: applySetSchema.describe('the KEP-3659 ApplySet every object belongs to (same id in every cluster)'),
   waves: z.array(planWaveSchema).describe('in rollout order'),
   clusters: z.array(planClusterSchema).describe('sorted by name'),
+  ignoreDifferences: z.array(ignoreDifferenceSchema).optional().describe('fields `cdkfed drift` ignores (like Argo CD ignoreDifferences); absent: only the built-in rule (spec.replicas of a workload an HPA scales)'),
 });
 
 export type PlanObject = z.infer<typeof planObjectSchema>;
 export type PlanCluster = z.infer<typeof planClusterSchema>;
 export type PlanWave = z.infer<typeof planWaveSchema>;
 export type FederationPlan = z.infer<typeof federationPlanSchema>;
+export type IgnoreDifference = z.infer<typeof ignoreDifferenceSchema>;
 
 /** The JSON Schema of federation.json, generated from the zod schema. */
 export function federationPlanJsonSchema(): object {

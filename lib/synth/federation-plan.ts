@@ -23,6 +23,7 @@ export function buildPlan(outline: FederationOutline, clusters: readonly PlanClu
     applySet: { id: applySetId(parent), parent },
     waves: outline.waves.map((w) => ({ ...w, clusters: [...w.clusters] })),
     clusters: [...clusters],
+    ...(outline.ignoreDifferences?.length ? { ignoreDifferences: outline.ignoreDifferences.map((r) => ({ ...r })) } : {}),
   };
 }
 

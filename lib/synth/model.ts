@@ -1,6 +1,7 @@
 import { ResolvedWave } from '../placement/types';
 import { ClusterSpec } from '../registry/types';
 
+import type { IgnoreDifference } from '../inventory/types';
 import { KubeObject } from '../kube/object';
 
 export type { KubeObject };
@@ -59,6 +60,8 @@ export interface FederationOutline {
   readonly clusters: readonly ClusterOutline[];
   readonly waves: readonly ResolvedWave[];
   readonly terraform: TerraformOptions;
+  /** Fields `cdkfed drift` ignores, sorted. @default - none */
+  readonly ignoreDifferences?: readonly IgnoreDifference[];
 }
 
 /**

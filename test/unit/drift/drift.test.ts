@@ -105,3 +105,37 @@ describe('plan report', () => {
     expect(planExitCode({ ...plan, clusters: [...plan.clusters, { cluster: 'c', wave: 'prod', error: 'down', objects: [], blastRadius: [], counts: counts({}) }] }, false)).toBe(1);
   });
 });
+
+describe('user ignore rules (federation.json ignoreDifferences)', () => {
+  const { pointerSegments, ruleCovers, userIgnores } = require('../../../lib/drift/drift');
+  test('JSON pointers and field paths', () => {
+    expect(pointerSegments('/spec/replicas')).toEqual(['spec', 'replicas']);
+    expect(pointerSegments('/metadata/annotations/a~1b')).toEqual(['metadata', 'annotations', 'a/b']);
+    expect(pointerSegments('.spec.replicas')).toEqual(['spec', 'replicas']);
+  });
+  test('a list item by name, index or *; a rule covers its subtree', () => {
+    const o = dep('x');
+    const image = ['spec', 'template', 'spec', 'containers', 0, 'image'];
+    expect(ruleCovers(['spec', 'template', 'spec', 'containers', 'web', 'image'], image, o)).toBe(true);
+    expect(ruleCovers(['spec', 'template', 'spec', 'containers', '0', 'image'], image, o)).toBe(true);
+    expect(ruleCovers(['spec', 'template', 'spec', 'containers', '*'], image, o)).toBe(true);
+    expect(ruleCovers(['spec', 'template', 'spec', 'containers', 'api', 'image'], image, o)).toBe(false);
+    expect(ruleCovers(['spec', 'replicas'], image, o)).toBe(false);
+  });
+  test('rules select by kind, name, namespace, app label and cluster', () => {
+    const o = { ...dep('x'), metadata: { name: 'web', namespace: 'shop', labels: { 'cdk-federation.io/app': 'web' } } };
+    const rules = [
+      { kind: 'Deployment', jsonPointers: ['/a'] },
+      { kind: 'Deployment', app: 'api', jsonPointers: ['/b'] },
+      { kind: 'Deployment', name: 'web', namespace: 'shop', app: 'web', clusters: ['eu-1'], jsonPointers: ['/c'], reason: 'managed by Argo Rollouts' },
+      { kind: 'Service', jsonPointers: ['/d'] },
+    ];
+    expect(userIgnores(rules, o, 'eu-1').map((r: any) => [r.path, r.why])).toEqual([[['a'], 'ignoreDifferences /a'], [['c'], 'managed by Argo Rollouts']]);
+    expect(userIgnores(rules, o, 'us-1').map((r: any) => r.path)).toEqual([['a']]);
+  });
+  test('an ignored field is left out of the drift and noted', () => {
+    const notes: string[] = [];
+    expect(driftedFields(dep('1.0') as any, dep('2.0'), [{ path: ['spec', 'template', 'spec', 'containers', 'web', 'image'], why: 'pinned by ops' }], notes)).toEqual([]);
+    expect(notes).toEqual(['.spec.template.spec.containers[name=web].image (pinned by ops)']);
+  });
+});
