@@ -127,4 +127,18 @@ describe('cdkfed drift', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/deploy pending, not drift\): no drift/);
   });
+
+  test('a user ignore rule from federation.json: the ignored field is listed, not counted, in the clusters it names', async () => {
+    const d = synthFleet(tmpDist(), { name: fed, webAutoscaling: true, webIgnore: [{ kind: 'Deployment', jsonPointers: ['/spec/template/spec/containers/web/image'], clusters: [CTX[0]], reason: 'pinned by on-call' }] });
+    expect((await cdkfed(['deploy', '--dist', d, '--yes'])).code).toBe(0);
+    for (const ctx of [CTX[0], CTX[1]]) {
+      await clients(ctx).objects.patch({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: fed },
+        spec: { template: { spec: { containers: [{ name: 'web', image: 'registry.example/web:pinned' }] } } } } as any,
+      undefined, undefined, 'on-call', true, k8s.PatchStrategy.ServerSideApply);
+    }
+    const r = await cdkfed(['drift', '--dist', d]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(new RegExp(`cluster local-1 .*: no drift\\n  \\(ignored: Deployment ${fed}/web .spec.template.spec.containers\\[name=web\\].image \\(pinned by on-call\\)\\)`));
+    expect(r.stdout).toMatch(/cluster local-2 .*: 1 object\(s\) drifted/);
+  });
 });

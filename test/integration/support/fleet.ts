@@ -38,6 +38,8 @@ export interface FleetOptions {
   readonly webEnv?: Readonly<Record<string, string>>;
   /** web scaled by an HPA (min 2, max 10). */
   readonly webAutoscaling?: boolean;
+  /** Drift ignore rules of web. */
+  readonly webIgnore?: ReadonlyArray<{ kind: string; jsonPointers: string[]; clusters?: string[]; reason?: string }>;
 }
 
 /** Synthesizes the fleet into `dist` (replacing it) and returns dist. */
@@ -59,6 +61,7 @@ export function synthFleet(dist: string, o: FleetOptions): string {
     containers: [{ image: `registry.example/web:${o.webTag ?? '1.0.0'}`, ports: [{ name: 'http', containerPort: 8080 }], ...(o.webEnv ? { env: o.webEnv } : {}) }],
     replicas: 2,
     ...(o.webAutoscaling ? { autoscaling: { minReplicas: 2, maxReplicas: 10 } } : {}),
+    ...(o.webIgnore ? { ignoreDifferences: o.webIgnore } : {}),
     config: { MODE: o.config ?? 'a' },
     ...(o.webResidency ? { residency: o.webResidency } : {}),
     overrides: { clusters: Object.fromEntries((o.failOn ?? []).map((c) => [c, { labels: { 'cdk-federation.io/simulate': 'fail' } }])) },
