@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import { FederationError, isFederationError } from '../errors';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { PlanWave } from '../inventory/types';
-import { describeRef, KubeObject } from '../kube/object';
+import { describeRef, KubeObject, refOf } from '../kube/object';
 import { errorMessage, applyStaged } from '../cluster/apply';
 import { ApplySetRef, ApplySetState, readApplySet, targetState, unionState, writeApplySet } from '../cluster/applyset';
 import { ChangeSet, ChangeSetEntry } from '../cluster/changeset';
@@ -131,17 +131,25 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
     for (const [wi, { wave, clusters }] of waves.entries()) {
       emit({ type: 'wave', wave: wave.name, phase: 'start' });
       // Before the wave touches anything: every cluster of it answers and its lease is ours.
-      const pre = await Promise.all(clusters.map(async (name) => {
-        const client = opts.clients.get(name)!;
+      // Read-only checks of every cluster of the wave first, so a failure writes nothing (not even a lease).
+      const step = (fn: (client: ClusterClient, name: string) => Promise<unknown>) => Promise.all(clusters.map(async (name) => {
         try {
-          await client.version();
-          await ensureSystemNamespace(client);
-          leases.push(await acquireLease(client, fed, { breakLock: opts.breakLock }));
+          await fn(opts.clients.get(name)!, name);
           return undefined;
         } catch (e) {
           return `${name}: ${isFederationError(e) ? e.message : errorMessage(e)}`;
         }
       }));
+      let pre = await step(async (client, name) => {
+        await client.version();
+        await checkKindsServed(client, inv.clusters.get(name)!);
+      });
+      if (pre.every((p) => !p)) {
+        pre = await step(async (client) => {
+          await ensureSystemNamespace(client);
+          leases.push(await acquireLease(client, fed, { breakLock: opts.breakLock }));
+        });
+      }
       const preFailures = pre.filter((p): p is string => !!p);
       if (preFailures.length > 0) {
         failure = `wave ${wave.name} not started: ${preFailures.join('; ')}`;
@@ -223,6 +231,22 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
   const outcome = failure ? 'failed' : all.every((r) => r.outcome === 'up-to-date') ? 'up-to-date' : 'succeeded';
   const requests = Object.fromEntries(waves.flatMap((w) => w.clusters).map((c) => [c, { ...opts.clients.get(c)!.stats }]));
   return { federation: fed, outcome, waves: [...reports.values()], ...(failure ? { failure } : {}), seconds: (now() - started) / 1000, requests };
+}
+
+/** Every kind of the set is served by the cluster or defined by a CRD of the same set: checked before the wave writes anything. */
+async function checkKindsServed(client: ClusterClient, cluster: InventoryCluster): Promise<void> {
+  const defined = new Set(cluster.objects.map((o) => o.manifest).filter((m) => m.kind === 'CustomResourceDefinition').map((m: any) => `${m.spec?.group}/${m.spec?.names?.kind}`));
+  const seen = new Set<string>();
+  for (const { manifest: m } of cluster.objects) {
+    const key = `${m.apiVersion}/${m.kind}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (defined.has(`${m.apiVersion.split('/')[0]}/${m.kind}`)) continue;
+    if (!(await client.serves(m.apiVersion, m.kind))) {
+      throw new FederationError('KIND_NOT_SERVED', `cluster ${client.name}`, `the API server does not serve ${m.kind} in ${m.apiVersion} (needed by ${describeRef(refOf(m))})`,
+        'install the CRD (or API) that defines it on this cluster, or add the CRD to the federation so it is applied first');
+    }
+  }
 }
 
 interface ClusterContext {

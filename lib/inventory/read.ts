@@ -36,6 +36,9 @@ export interface Inventory {
   readonly waves: readonly PlanWave[];
 }
 
+/** etcd's default --max-request-bytes (1.5 MiB): a larger object can never be stored. */
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
 const HINT_RESYNTH = 'run `cdkfed synth` again and review the result; never edit dist/ by hand';
 
 /** Reads and verifies `dist`; throws a FederationError naming the file, cluster or object and the fix. */
@@ -131,6 +134,11 @@ function readManifest(dist: string, plan: FederationPlan, cluster: PlanCluster, 
   const obj = docs.length === 1 ? docs[0] as KubeObject : undefined;
   if (!obj || typeof obj !== 'object' || typeof obj.metadata !== 'object' || obj.metadata === null) {
     throw new FederationError('DIST_INVALID', file, `must hold exactly one Kubernetes object, holds ${docs.length === 1 ? JSON.stringify(docs[0])?.slice(0, 60) : `${docs.length} documents`}`, HINT_RESYNTH);
+  }
+  const size = Buffer.byteLength(JSON.stringify(obj));
+  if (size > MAX_OBJECT_BYTES) {
+    throw new FederationError('OBJECT_TOO_LARGE', file, `${describeObject(obj)} is ${(size / 1048576).toFixed(2)} MiB; the API server stores at most ${MAX_OBJECT_BYTES / 1048576} MiB per object (etcd's request limit)`,
+      'split the data (several ConfigMaps) or mount it from a volume');
   }
   const digest = contentDigest(obj);
   if (digest !== entry.digest) {

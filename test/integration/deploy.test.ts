@@ -211,20 +211,19 @@ describe('cdkfed deploy: conflicts, kill and resume, lease', () => {
   });
 });
 
-test('an object kind the cluster does not serve: the cluster fails naming the kind, and the first revision is removed again', async () => {
+test('an object kind the cluster does not serve: refused before the wave writes anything, naming the kind and the object', async () => {
   const fed = uniqueFederation('crd');
   try {
     const dist = synthFleet(tmpDist(), { name: fed, withApi: false, resources: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: fed } }] });
     const r = await cdkfed([...deployArgs(dist), '--output', 'json']);
     expect(r.code).toBe(1);
-    const w1 = json(r.stdout).waves[0].clusters[0];
-    expect(w1.failure.reason).toMatch(/Widget .*: .*does not serve Widget in example.com\/v1/);
-    expect(w1.outcome).toBe('rolled-back');
-    expect(w1.rollback.message).toBe('removed every object of the failed first revision');
-    const ns = await clients(CTX[0]).core.readNamespace({ name: fed }).catch(() => undefined);
-    expect(ns === undefined || !!ns.metadata?.deletionTimestamp).toBe(true);
-    expect((await revisions(CTX[0], fed)).map((x) => x.status)).toEqual(['failed']);
-    expect(await revisions(CTX[1], fed)).toEqual([]);
+    const report = json(r.stdout);
+    expect(report.failure).toMatch(new RegExp(`wave w1 not started: local-1: cluster local-1: the API server does not serve Widget in example.com/v1 \\(needed by Widget ${fed}/w\\)`));
+    expect(report.waves[0].clusters[0].outcome).toBe('not-started');
+    for (const ctx of CTX) {
+      expect(await clients(ctx).core.readNamespace({ name: fed }).catch(() => undefined)).toBeUndefined();
+      expect(await revisions(ctx, fed)).toEqual([]);
+    }
   } finally {
     await cleanup(fed);
   }
