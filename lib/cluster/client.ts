@@ -151,7 +151,10 @@ export class ClusterClient {
         const wait = Math.min(250 * 2 ** attempt, 4000);
         if (!transient || Date.now() + wait > deadline) {
           if (e instanceof KubeApiError) throw e;
-          throw new UnreachableError(this.name, this.server, `cluster ${this.name} (${this.server}) is unreachable: ${describeNetError(e)}`);
+          const code = String((e as NodeJS.ErrnoException)?.code ?? '');
+          throw new UnreachableError(this.name, this.server, /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(code)
+            ? `cluster ${this.name} (${this.server}): TLS verification failed: ${describeNetError(e)}; check the cluster's CA in the kubeconfig (verification is never turned off)`
+            : `cluster ${this.name} (${this.server}) is unreachable: ${describeNetError(e)}`);
         }
         await new Promise((r) => setTimeout(r, wait));
       }

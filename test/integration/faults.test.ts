@@ -1,0 +1,198 @@
+/**
+ * Fault suite (issue 11, part): bad input refused before any write (table-driven), a failed gate
+ * at every wave position, and deploys SIGKILLed at seeded points then resumed — each ending with
+ * the fleet in a known state, checked object by object against the revision records.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as YAML from 'yaml';
+import { assertFleetConsistent } from './support/consistency';
+import { cdkfed, cleanup, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
+import { clients, contexts, kubeconfigPath } from './support/k8s';
+
+const CTX = contexts();
+const json = (s: string) => JSON.parse(s);
+
+async function image(ctx: string, ns: string): Promise<string | undefined> {
+  const d = await clients(ctx).apps.readNamespacedDeployment({ name: 'web', namespace: ns }).catch(() => undefined);
+  return d?.spec?.template?.spec?.containers?.[0]?.image;
+}
+
+/** A small deterministic PRNG (mulberry32), so a failing kill point can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('bad input: exit 1, one clear message, no write to any cluster', () => {
+  const fed = uniqueFederation('badin');
+  const pristine = synthFleet(tmpDist(), { name: fed });
+  const plan = () => JSON.parse(fs.readFileSync(path.join(pristine, 'federation.json'), 'utf8'));
+  const fileOf = (kind: string, name: string, cluster = 0) => plan().clusters[cluster].objects.find((o: any) => o.kind === kind && o.name === name).file;
+  afterAll(() => cleanup(fed));
+
+  type Mutation = (dist: string) => void | string[];
+  const edit = (rel: string, fn: (text: string) => string): Mutation => (d) => fs.writeFileSync(path.join(d, rel), fn(fs.readFileSync(path.join(d, rel), 'utf8')));
+  const editPlan = (fn: (p: any) => void): Mutation => (d) => {
+    const p = plan();
+    fn(p);
+    fs.writeFileSync(path.join(d, 'federation.json'), JSON.stringify(p));
+  };
+  const kubeconfig = (fn: (kc: any) => void): Mutation => (d) => {
+    const kc = YAML.parse(fs.readFileSync(kubeconfigPath(), 'utf8'));
+    fn(kc);
+    fs.writeFileSync(path.join(d, 'kc'), YAML.stringify(kc));
+    return ['--kubeconfig', path.join(d, 'kc')];
+  };
+  const files = [['Namespace', fed], ['ConfigMap', 'web-config'], ['Deployment', 'web'], ['Service', 'web']] as const;
+  const cases: Array<[string, Mutation, RegExp]> = [];
+  for (const [kind, name] of files) {
+    for (const cluster of [0, 2]) {
+      const rel = () => fileOf(kind, name, cluster);
+      cases.push([`${kind} file of cluster ${cluster + 1} deleted`, (d) => fs.rmSync(path.join(d, rel())), /DIST_MISSING/]);
+      cases.push([`${kind} file of cluster ${cluster + 1} truncated`, (d) => edit(rel(), (t) => t.slice(0, Math.floor(t.length / 2)))(d), /DIST_(INVALID|DIGEST_MISMATCH)/]);
+      cases.push([`${kind} file of cluster ${cluster + 1} hand-edited`, (d) => edit(rel(), (t) => t.replace(/name: .*/, 'name: hijacked'))(d), /DIST_(DIGEST_MISMATCH|INVALID)/]);
+    }
+    cases.push([`${kind} file is bad YAML`, (d) => edit(fileOf(kind, name), () => 'kind: [unclosed\n')(d), /DIST_INVALID.*not valid YAML/]);
+    cases.push([`${kind} file holds two documents`, (d) => edit(fileOf(kind, name), (t) => `${t}---\n${t}`)(d), /DIST_INVALID.*2 documents/]);
+  }
+  cases.push(
+    ['federation.json missing', (d) => fs.rmSync(path.join(d, 'federation.json')), /DIST_MISSING/],
+    ['federation.json truncated', (d) => edit('federation.json', (t) => t.slice(0, 100))(d), /DIST_INVALID.*not valid JSON/],
+    ['federation.json empty', (d) => edit('federation.json', () => '')(d), /DIST_INVALID/],
+    ['schemaVersion 2', editPlan((p) => { p.schemaVersion = 2; }), /DIST_SCHEMA_VERSION/],
+    ['schemaVersion 0', editPlan((p) => { p.schemaVersion = 0; }), /DIST_SCHEMA_VERSION/],
+    ['schemaVersion missing', editPlan((p) => { delete p.schemaVersion; }), /DIST_SCHEMA_VERSION/],
+    ['unknown top-level field', editPlan((p) => { p.extra = 1; }), /DIST_INVALID/],
+    ['federation name not a DNS label', editPlan((p) => { p.federation = 'Not_A_Label'; }), /DIST_INVALID.*federation/],
+    ['maxParallel 0', editPlan((p) => { p.waves[0].maxParallel = 0; }), /DIST_INVALID.*maxParallel/],
+    ['negative healthTimeoutSeconds', editPlan((p) => { p.waves[1].healthTimeoutSeconds = -1; }), /DIST_INVALID.*healthTimeoutSeconds/],
+    ['duplicate wave', editPlan((p) => { p.waves.push({ ...p.waves[0], clusters: [] }); }), /DIST_INVALID.*appears twice/],
+    ['wave names an undescribed cluster', editPlan((p) => { p.waves[0].clusters.push('ghost'); }), /DIST_INVALID.*"ghost"/],
+    ['cluster in no wave', editPlan((p) => { p.waves[2].clusters = []; }), /DIST_INVALID.*in no wave/],
+    ['cluster missing its context', editPlan((p) => { delete p.clusters[0].context; }), /DIST_INVALID.*context/],
+    ['role not a role', editPlan((p) => { p.clusters[1].role = 'boss'; }), /DIST_INVALID.*role/],
+    ['malformed digest', editPlan((p) => { p.clusters[0].objects[0].digest = 'md5:abc'; }), /DIST_INVALID.*digest/],
+    ['digest of another object', editPlan((p) => { p.clusters[0].objects[0].digest = p.clusters[0].objects[1].digest; }), /DIST_DIGEST_MISMATCH/],
+    ['file path outside dist', editPlan((p) => { p.clusters[0].objects[0].file = '../../etc/passwd'; }), /outside dist/],
+    ['malformed ApplySet id', editPlan((p) => { p.applySet.id = 'mine'; }), /DIST_INVALID.*applySet/],
+    ['residency edited', editPlan((p) => { p.clusters[0].objects.forEach((o: any) => { if (o.app === 'web') o.residency = 'mars'; }); }), /RESIDENCY_VIOLATION/],
+    ['a manifest not listed', (d) => fs.writeFileSync(path.join(d, CTX[0], '99-extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n'), /not listed in federation.json/],
+    ['an object over etcd\'s limit', (d) => {
+      const p = plan();
+      const entry = p.clusters[0].objects.find((o: any) => o.kind === 'ConfigMap');
+      const obj = YAML.parse(fs.readFileSync(path.join(d, entry.file), 'utf8'));
+      obj.data.BIG = 'x'.repeat(1_700_000);
+      fs.writeFileSync(path.join(d, entry.file), YAML.stringify(obj));
+      entry.digest = require('../../lib/kube/digest').contentDigest(obj);
+      fs.writeFileSync(path.join(d, 'federation.json'), JSON.stringify(p));
+    }, /OBJECT_TOO_LARGE/],
+    ['unknown wave on the command line', () => ['--wave', 'w9'], /UNKNOWN_WAVE/],
+    ['unknown cluster on the command line', () => ['--cluster', 'nowhere'], /UNKNOWN_CLUSTER/],
+    ['a wave and a cluster that do not meet', () => ['--wave', 'w1', '--cluster', CTX[1]], /EMPTY_SELECTION/],
+    ['unknown cascade policy', () => ['--cascade', 'sideways'], /cascade/],
+    ['unknown output format', () => ['--output', 'xml'], /output/],
+    ['--dist that does not exist', () => ['--dist', '/nonexistent/dist'], /DIST_MISSING/],
+    ['kubeconfig file missing', () => ['--kubeconfig', '/nonexistent/kubeconfig'], /KUBECONFIG_UNREADABLE/],
+    ['kubeconfig is a directory', (d) => { fs.mkdirSync(path.join(d, 'kcdir')); return ['--kubeconfig', path.join(d, 'kcdir')]; }, /KUBECONFIG_UNREADABLE/],
+    ['kubeconfig is not YAML', (d) => { fs.writeFileSync(path.join(d, 'kc'), 'clusters: [oops'); return ['--kubeconfig', path.join(d, 'kc')]; }, /KUBECONFIG_UNREADABLE/],
+    ['context missing from the kubeconfig', kubeconfig((kc) => { kc.contexts = kc.contexts.filter((c: any) => c.name !== CTX[2]); }), /CONTEXT_MISSING.*local-3/],
+    ['context naming a cluster without a server', kubeconfig((kc) => { kc.clusters.find((c: any) => c.name === kc.contexts.find((x: any) => x.name === CTX[0]).context.cluster).cluster.server = ''; }), /CONTEXT_MISSING|KUBECONFIG_UNREADABLE/],
+    ['wrong CA: TLS fails, never falls back to insecure', kubeconfig((kc) => {
+      const name = (ctx: string) => kc.contexts.find((x: any) => x.name === ctx).context.cluster;
+      const c1 = kc.clusters.find((c: any) => c.name === name(CTX[0])).cluster;
+      const other = kc.clusters.find((c: any) => c.name === name(CTX[1])).cluster;
+      if (c1['certificate-authority-data'] === other['certificate-authority-data']) throw new Error('local clusters share a CA: this case needs distinct CAs');
+      c1['certificate-authority-data'] = other['certificate-authority-data'];
+    }), /wave w1 not started: local-1: cluster local-1 .*: TLS verification failed: UNABLE_TO_VERIFY_LEAF_SIGNATURE/],
+    ['wrong client certificate (another cluster\'s)', kubeconfig((kc) => {
+      const user = (ctx: string) => kc.users.find((u: any) => u.name === kc.contexts.find((x: any) => x.name === ctx).context.user).user;
+      const u1 = user(CTX[0]);
+      const u2 = user(CTX[1]);
+      u1['client-certificate-data'] = u2['client-certificate-data'];
+      u1['client-key-data'] = u2['client-key-data'];
+    }), /wave w1 not started: local-1: .*(Unauthorized|401|certificate)/i],
+  );
+
+  test('the table holds at least 50 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(50);
+  });
+
+  test.each(cases.map(([name, m, re], i) => [i + 1, name, m, re] as const))('%i: %s', async (_i, _name, mutate, expected) => {
+    const d = tmpDist();
+    fs.cpSync(pristine, d, { recursive: true });
+    const extra = mutate(d) ?? [];
+    const distArgs = extra.includes('--dist') ? [] : ['--dist', d];
+    const r = await cdkfed(['deploy', ...distArgs, '--yes', ...extra]);
+    expect(r.code).toBe(1);
+    expect(r.stderr + r.stdout).toMatch(expected);
+    expect(r.stderr).not.toMatch(/\n\s+at [\w.<]+ \(/); // no stack trace
+    for (const ctx of CTX) {
+      expect(await clients(ctx).core.readNamespace({ name: fed }).catch(() => undefined)).toBeUndefined();
+      expect(await revisions(ctx, fed)).toEqual([]);
+    }
+  });
+});
+
+describe('a failed gate at every wave position: exactly the previous revision restored where touched, later waves untouched', () => {
+  test.each([[1, 0], [2, 1], [3, 2]])('failing in wave w%i', async (_wave, pos) => {
+    const fed = uniqueFederation(`gate${pos}`);
+    try {
+      const dist = synthFleet(tmpDist(), { name: fed, webTag: '1.0.0' });
+      expect((await cdkfed(['deploy', '--dist', dist, '--yes'])).code).toBe(0);
+      const before = await assertFleetConsistent(fed);
+      synthFleet(dist, { name: fed, webTag: '2.0.0', failOn: [CTX[pos]], healthTimeoutSeconds: 6 });
+      const r = await cdkfed(['deploy', '--dist', dist, '--yes', '--output', 'json']);
+      expect(r.code).toBe(1);
+      const report = json(r.stdout);
+      expect(report.waves[pos].clusters[0].failure.object).toBe(`Deployment ${fed}/web`);
+      const after = await assertFleetConsistent(fed);
+      for (let i = 0; i < CTX.length; i++) {
+        expect(await image(CTX[i], fed)).toBe('registry.example/web:1.0.0');
+        // touched clusters hold a new revision with the previous digest; untouched ones their old revision
+        expect(after[i].digest).toBe(before[i].digest);
+        expect(after[i].revision).toBe(i <= pos ? before[i].revision! + 2 : before[i].revision);
+        expect(report.waves[i].clusters[0].outcome).toBe(i <= pos ? 'rolled-back' : 'not-started');
+      }
+    } finally {
+      await cleanup(fed);
+    }
+  });
+});
+
+describe('SIGKILL at seeded points of a 3-wave deploy, then deploy again', () => {
+  const seed = Number(process.env.CDKFED_FAULT_SEED ?? 7);
+  const kills = Number(process.env.CDKFED_FAULT_KILLS ?? 6);
+  const fed = uniqueFederation('kill');
+  const dist = tmpDist();
+  afterAll(() => cleanup(fed));
+
+  test(`${kills} kill points (seed ${seed}; CDKFED_FAULT_KILLS=20 for the full set): each rerun converges to the target in wave order, nothing orphaned`, async () => {
+    synthFleet(dist, { name: fed, webTag: 'v0', bakeSeconds: 1 });
+    const t0 = Date.now();
+    expect((await cdkfed(['deploy', '--dist', dist, '--yes'])).code).toBe(0);
+    const duration = Date.now() - t0;
+    const rnd = prng(seed);
+    for (let k = 1; k <= kills; k++) {
+      const tag = `v${k}`;
+      synthFleet(dist, { name: fed, webTag: tag, bakeSeconds: 1 });
+      const at = Math.round(duration * (0.1 + 0.8 * ((k - 1 + rnd()) / kills)));
+      const killed = await cdkfed(['deploy', '--dist', dist, '--yes'], { killAfterMs: at });
+      const context = `kill ${k} at ${at} ms of ~${duration} ms (seed ${seed})`;
+      const resumed = await cdkfed(['deploy', '--dist', dist, '--yes', '--break-lock', '--output', 'json']);
+      if (resumed.code !== 0) throw new Error(`${context}: rerun exited ${resumed.code}: ${resumed.stderr}\n${resumed.stdout}`);
+      void killed;
+      const states = await assertFleetConsistent(fed).catch((e) => { throw new Error(`${context}: ${e.message}`); });
+      for (const ctx of CTX) expect([ctx, await image(ctx, fed)]).toEqual([ctx, `registry.example/web:${tag}`]);
+      // wave order: each cluster's revision in force started after the previous wave's was recorded
+      const recs = await Promise.all(CTX.map(async (c) => (await revisions(c, fed)).find((x) => x.revision === states[CTX.indexOf(c)].revision)));
+      for (let i = 1; i < recs.length; i++) expect(Date.parse(recs[i].started)).toBeGreaterThanOrEqual(Date.parse(recs[i - 1].updated) - 1);
+    }
+  }, 600_000);
+});
