@@ -166,6 +166,40 @@ describe('a failed gate at every wave position: exactly the previous revision re
   });
 });
 
+test('secrets: every command and output format, with a Secret in the cluster and a secret env reference: the value appears in no byte printed or written', async () => {
+  const fed = uniqueFederation('secret');
+  const value = 'hunter2-VERY-secret-9f8e7d';
+  const b64 = Buffer.from(value).toString('base64');
+  try {
+    const dist = synthFleet(tmpDist(), { name: fed, webEnv: { DB_PASSWORD: { secretKeyRef: { name: 'db', key: 'password' } } } });
+    const outputs: string[] = [];
+    const run = async (args: string[]) => {
+      const r = await cdkfed(args);
+      outputs.push(r.stdout, r.stderr);
+      return r;
+    };
+    expect((await run(['deploy', '--dist', dist, '--yes', '--output', 'json'])).code).toBe(0);
+    // The Secret exists only in the cluster (with our ApplySet label; its kind is not in the set's group-kinds, so prune never lists it).
+    const partOf = JSON.parse(fs.readFileSync(path.join(dist, 'federation.json'), 'utf8')).applySet.id;
+    for (const ctx of CTX) {
+      await clients(ctx).core.createNamespacedSecret({ namespace: fed, body: { metadata: { name: 'db', labels: { 'applyset.kubernetes.io/part-of': partOf } }, stringData: { password: value } } });
+    }
+    synthFleet(dist, { name: fed, webTag: '1.0.1', webEnv: { DB_PASSWORD: { secretKeyRef: { name: 'db', key: 'password' } } } });
+    for (const o of ['text', 'markdown', 'json']) await run(['plan', '--dist', dist, '--output', o]);
+    for (const o of ['text', 'markdown', 'json']) await run(['drift', '--dist', dist, '--output', o]);
+    await run(['deploy', '--dist', dist, '--yes', '--no-prune']);
+    await run(['deploy', '--dist', dist, '--yes', '--output', 'json']);
+    const written = [...fs.readdirSync(dist, { recursive: true }) as string[]].filter((f) => fs.statSync(path.join(dist, f)).isFile()).map((f) => fs.readFileSync(path.join(dist, f), 'utf8'));
+    const records = (await Promise.all(CTX.map((c) => revisions(c, fed)))).map((r) => JSON.stringify(r));
+    const everything = [...outputs, ...written, ...records].join('\n');
+    expect(everything).toContain('registry.example/web:1.0.1'); // the commands did run and report
+    expect(everything).not.toContain(value);
+    expect(everything).not.toContain(b64);
+  } finally {
+    await cleanup(fed);
+  }
+});
+
 describe('SIGKILL at seeded points of a 3-wave deploy, then deploy again', () => {
   const seed = Number(process.env.CDKFED_FAULT_SEED ?? 7);
   const kills = Number(process.env.CDKFED_FAULT_KILLS ?? 6);

@@ -34,8 +34,8 @@ export interface FleetOptions {
   readonly contextOf?: (cluster: string) => string;
   /** residency of web. */
   readonly webResidency?: string;
-  /** Literal env of web. */
-  readonly webEnv?: Readonly<Record<string, string>>;
+  /** Env of web: literals or secret references. */
+  readonly webEnv?: Readonly<Record<string, string | { secretKeyRef: { name: string; key: string } }>>;
   /** web scaled by an HPA (min 2, max 10). */
   readonly webAutoscaling?: boolean;
   /** Drift ignore rules of web. */
