@@ -200,6 +200,31 @@ test('secrets: every command and output format, with a Secret in the cluster and
   }
 });
 
+test('a namespace we created that now holds objects that are not ours: plan flags what would go with it, prune keeps it and says why', async () => {
+  const fed = uniqueFederation('nsfor');
+  const extra = `${fed}-x`;
+  try {
+    const withNs = { name: fed, withApi: false, resources: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: extra } }] };
+    const dist = synthFleet(tmpDist(), withNs);
+    expect((await cdkfed(['deploy', '--dist', dist, '--yes'])).code).toBe(0);
+    await clients(CTX[0]).core.createNamespacedConfigMap({ namespace: extra, body: { metadata: { name: 'theirs' }, data: { k: 'v' } } });
+    synthFleet(dist, { name: fed, withApi: false });
+    const plan = await cdkfed(['plan', '--dist', dist, '--output', 'markdown']);
+    expect(plan.stdout).toContain(`⚠ **local-1**: deleting Namespace \`${extra}\` also deletes **1 object(s) that are not ours**: \`ConfigMap theirs\``);
+    const r = await cdkfed(['deploy', '--dist', dist, '--yes', '--output', 'json']);
+    expect(r.code).toBe(0);
+    const pruned = json(r.stdout).waves[0].clusters[0].pruned.entries;
+    expect(pruned).toEqual([{ ref: { group: '', kind: 'Namespace', name: extra }, action: 'skipped', message: 'kept: holds 1 object(s) that are not ours (ConfigMap theirs)' }]);
+    expect((await clients(CTX[0]).core.readNamespacedConfigMap({ name: 'theirs', namespace: extra })).data).toEqual({ k: 'v' });
+    // where it held nothing foreign, the namespace was pruned
+    const ns2 = await clients(CTX[1]).core.readNamespace({ name: extra }).catch(() => undefined);
+    expect(ns2 === undefined || !!ns2.metadata?.deletionTimestamp).toBe(true);
+  } finally {
+    await cleanup(fed);
+    await Promise.all(CTX.map((c) => clients(c).core.deleteNamespace({ name: extra }).catch(() => undefined)));
+  }
+});
+
 describe('SIGKILL at seeded points of a 3-wave deploy, then deploy again', () => {
   const seed = Number(process.env.CDKFED_FAULT_SEED ?? 7);
   const kills = Number(process.env.CDKFED_FAULT_KILLS ?? 6);
