@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
+import { mulberry32 as prng } from '../unit/placement/helpers';
 import { assertFleetConsistent } from './support/consistency';
 import { cdkfed, cleanup, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
 import { clients, contexts, kubeconfigPath } from './support/k8s';
@@ -16,18 +17,6 @@ const json = (s: string) => JSON.parse(s);
 async function image(ctx: string, ns: string): Promise<string | undefined> {
   const d = await clients(ctx).apps.readNamespacedDeployment({ name: 'web', namespace: ns }).catch(() => undefined);
   return d?.spec?.template?.spec?.containers?.[0]?.image;
-}
-
-/** A small deterministic PRNG (mulberry32), so a failing kill point can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('bad input: exit 1, one clear message, no write to any cluster', () => {
