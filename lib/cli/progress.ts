@@ -39,7 +39,7 @@ export function plainRenderer(write: (line: string) => void): Renderer {
 
 const ICON: Record<ClusterPhase, string> = {
   'waiting': '·', 'connecting': '…', 'applying': '↻', 'health': '⧗', 'pruning': '✂', 'done': '✔', 'up-to-date': '✔',
-  'failed': '✘', 'rolling-back': '↺', 'rolled-back': '↺', 'rollback-failed': '✘', 'not-started': '–',
+  'failed': '✘', 'rolling-back': '↺', 'rolled-back': '↺', 'rollback-failed': '✘', 'unknown': '?', 'not-started': '–',
 };
 
 export function liveRenderer(waves: readonly ScheduledWave[], stream: NodeJS.WriteStream): Renderer {

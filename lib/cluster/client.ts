@@ -5,6 +5,7 @@
  * client-node 1.4 re-serializes bodies through generated models and can drop fields of
  * custom resources (kubernetes-client/javascript #2384).
  */
+import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';
 import * as os from 'os';
@@ -112,6 +113,7 @@ export class ClusterClient {
       throw new FederationError('CONTEXT_MISSING', `cluster ${target.name}`, `context "${target.context}" in ${source} names no cluster with a server`,
         'fix the context\'s cluster entry in the kubeconfig');
     }
+    checkClientCertificate(target.name, kc, source);
     return new ClusterClient(target.name, kc, cluster.server.replace(/\/+$/, ''), cluster.skipTLSVerify, opts);
   }
 
@@ -139,9 +141,13 @@ export class ClusterClient {
     return { agent: this.agent, headers: { ...(o.headers as Record<string, string> | undefined) }, auth: o.auth };
   }
 
-  /** One HTTP request with retries of transient failures (connection refused/reset, 429, 5xx) under a time budget. */
-  public async request<T = any>(method: string, urlPath: string, body?: unknown, query: Query = {}, contentType = 'application/json'): Promise<T> {
-    const budget = this.opts.retryBudgetMs ?? 20_000;
+  /**
+   * One HTTP request with retries of transient failures (connection refused/reset, 429, 5xx)
+   * under a time budget (`budgetMs`, default the client's). Anything else (400, 401, 403, 404,
+   * 409, 422, TLS) fails at once: retrying cannot change the answer.
+   */
+  public async request<T = any>(method: string, urlPath: string, body?: unknown, query: Query = {}, contentType = 'application/json', budgetMs?: number): Promise<T> {
+    const budget = budgetMs ?? this.opts.retryBudgetMs ?? 20_000;
     const deadline = Date.now() + budget;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -336,6 +342,36 @@ export class ClusterClient {
 
   public describe(ref: ObjectRef): string {
     return `${this.name}: ${describeRef(ref)}`;
+  }
+}
+
+/**
+ * A client certificate that has expired (or is not valid yet) is refused by the API server
+ * with a bare 401; say what it is before any request, naming the user and the date.
+ */
+function checkClientCertificate(cluster: string, kc: K8s.KubeConfig, source: string): void {
+  const user = kc.getCurrentUser();
+  let pem: string | Buffer | undefined;
+  try {
+    pem = user?.certData ? Buffer.from(user.certData, 'base64') : user?.certFile ? fs.readFileSync(expandHome(user.certFile)) : undefined;
+  } catch (e) {
+    throw new FederationError('KUBECONFIG_UNREADABLE', `cluster ${cluster}`, `cannot read the client certificate of user "${user?.name}" in kubeconfig ${source}: ${(e as Error).message}`,
+      'fix `client-certificate` of this user in the kubeconfig');
+  }
+  if (!pem) return;
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch {
+    throw new FederationError('KUBECONFIG_UNREADABLE', `cluster ${cluster}`, `the client certificate of user "${user?.name}" in kubeconfig ${source} is not a PEM certificate`,
+      'fix `client-certificate-data` of this user in the kubeconfig');
+  }
+  const now = Date.now();
+  const [from, to] = [Date.parse(cert.validFrom), Date.parse(cert.validTo)];
+  if (now > to || now < from) {
+    const when = now > to ? `expired on ${new Date(to).toISOString()}` : `is not valid before ${new Date(from).toISOString()}`;
+    throw new FederationError('CLIENT_CERT_EXPIRED', `cluster ${cluster}`, `the client certificate of user "${user?.name}" in kubeconfig ${source} ${when}; the API server would refuse it`,
+      'renew the credentials of this cluster (get a new kubeconfig from your cluster provider) and run again');
   }
 }
 

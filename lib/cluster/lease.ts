@@ -9,6 +9,7 @@ import { LABEL_FEDERATION, LABEL_MANAGED_BY, leaseName, MANAGED_BY, SYSTEM_NAMES
 import { ClusterClient, KubeApiError } from './client';
 
 export const LEASE_SECONDS = 60;
+const RELEASE_BUDGET_MS = 2000;
 
 export interface HeldLease {
   readonly holder: string;
@@ -84,10 +85,11 @@ export async function acquireLease(client: ClusterClient, federation: string, op
     async release() {
       stopped = true;
       clearInterval(timer);
+      // A short budget: a cluster lost mid-run must not hold the run's end; its lease expires by itself.
       try {
-        const live = await client.request('GET', leasePath(federation));
+        const live = await client.request('GET', leasePath(federation), undefined, {}, 'application/json', RELEASE_BUDGET_MS);
         if (live.spec?.holderIdentity !== holder) return;
-        await client.request('PUT', leasePath(federation), { ...live, spec: { ...live.spec, holderIdentity: '', renewTime: undefined, acquireTime: undefined } });
+        await client.request('PUT', leasePath(federation), { ...live, spec: { ...live.spec, holderIdentity: '', renewTime: undefined, acquireTime: undefined } }, {}, 'application/json', RELEASE_BUDGET_MS);
       } catch {
         // the lease expires by itself
       }

@@ -8,7 +8,7 @@
 import { applyStaged, errorMessage } from '../cluster/apply';
 import { ApplySetRef, readApplySet, targetState, unionState, writeApplySet } from '../cluster/applyset';
 import { ChangeSet } from '../cluster/changeset';
-import { ClusterClient } from '../cluster/client';
+import { ClusterClient, UnreachableError } from '../cluster/client';
 import { Cascade, listMembers, prune, staleMembers } from '../cluster/prune';
 import { RevisionRecord, writeRevision } from '../cluster/revisions';
 import { waitHealthy } from '../cluster/wait';
@@ -35,6 +35,8 @@ export interface RollbackInput {
 
 export interface RollbackResult {
   readonly ok: boolean;
+  /** The cluster stopped answering: what it holds now is not known (the deploy reports it as unknown). */
+  readonly unreachable?: boolean;
   /** The revision restored (a new number), when ok. */
   readonly restoredRevision?: number;
   /** The revision whose objects were restored. */
@@ -52,9 +54,11 @@ export async function rollbackCluster(client: ClusterClient, r: RollbackInput): 
   });
   let applied: ChangeSet | undefined;
   let pruned: ChangeSet | undefined;
+  let marked = false;
   try {
     // Mark the failed revision first: if the rollback dies, the next run sees it failed, not pending.
     await writeRevision(client, failedRecord(r.reason));
+    marked = true;
     if (!r.changed) {
       // e.g. a conflict on the first object: re-applying would only meet the same conflict.
       return { ok: true, restoredFrom: r.previous?.revision, message: `nothing was changed${r.previous ? `; revision ${r.previous.revision} stays in force` : ''}` };
@@ -87,6 +91,12 @@ export async function rollbackCluster(client: ClusterClient, r: RollbackInput): 
     await writeRevision(client, { ...r.previous, revision: restored, status: 'deployed', started: new Date(r.now()).toISOString(), updated: new Date(r.now()).toISOString(), reason: `rollback to revision ${r.previous.revision}` });
     return { ok: true, restoredRevision: restored, restoredFrom: r.previous.revision, applied, pruned, message: `restored revision ${r.previous.revision} as revision ${restored}` };
   } catch (e) {
+    if (e instanceof UnreachableError) {
+      // Nothing more can be written; the record the next run reads is the one left in the cluster.
+      const record = marked ? `revision ${r.revision} is recorded as failed` : `revision ${r.revision} is left pending`;
+      return { ok: false, unreachable: true, applied, pruned,
+        message: `state unknown: ${e.message}; ${record}, and the next deploy resumes or replaces it once the cluster answers (this run's lease there expires within a minute; --break-lock takes it at once)` };
+    }
     const message = `rollback failed: ${errorMessage(e)}`;
     try {
       await writeRevision(client, failedRecord(`${r.reason}; ${message}`));

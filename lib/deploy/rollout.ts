@@ -43,7 +43,7 @@ export interface DeployOptions extends Selection {
   readonly now?: () => number;
 }
 
-export type ClusterPhase = 'waiting' | 'connecting' | 'applying' | 'health' | 'pruning' | 'done' | 'up-to-date' | 'failed' | 'rolling-back' | 'rolled-back' | 'rollback-failed' | 'not-started';
+export type ClusterPhase = 'waiting' | 'connecting' | 'applying' | 'health' | 'pruning' | 'done' | 'up-to-date' | 'failed' | 'rolling-back' | 'rolled-back' | 'rollback-failed' | 'unknown' | 'not-started';
 
 export type DeployEvent =
   | { readonly type: 'wave'; readonly wave: string; readonly phase: 'start' | 'bake' | 'done' | 'failed'; readonly bakeSeconds?: number; readonly message?: string }
@@ -60,7 +60,8 @@ export interface ClusterFailure {
 export interface ClusterReport {
   readonly cluster: string;
   readonly wave: string;
-  readonly outcome: 'deployed' | 'up-to-date' | 'failed' | 'rolled-back' | 'rollback-failed' | 'not-started';
+  /** unknown: the cluster stopped answering after this run wrote to it, so its rollback could not run or finish. */
+  readonly outcome: 'deployed' | 'up-to-date' | 'failed' | 'rolled-back' | 'rollback-failed' | 'unknown' | 'not-started';
   /** The revision this run applied (or verified). */
   readonly revision?: number;
   /** The revision in force before this run. */
@@ -210,7 +211,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
           force: opts.force, timeoutMs: t.wave.healthTimeoutSeconds * 1000, reason: failure!, now,
         });
         const prev = before;
-        const outcome = result.ok ? 'rolled-back' : 'rollback-failed';
+        const outcome = result.ok ? 'rolled-back' : result.unreachable ? 'unknown' : 'rollback-failed';
         emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: outcome, message: result.message });
         record({ ...(prev ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome, rollback: result,
           failure: prev?.failure ?? { reason: 'rolled back: another cluster failed its gate' } } as ClusterReport);
@@ -223,7 +224,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
 
   for (const [wi, { wave, clusters }] of waves.entries()) {
     const cr = clusters.map((c) => clusterReports.get(c) ?? { cluster: c, wave: wave.name, outcome: 'not-started' as const, seconds: 0 });
-    const rolledBack = cr.some((c) => c.outcome === 'rolled-back' || c.outcome === 'rollback-failed');
+    const rolledBack = cr.some((c) => c.outcome === 'rolled-back' || c.outcome === 'rollback-failed' || c.outcome === 'unknown');
     const outcome = failedWaveIndex >= 0 && wi >= failedWaveIndex ? (wi === failedWaveIndex ? 'failed' : 'not-started') : rolledBack ? 'rolled-back' : 'succeeded';
     reports.set(wave.name, { wave: wave.name, outcome, clusters: cr, ...(wi === failedWaveIndex && failure ? { failure } : {}) });
   }
@@ -298,6 +299,10 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     ctx.touched.push({ cluster, wave, client, revision, previous, records, priorSet, started });
     const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, started, updated: started };
     await writeRevision(client, pendingRecord);
+    // A run that died (or lost the cluster) left its revision pending; this one replaces it.
+    for (const stale of records.filter((x) => x.status === 'pending' && x.revision !== revision)) {
+      await writeRevision(client, { ...stale, status: 'failed', updated: started, reason: `interrupted: the run applying it did not finish; replaced by revision ${revision}` });
+    }
     const target = targetState(objects);
     await writeApplySet(client, ctx.fed, ctx.set, unionState(priorSet, target));
 

@@ -9,7 +9,8 @@ import * as YAML from 'yaml';
 import { mulberry32 as prng } from '../unit/placement/helpers';
 import { assertFleetConsistent } from './support/consistency';
 import { cdkfed, cleanup, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
-import { clients, contexts, kubeconfigPath } from './support/k8s';
+import { clients, contexts, kubeconfigPath, waitUntil } from './support/k8s';
+import { userKubeconfig } from '../localk8s/localk8s';
 
 const CTX = contexts();
 const json = (s: string) => JSON.parse(s);
@@ -39,6 +40,13 @@ describe('bad input: exit 1, one clear message, no write to any cluster', () => 
     fs.writeFileSync(path.join(d, 'kc'), YAML.stringify(kc));
     return ['--kubeconfig', path.join(d, 'kc')];
   };
+  /** local-1's user swapped for one of the pki helper's test users. */
+  const asUser = (user: 'nobody' | 'expired') => kubeconfig((kc) => {
+    const theirs = YAML.parse(fs.readFileSync(userKubeconfig(CTX[0], user), 'utf8')).users[0].user;
+    const ours = kc.users.find((u: any) => u.name === kc.contexts.find((x: any) => x.name === CTX[0]).context.user).user;
+    ours['client-certificate-data'] = theirs['client-certificate-data'];
+    ours['client-key-data'] = theirs['client-key-data'];
+  });
   const files = [['Namespace', fed], ['ConfigMap', 'web-config'], ['Deployment', 'web'], ['Service', 'web']] as const;
   const cases: Array<[string, Mutation, RegExp]> = [];
   for (const [kind, name] of files) {
@@ -107,6 +115,8 @@ describe('bad input: exit 1, one clear message, no write to any cluster', () => 
       u1['client-certificate-data'] = u2['client-certificate-data'];
       u1['client-key-data'] = u2['client-key-data'];
     }), /wave w1 not started: local-1: .*(Unauthorized|401|certificate)/i],
+    ['an expired client certificate', asUser('expired'), /CLIENT_CERT_EXPIRED.*cluster local-1: the client certificate of user "local-1-admin" .* expired on \d{4}-/],
+    ['a user the cluster grants nothing (403 is not retried)', asUser('nobody'), /wave w1 not started: local-1: Forbidden \(HTTP 403\): .*User "localk8s-nobody" cannot/],
   );
 
   test('the table holds at least 50 cases', () => {
@@ -154,6 +164,62 @@ describe('a failed gate at every wave position: exactly the previous revision re
     }
   });
 });
+
+test('a rollback whose own apply fails: reported as rollback-failed with the reason, the revision recorded failed, and the next run restores the cluster', async () => {
+  const fed = uniqueFederation('rbfail');
+  const policy = `deny-${fed}`;
+  const admission = (await import('./support/k8s')).k8s;
+  const kc = clients(CTX[1]).kc;
+  const vap = kc.makeApiClient(admission.AdmissionregistrationV1Api);
+  try {
+    const dist = synthFleet(tmpDist(), { name: fed, withApi: false, webTag: '1.0.0', config: 'a' });
+    expect((await cdkfed(['deploy', '--dist', dist, '--yes'])).code).toBe(0);
+    // In local-2 an admission policy now refuses web's config as revision 1 has it (MODE=a): the rollback cannot re-apply it.
+    await vap.createValidatingAdmissionPolicy({ body: {
+      metadata: { name: policy },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['configmaps'] }] },
+        validations: [{ expression: "!has(object.data) || !('MODE' in object.data) || object.data.MODE != 'a'", message: 'MODE=a is frozen by policy' }],
+      },
+    } });
+    await vap.createValidatingAdmissionPolicyBinding({ body: {
+      metadata: { name: policy },
+      spec: { policyName: policy, validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': fed } } } },
+    } });
+    // The policy takes effect (and later goes) once the API server has seen it: a dry run tells.
+    const refused = () => clients(CTX[1]).objects.patch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'probe', namespace: fed }, data: { MODE: 'a' } } as any,
+      undefined, 'All', 'probe', true, admission.PatchStrategy.ServerSideApply).then(() => false, (e) => String(e?.body ?? e).includes('frozen by policy'));
+    await waitUntil('the admission policy to take effect', 30_000, async () => ((await refused()) ? true : undefined));
+
+    synthFleet(dist, { name: fed, withApi: false, webTag: '2.0.0', config: 'b', failOn: [CTX[1]], healthTimeoutSeconds: 6 });
+    const r = await cdkfed(['deploy', '--dist', dist, '--yes', '--output', 'json']);
+    expect(r.code).toBe(1);
+    const [w1, w2, w3] = json(r.stdout).waves;
+    expect(w1.clusters[0].outcome).toBe('rolled-back');
+    expect(w2.clusters[0].outcome).toBe('rollback-failed');
+    expect(w2.clusters[0].rollback.message).toMatch(new RegExp(`^rollback failed: re-applying revision 1: ConfigMap ${fed}/web-config: .*MODE=a is frozen by policy`));
+    expect(w3.clusters[0].outcome).toBe('not-started');
+    const recs = await revisions(CTX[1], fed);
+    expect(recs.map((x) => [x.revision, x.status])).toEqual([[1, 'deployed'], [2, 'failed']]);
+    expect(recs[1].reason).toMatch(/; rollback failed: re-applying revision 1: .*frozen by policy/);
+    expect(await assertFleetConsistent(fed, [CTX[0], CTX[2]])).toHaveLength(2); // the others are in a known state
+
+    // The policy lifted, the next run of revision 1's source restores local-2 under a new revision.
+    await vap.deleteValidatingAdmissionPolicyBinding({ name: policy });
+    await vap.deleteValidatingAdmissionPolicy({ name: policy });
+    synthFleet(dist, { name: fed, withApi: false, webTag: '1.0.0', config: 'a' });
+    await waitUntil('the admission policy to be gone', 30_000, async () => ((await refused()) ? undefined : true));
+    const again = await cdkfed(['deploy', '--dist', dist, '--yes', '--output', 'json']);
+    expect(again.code).toBe(0);
+    expect(json(again.stdout).waves.map((w: any) => w.clusters[0].outcome)).toEqual(['up-to-date', 'deployed', 'up-to-date']);
+    expect((await assertFleetConsistent(fed)).map((x) => x.revision)).toEqual([3, 3, 1]);
+  } finally {
+    await vap.deleteValidatingAdmissionPolicyBinding({ name: policy }).catch(() => undefined);
+    await vap.deleteValidatingAdmissionPolicy({ name: policy }).catch(() => undefined);
+    await cleanup(fed);
+  }
+}, 180_000);
 
 test('secrets: every command and output format, with a Secret in the cluster and a secret env reference: the value appears in no byte printed or written', async () => {
   const fed = uniqueFederation('secret');

@@ -28,7 +28,7 @@ export const NODES_PER_CLUSTER = 3;
 const PORT_STRIDE = 10;
 const PORT = { apiserver: 0, etcdClient: 1, etcdPeer: 2, controllerManager: 3, scheduler: 4 } as const;
 const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
-type Component = (typeof COMPONENTS)[number];
+export type Component = (typeof COMPONENTS)[number];
 
 export interface Versions {
   readonly KUBERNETES_VERSION: string;
@@ -153,7 +153,8 @@ export interface ClusterInfo {
   readonly dir: string;
 }
 
-interface ProcRecord { readonly pid: number; readonly bin: string }
+/** A started process; `args` lets a fault test restart a component it stopped (restartComponent). */
+interface ProcRecord { readonly pid: number; readonly bin: string; readonly args?: readonly string[] }
 interface ClusterState { readonly info: ClusterInfo; readonly procs: Partial<Record<Component, ProcRecord>> }
 
 export type ClusterHealth = 'running' | 'crashed' | 'starting';
@@ -358,7 +359,7 @@ function startProcess(info: ClusterInfo, name: Component, bin: string, args: str
   fs.closeSync(log);
   child.unref();
   if (child.pid === undefined) throw new Error(`${info.name}: failed to start ${bin}`);
-  return { pid: child.pid, bin };
+  return { pid: child.pid, bin, args };
 }
 
 function logTail(info: ClusterInfo, name: string, lines = 15): string {
@@ -597,6 +598,54 @@ export async function down(log: (line: string) => void = () => undefined, only?:
   fs.rmSync(path.join(stateDir(), 'clusters'), { recursive: true, force: true });
   fs.rmSync(kubeconfigPath(), { force: true });
   if (clusters.length === 0) log('no local clusters');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults: one component of a running cluster stopped and started again, and test users
+
+function runningState(name: string): ClusterState {
+  const s = existingClusters().find((c) => c.info.name === name);
+  if (!s) throw new Error(`${name}: no such local cluster (see npm run clusters:status)`);
+  return s;
+}
+
+/**
+ * Kills one component of a running cluster with SIGKILL, as a crash would, and waits until it is
+ * gone. The cluster reads as crashed (and `up` refuses it) until restartComponent.
+ */
+export async function stopComponent(name: string, component: Component): Promise<void> {
+  const p = runningState(name).procs[component];
+  if (!p?.args) throw new Error(`${name}: ${component} was not started by this version of localk8s; run npm run clusters:down, then start again`);
+  try { process.kill(-p.pid, 'SIGKILL'); } catch { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
+  await waitFor(`${name} ${component} to exit`, 10_000, async () => !alive(p));
+}
+
+/** Starts a stopped component again with the arguments it first had, and waits until it serves. */
+export async function restartComponent(name: string, component: Component): Promise<void> {
+  const s = runningState(name);
+  const p = s.procs[component];
+  if (!p?.args) throw new Error(`${name}: ${component} was not started by this version of localk8s; run npm run clusters:down, then start again`);
+  if (alive(p)) return;
+  const procs = { ...s.procs, [component]: startProcess(s.info, component, p.bin, [...p.args]) };
+  writeState({ info: s.info, procs });
+  const info = s.info;
+  if (component === 'etcd') {
+    await waitFor(`${name} etcd`, 30_000, async () => (await request(`http://127.0.0.1:${info.ports.etcdClient}/health`)).body.includes('true'), () => logTail(info, 'etcd'));
+  }
+  if (component === 'etcd' || component === 'kube-apiserver') {
+    await waitFor(`${name} kube-apiserver /readyz`, 90_000, async () => (await request(`${info.server}/readyz`, { tls: tlsFor(info) })).status === 200, () => logTail(info, 'kube-apiserver'));
+  }
+}
+
+/**
+ * A kubeconfig (context `<name>`) for one of the pki helper's test users of the cluster:
+ * `nobody` (authenticated, granted nothing: every request is 403) or `expired` (a cluster
+ * admin whose certificate expired yesterday). The helper is idempotent and adds missing files.
+ */
+export function userKubeconfig(name: string, user: 'nobody' | 'expired'): string {
+  const { info } = runningState(name);
+  execFileSync(toolchain('clusters').pki, ['-dir', path.join(info.dir, 'pki'), '-name', info.name], { stdio: 'inherit' });
+  return componentKubeconfig(info, user);
 }
 
 /** Status of every existing cluster (process liveness, RSS, Ready nodes). */

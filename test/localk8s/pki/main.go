@@ -1,7 +1,8 @@
 // Command localk8s-pki writes the certificates and keys of one local test cluster:
 // a cluster CA, the kube-apiserver serving certificate (127.0.0.1 / localhost),
 // client certificates for the admin, kube-controller-manager, kube-scheduler and kwok,
-// and the service-account signing key pair. Existing files are kept (idempotent).
+// two for fault tests (a user no RBAC rule grants anything, and an admin whose certificate
+// has expired), and the service-account signing key pair. Existing files are kept (idempotent).
 // Standard library only, so a fresh machine needs nothing beyond Go.
 package main
 
@@ -51,13 +52,17 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	leaf := func(file string, subject pkix.Name, server bool) {
+	leaf := func(file string, subject pkix.Name, server bool, expired ...bool) {
 		_, err := loadOrCreate(*dir, file, func() (*x509.Certificate, crypto.Signer, error) {
 			key, err := newKey()
 			if err != nil {
 				return nil, nil, err
 			}
 			tmpl := template(subject)
+			if len(expired) > 0 && expired[0] {
+				tmpl.NotBefore = time.Now().Add(-48 * time.Hour)
+				tmpl.NotAfter = time.Now().Add(-24 * time.Hour)
+			}
 			tmpl.KeyUsage = x509.KeyUsageDigitalSignature
 			if server {
 				tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
@@ -79,6 +84,9 @@ func main() {
 	leaf("scheduler", pkix.Name{CommonName: "system:kube-scheduler"}, false)
 	// kwok updates node and pod status of every simulated node; it runs as cluster admin.
 	leaf("kwok", pkix.Name{CommonName: "kwok", Organization: []string{"system:masters"}}, false)
+	// Fault tests: authenticated but granted nothing (403), and a cluster admin whose certificate expired yesterday.
+	leaf("nobody", pkix.Name{CommonName: "localk8s-nobody"}, false)
+	leaf("expired", pkix.Name{CommonName: "localk8s-expired", Organization: []string{"system:masters"}}, false, true)
 
 	// Service-account token signing key pair.
 	if _, err := os.Stat(filepath.Join(*dir, "sa.key")); os.IsNotExist(err) {
