@@ -35,6 +35,8 @@ export interface DeployOptions extends Selection {
   readonly cascade?: Cascade;
   /** Take over a lease that has not expired (its holder is known to be dead). @default false */
   readonly breakLock?: boolean;
+  /** Leases this run holds, shared with the caller so a SIGINT/SIGTERM handler can free them. @default a set of its own */
+  readonly leases?: Set<HeldLease>;
   /** Clients per cluster, resolved before any write. */
   readonly clients: ReadonlyMap<string, ClusterClient>;
   /** Progress events (the live view and CI lines render them). */
@@ -118,7 +120,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
   const set: ApplySetRef = inv.plan.applySet;
   const fed = inv.plan.federation;
   const touched: Touched[] = [];
-  const leases: HeldLease[] = [];
+  const leases = opts.leases ?? new Set<HeldLease>();
   const reports = new Map<string, WaveReport>();
   let failure: string | undefined;
   let failedWaveIndex = -1;
@@ -148,7 +150,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       if (pre.every((p) => !p)) {
         pre = await step(async (client) => {
           await ensureSystemNamespace(client);
-          leases.push(await acquireLease(client, fed, { breakLock: opts.breakLock }));
+          leases.add(await acquireLease(client, fed, { breakLock: opts.breakLock }));
         });
       }
       const preFailures = pre.filter((p): p is string => !!p);
@@ -219,7 +221,8 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       emit({ type: 'rollback', phase: 'done', clusters: touched.map((t) => t.cluster.spec.name) });
     }
   } finally {
-    await Promise.all(leases.map((l) => l.release()));
+    await Promise.all([...leases].map((l) => l.release()));
+    leases.clear();
   }
 
   for (const [wi, { wave, clusters }] of waves.entries()) {

@@ -280,6 +280,25 @@ test('a namespace we created that now holds objects that are not ours: plan flag
   }
 });
 
+test('deploy stopped by SIGTERM mid-wave (a cancelled pipeline job): it frees its leases and exits 1; the next run resumes without --break-lock', async () => {
+  const fed = uniqueFederation('term');
+  try {
+    const dist = synthFleet(tmpDist(), { name: fed, withApi: false, webTag: '1.0.0' });
+    expect((await cdkfed(['deploy', '--dist', dist, '--yes'])).code).toBe(0);
+    synthFleet(dist, { name: fed, withApi: false, webTag: '2.0.0' });
+    const stopped = await cdkfed(['deploy', '--dist', dist, '--yes'], { killWhen: (err) => err.includes(`${CTX[1]}: applying`), signal: 'SIGTERM' });
+    expect([stopped.code, stopped.signal]).toEqual([1, null]);
+    expect(stopped.stderr).toMatch(/SIGTERM: deploy stopped; freeing its lease in 2 cluster\(s\)\. Revisions being applied stay pending/);
+    expect((await revisions(CTX[1], fed)).pop().status).toBe('pending');
+    const again = await cdkfed(['deploy', '--dist', dist, '--yes', '--output', 'json']); // no --break-lock
+    expect(again.code).toBe(0);
+    expect((await assertFleetConsistent(fed)).map((x) => x.revision)).toEqual([2, 2, 2]); // local-2 resumed revision 2
+    for (const ctx of CTX) expect(await image(ctx, fed)).toBe('registry.example/web:2.0.0');
+  } finally {
+    await cleanup(fed);
+  }
+}, 120_000);
+
 describe('SIGKILL at seeded points of a 3-wave deploy, then deploy again', () => {
   const seed = Number(process.env.CDKFED_FAULT_SEED ?? 7);
   const kills = Number(process.env.CDKFED_FAULT_KILLS ?? 6);

@@ -4,6 +4,7 @@ import { readInventory } from '../../inventory/read';
 import { stableJson } from '../../kube/digest';
 import { currentRevision, listRevisions } from '../../cluster/revisions';
 import { errorMessage } from '../../cluster/apply';
+import type { HeldLease } from '../../cluster/lease';
 import { Cascade } from '../../cluster/prune';
 import { previewCluster, ClusterPreview } from '../../deploy/preview';
 import { deploy, DeployReport } from '../../deploy/rollout';
@@ -53,13 +54,25 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
       }
     }
     const renderer = flags.output === 'text' && process.stderr.isTTY ? liveRenderer(waves, process.stderr) : plainRenderer((l) => err(l));
+    const leases = new Set<HeldLease>();
+    // A cancelled pipeline job (SIGTERM) or Ctrl-C frees the leases, so the next run needs no --break-lock;
+    // what was being applied stays recorded pending and the next deploy resumes it. A second signal kills at once.
+    const onSignal = (signal: NodeJS.Signals) => {
+      renderer.stop();
+      err(`\n${signal}: deploy stopped; freeing its lease in ${leases.size} cluster(s). Revisions being applied stay pending: run deploy again to resume them.\n`);
+      void Promise.all([...leases].map((l) => l.release())).finally(() => process.exit(1));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     let report: DeployReport;
     try {
       report = await deploy(inv, {
         waves: flags.wave, clusters: flags.cluster, rollback: flags.rollback, force: flags.forceConflicts, prune: flags.prune,
-        cascade: flags.cascade, breakLock: flags.breakLock, adopt: flags.adopt, clients, onEvent: renderer.onEvent,
+        cascade: flags.cascade, breakLock: flags.breakLock, adopt: flags.adopt, clients, leases, onEvent: renderer.onEvent,
       });
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       renderer.stop();
     }
     if (flags.output === 'json') process.stdout.write(stableJson(report));

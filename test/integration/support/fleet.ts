@@ -85,8 +85,8 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `node bin/cdkfed <args>` (the compiled CLI) with no terminal. */
-export function cdkfed(args: readonly string[], opts: { killAfterMs?: number; killWhen?: (stderr: string) => boolean; onStderr?: (stderr: string) => void; env?: Record<string, string> } = {}): Promise<CliResult> {
+/** Runs `node bin/cdkfed <args>` (the compiled CLI) with no terminal; killAfterMs / killWhen send `signal` (default SIGKILL). */
+export function cdkfed(args: readonly string[], opts: { killAfterMs?: number; killWhen?: (stderr: string) => boolean; signal?: NodeJS.Signals; onStderr?: (stderr: string) => void; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(REPO, 'bin', 'cdkfed'), ...args], { cwd: REPO, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -95,7 +95,7 @@ export function cdkfed(args: readonly string[], opts: { killAfterMs?: number; ki
     const kill = () => {
       if (!killed) {
         killed = true;
-        child.kill('SIGKILL');
+        child.kill(opts.signal ?? 'SIGKILL');
       }
     };
     child.stdout.on('data', (d) => (stdout += d));
