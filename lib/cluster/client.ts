@@ -29,6 +29,8 @@ export class KubeApiError extends Error {
     public readonly reason: string,
     message: string,
     public readonly causes: ReadonlyArray<{ reason?: string; type?: string; field?: string; message?: string }> = [],
+    /** The server's Retry-After (429, 503), in milliseconds. */
+    public readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'KubeApiError';
@@ -117,8 +119,8 @@ export class ClusterClient {
     return new ClusterClient(target.name, kc, cluster.server.replace(/\/+$/, ''), cluster.skipTLSVerify, opts);
   }
 
-  /** Requests made: reads, writes to objects and records, and writes of the deploy lease. */
-  public readonly stats = { reads: 0, writes: 0, leaseWrites: 0 };
+  /** Requests made: reads, writes to objects and records, writes of the deploy lease, and attempts retried after a transient failure. */
+  public readonly stats = { reads: 0, writes: 0, leaseWrites: 0, retries: 0 };
   /** Keep-alive connections, made on the first request with the kubeconfig's TLS material. */
   private agent?: https.Agent;
   private readonly resources = new Map<string, Promise<ApiResource[]>>();
@@ -154,7 +156,8 @@ export class ClusterClient {
         return await this.once<T>(method, urlPath, body, query, contentType);
       } catch (e) {
         const transient = e instanceof KubeApiError ? TRANSIENT_STATUS.has(e.status) : isTransient(e);
-        const wait = Math.min(250 * 2 ** attempt, 4000);
+        // The server's Retry-After, when it gives one, within the same 4 s cap.
+        const wait = Math.min(Math.max(250 * 2 ** attempt, e instanceof KubeApiError ? e.retryAfterMs ?? 0 : 0), 4000);
         if (!transient || Date.now() + wait > deadline) {
           if (e instanceof KubeApiError) throw e;
           const code = String((e as NodeJS.ErrnoException)?.code ?? '');
@@ -162,6 +165,7 @@ export class ClusterClient {
             ? `cluster ${this.name} (${this.server}): TLS verification failed: ${describeNetError(e)}; check the cluster's CA in the kubeconfig (verification is never turned off)`
             : `cluster ${this.name} (${this.server}) is unreachable: ${describeNetError(e)}`);
         }
+        this.stats.retries++;
         await new Promise((r) => setTimeout(r, wait));
       }
     }
@@ -199,7 +203,8 @@ export class ClusterClient {
           if (status >= 200 && status < 300) return resolve(json as T);
           const reason = json?.reason ?? `HTTP${status}`;
           const message = json?.message ?? (text.slice(0, 200) || `HTTP ${status}`);
-          reject(new KubeApiError(this.name, status, reason, message, json?.details?.causes ?? []));
+          const retryAfter = Number(res.headers['retry-after']);
+          reject(new KubeApiError(this.name, status, reason, message, json?.details?.causes ?? [], Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined));
         });
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));

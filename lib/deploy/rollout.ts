@@ -91,7 +91,7 @@ export interface DeployReport {
   readonly failure?: string;
   readonly seconds: number;
   /** Requests made per cluster (a no-op deploy makes no object writes; the lease is written once to take it, once to free it). */
-  readonly requests: Readonly<Record<string, { readonly reads: number; readonly writes: number; readonly leaseWrites: number }>>;
+  readonly requests: Readonly<Record<string, { readonly reads: number; readonly writes: number; readonly leaseWrites: number; readonly retries: number }>>;
 }
 
 /** What a run keeps per cluster it wrote to: enough to roll it back. */

@@ -143,3 +143,23 @@ test.each([['kube-apiserver'], ['etcd']] as Array<[Component]>)('%s restarted wh
     await cleanup(fed);
   }
 }, 180_000);
+
+test('an API server that answers 429 Too Many Requests (one request in flight at a time): the deploy retries, honouring Retry-After, and completes, exit 0', async () => {
+  const fed = uniqueFederation('api429');
+  try {
+    const dist = synthFleet(tmpDist(), { name: fed, webTag: '1.0.0' });
+    await stopComponent(CTX[1], 'kube-apiserver');
+    // priority and fairness are off in the local clusters, so the plain in-flight limit answers 429 past one concurrent read
+    await restartComponent(CTX[1], 'kube-apiserver', ['--max-requests-inflight=1']);
+    const r = await deployJson(dist);
+    if (r.code !== 0) throw new Error(`deploy exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+    const report = json(r.stdout);
+    expect(report.requests[CTX[1]].retries).toBeGreaterThan(0); // 429s were met and retried
+    expect(report.requests[CTX[0]].retries).toBe(0);
+    expect((await assertFleetConsistent(fed)).map((s) => s.revision)).toEqual([1, 1, 1]);
+  } finally {
+    await stopComponent(CTX[1], 'kube-apiserver').catch(() => undefined);
+    await restartComponent(CTX[1], 'kube-apiserver');
+    await cleanup(fed);
+  }
+}, 180_000);

@@ -620,13 +620,17 @@ export async function stopComponent(name: string, component: Component): Promise
   await waitFor(`${name} ${component} to exit`, 10_000, async () => !alive(p));
 }
 
-/** Starts a stopped component again with the arguments it first had, and waits until it serves. */
-export async function restartComponent(name: string, component: Component): Promise<void> {
+/**
+ * Starts a stopped component again with the arguments it first had (plus `extraArgs` for this
+ * start only, e.g. a lower request limit), and waits until it serves.
+ */
+export async function restartComponent(name: string, component: Component, extraArgs: readonly string[] = []): Promise<void> {
   const s = runningState(name);
   const p = s.procs[component];
   if (!p?.args) throw new Error(`${name}: ${component} was not started by this version of localk8s; run npm run clusters:down, then start again`);
   if (alive(p)) return;
-  const procs = { ...s.procs, [component]: startProcess(s.info, component, p.bin, [...p.args]) };
+  // the recorded arguments stay the first ones, so the next restart is a normal one
+  const procs = { ...s.procs, [component]: { ...startProcess(s.info, component, p.bin, [...p.args, ...extraArgs]), args: p.args } };
   writeState({ info: s.info, procs });
   const info = s.info;
   if (component === 'etcd') {
