@@ -6,8 +6,8 @@
  */
 import { restartComponent, stopComponent, type Component } from '../localk8s/localk8s';
 import { assertFleetConsistent } from './support/consistency';
-import { cdkfed, cleanup, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
-import { clients, contexts } from './support/k8s';
+import { cdkfed, cleanup, kubeconfigAs, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
+import { clients, contexts, k8s } from './support/k8s';
 
 const CTX = contexts();
 const json = (s: string) => JSON.parse(s);
@@ -148,10 +148,17 @@ test('an API server that answers 429 Too Many Requests (one request in flight at
   const fed = uniqueFederation('api429');
   try {
     const dist = synthFleet(tmpDist(), { name: fed, webTag: '1.0.0' });
+    // The deploy reaches local-2 as a cluster-admin outside system:masters (which the limit exempts).
+    await clients(CTX[1]).kc.makeApiClient(k8s.RbacAuthorizationV1Api).createClusterRoleBinding({ body: {
+      metadata: { name: 'localk8s-operator' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'localk8s-operator' }],
+    } }).catch((e) => { if (e?.code !== 409) throw e; });
+    const kubeconfig = kubeconfigAs(CTX[1], 'operator');
     await stopComponent(CTX[1], 'kube-apiserver');
     // priority and fairness are off in the local clusters, so the plain in-flight limit answers 429 past one concurrent read
     await restartComponent(CTX[1], 'kube-apiserver', ['--max-requests-inflight=1']);
-    const r = await deployJson(dist);
+    const r = await deployJson(dist, '--kubeconfig', kubeconfig);
     if (r.code !== 0) throw new Error(`deploy exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
     const report = json(r.stdout);
     expect(report.requests[CTX[1]].retries).toBeGreaterThan(0); // 429s were met and retried

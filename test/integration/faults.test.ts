@@ -8,9 +8,8 @@ import * as path from 'node:path';
 import * as YAML from 'yaml';
 import { mulberry32 as prng } from '../unit/placement/helpers';
 import { assertFleetConsistent } from './support/consistency';
-import { cdkfed, cleanup, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
+import { cdkfed, cleanup, kubeconfigAs, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
 import { clients, contexts, kubeconfigPath, waitUntil } from './support/k8s';
-import { userKubeconfig } from '../localk8s/localk8s';
 
 const CTX = contexts();
 const json = (s: string) => JSON.parse(s);
@@ -40,13 +39,8 @@ describe('bad input: exit 1, one clear message, no write to any cluster', () => 
     fs.writeFileSync(path.join(d, 'kc'), YAML.stringify(kc));
     return ['--kubeconfig', path.join(d, 'kc')];
   };
-  /** local-1's user swapped for one of the pki helper's test users. */
-  const asUser = (user: 'nobody' | 'expired') => kubeconfig((kc) => {
-    const theirs = YAML.parse(fs.readFileSync(userKubeconfig(CTX[0], user), 'utf8')).users[0].user;
-    const ours = kc.users.find((u: any) => u.name === kc.contexts.find((x: any) => x.name === CTX[0]).context.user).user;
-    ours['client-certificate-data'] = theirs['client-certificate-data'];
-    ours['client-key-data'] = theirs['client-key-data'];
-  });
+  /** local-1 authenticating as one of the pki helper's test users. */
+  const asUser = (user: 'nobody' | 'expired'): Mutation => (d) => ['--kubeconfig', kubeconfigAs(CTX[0], user, d)];
   const files = [['Namespace', fed], ['ConfigMap', 'web-config'], ['Deployment', 'web'], ['Service', 'web']] as const;
   const cases: Array<[string, Mutation, RegExp]> = [];
   for (const [kind, name] of files) {

@@ -643,10 +643,12 @@ export async function restartComponent(name: string, component: Component, extra
 
 /**
  * A kubeconfig (context `<name>`) for one of the pki helper's test users of the cluster:
- * `nobody` (authenticated, granted nothing: every request is 403) or `expired` (a cluster
- * admin whose certificate expired yesterday). The helper is idempotent and adds missing files.
+ * `nobody` (authenticated, granted nothing: every request is 403), `operator` (granted nothing
+ * until a test binds it a role; unlike the admin it is not in system:masters, which the API
+ * server exempts from its in-flight limits) or `expired` (a cluster admin whose certificate
+ * expired yesterday). The helper is idempotent and adds missing files.
  */
-export function userKubeconfig(name: string, user: 'nobody' | 'expired'): string {
+export function userKubeconfig(name: string, user: 'nobody' | 'operator' | 'expired'): string {
   const { info } = runningState(name);
   execFileSync(toolchain('clusters').pki, ['-dir', path.join(info.dir, 'pki'), '-name', info.name], { stdio: 'inherit' });
   return componentKubeconfig(info, user);

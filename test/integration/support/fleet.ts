@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as YAML from 'yaml';
+import { userKubeconfig } from '../../localk8s/localk8s';
 import { ClusterRegistry, Duration, FederatedApp, FederatedResource, Federation, FederationApp } from '../../../lib';
 import { SYSTEM_NAMESPACE } from '../../../lib/kube/ownership';
 import { clients, contexts, kubeconfigPath } from './k8s';
@@ -157,4 +159,16 @@ export async function cleanup(federation: string, on: readonly string[] = contex
 
 export function uniqueFederation(prefix: string): string {
   return `${prefix}-${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 1296).toString(36)}`;
+}
+
+/** A copy of the shared kubeconfig (in dir) in which context `ctx` authenticates as one of localk8s's test users; returns its path. */
+export function kubeconfigAs(ctx: string, user: 'nobody' | 'operator' | 'expired', dir = tmpDist()): string {
+  const theirs = YAML.parse(fs.readFileSync(userKubeconfig(ctx, user), 'utf8')).users[0].user;
+  const kc = YAML.parse(fs.readFileSync(kubeconfigPath(), 'utf8'));
+  const ours = kc.users.find((u: any) => u.name === kc.contexts.find((x: any) => x.name === ctx).context.user).user;
+  ours['client-certificate-data'] = theirs['client-certificate-data'];
+  ours['client-key-data'] = theirs['client-key-data'];
+  const file = path.join(dir, `kubeconfig-${ctx}-${user}`);
+  fs.writeFileSync(file, YAML.stringify(kc), { mode: 0o600 });
+  return file;
 }

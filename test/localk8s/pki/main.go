@@ -1,7 +1,7 @@
 // Command localk8s-pki writes the certificates and keys of one local test cluster:
 // a cluster CA, the kube-apiserver serving certificate (127.0.0.1 / localhost),
 // client certificates for the admin, kube-controller-manager, kube-scheduler and kwok,
-// two for fault tests (a user no RBAC rule grants anything, and an admin whose certificate
+// three for fault tests (users outside system:masters, and an admin whose certificate
 // has expired), and the service-account signing key pair. Existing files are kept (idempotent).
 // Standard library only, so a fresh machine needs nothing beyond Go.
 package main
@@ -84,8 +84,11 @@ func main() {
 	leaf("scheduler", pkix.Name{CommonName: "system:kube-scheduler"}, false)
 	// kwok updates node and pod status of every simulated node; it runs as cluster admin.
 	leaf("kwok", pkix.Name{CommonName: "kwok", Organization: []string{"system:masters"}}, false)
-	// Fault tests: authenticated but granted nothing (403), and a cluster admin whose certificate expired yesterday.
+	// Fault tests: authenticated but granted nothing (403); a user outside system:masters (which the API
+	// server exempts from its in-flight limits) for tests to bind a role to; and a cluster admin whose
+	// certificate expired yesterday.
 	leaf("nobody", pkix.Name{CommonName: "localk8s-nobody"}, false)
+	leaf("operator", pkix.Name{CommonName: "localk8s-operator"}, false)
 	leaf("expired", pkix.Name{CommonName: "localk8s-expired", Organization: []string{"system:masters"}}, false, true)
 
 	// Service-account token signing key pair.
