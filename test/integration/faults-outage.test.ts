@@ -12,6 +12,12 @@ import { clients, contexts, k8s } from './support/k8s';
 const CTX = contexts();
 const json = (s: string) => JSON.parse(s);
 const deployJson = (dist: string, ...extra: string[]) => cdkfed(['deploy', '--dist', dist, '--yes', '--output', 'json', ...extra]);
+/** A deploy that must succeed; its report and log otherwise. */
+async function deployOk(dist: string, ...extra: string[]) {
+  const r = await deployJson(dist, ...extra);
+  if (r.code !== 0) throw new Error(`deploy exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
 
 async function image(ctx: string, ns: string): Promise<string | undefined> {
   const d = await clients(ctx).apps.readNamespacedDeployment({ name: 'web', namespace: ns }).catch(() => undefined);
@@ -46,7 +52,7 @@ test('kube-apiserver of the last wave stopped before its wave: the rollout stops
   const fed = uniqueFederation('apidown');
   try {
     const dist = synthFleet(tmpDist(), { name: fed, withApi: false, webTag: '1.0.0' });
-    expect((await deployJson(dist)).code).toBe(0);
+    await deployOk(dist);
     synthFleet(dist, { name: fed, withApi: false, webTag: '2.0.0' });
     await stopComponent(CTX[2], 'kube-apiserver');
     const r = await restartAfter(CTX[2], 'kube-apiserver', () => deployJson(dist));
@@ -58,8 +64,7 @@ test('kube-apiserver of the last wave stopped before its wave: the rollout stops
     expect(states.map((s) => s.revision)).toEqual([2, 2, 1]);
     expect(await image(CTX[2], fed)).toBe('registry.example/web:1.0.0');
 
-    const again = await deployJson(dist);
-    expect(again.code).toBe(0);
+    const again = await deployOk(dist);
     expect(json(again.stdout).waves.map((w: any) => w.clusters[0].outcome)).toEqual(['up-to-date', 'up-to-date', 'deployed']);
     expect((await assertFleetConsistent(fed)).map((s) => s.revision)).toEqual([2, 2, 2]);
     for (const ctx of CTX) expect(await image(ctx, fed)).toBe('registry.example/web:2.0.0');
@@ -72,7 +77,7 @@ test('kube-apiserver stopped in the middle of its cluster\'s deploy: that cluste
   const fed = uniqueFederation('apimid');
   try {
     const dist = synthFleet(tmpDist(), { name: fed, withApi: false, webTag: '1.0.0' });
-    expect((await deployJson(dist)).code).toBe(0);
+    await deployOk(dist);
     synthFleet(dist, { name: fed, withApi: false, webTag: '2.0.0' });
     const r = await restartAfter(CTX[1], 'kube-apiserver', () => deployWhenApplying(dist, CTX[1], () => stopComponent(CTX[1], 'kube-apiserver'), '--output', 'json'));
     expect(r.code).toBe(1);
@@ -90,8 +95,7 @@ test('kube-apiserver stopped in the middle of its cluster\'s deploy: that cluste
     expect((await revisions(CTX[1], fed)).map((x) => [x.revision, x.status])).toEqual([[1, 'deployed'], [2, 'pending']]);
 
     // The lost run could not free its lease in local-2; --break-lock takes it at once (it would expire within a minute).
-    const again = await deployJson(dist, '--break-lock');
-    expect(again.code).toBe(0);
+    await deployOk(dist, '--break-lock');
     const states = await assertFleetConsistent(fed);
     expect(states.map((s) => s.revision)).toEqual([4, 2, 2]); // local-2 resumed its pending revision 2
     for (const ctx of CTX) expect(await image(ctx, fed)).toBe('registry.example/web:2.0.0');
@@ -104,14 +108,14 @@ test('a pending revision left by a lost run and then replaced by another target 
   const fed = uniqueFederation('apirep');
   try {
     const dist = synthFleet(tmpDist(), { name: fed, withApi: false, webTag: '1.0.0' });
-    expect((await deployJson(dist)).code).toBe(0);
+    await deployOk(dist);
     synthFleet(dist, { name: fed, withApi: false, webTag: '2.0.0' });
     const r = await restartAfter(CTX[0], 'kube-apiserver', () => deployWhenApplying(dist, CTX[0], () => stopComponent(CTX[0], 'kube-apiserver')));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/local-1: unknown revision 2/);
     // The user goes back to 1.0.0: revision 2 (pending, 2.0.0) is replaced by revision 3.
     synthFleet(dist, { name: fed, withApi: false, webTag: '1.0.0' });
-    expect((await deployJson(dist, '--break-lock')).code).toBe(0);
+    await deployOk(dist, '--break-lock');
     expect((await revisions(CTX[0], fed)).map((x) => [x.revision, x.status, x.reason])).toEqual([
       [1, 'deployed', undefined], [2, 'failed', 'interrupted: the run applying it did not finish; replaced by revision 3'], [3, 'deployed', undefined]]);
     expect((await assertFleetConsistent(fed)).map((s) => s.revision)).toEqual([3, 1, 1]);
@@ -124,7 +128,7 @@ test.each([['kube-apiserver'], ['etcd']] as Array<[Component]>)('%s restarted wh
   const fed = uniqueFederation(component === 'etcd' ? 'etcdre' : 'apire');
   try {
     const dist = synthFleet(tmpDist(), { name: fed, webTag: '1.0.0' });
-    expect((await deployJson(dist)).code).toBe(0);
+    await deployOk(dist);
     synthFleet(dist, { name: fed, webTag: '2.0.0', config: 'b' });
     let downFor = 0;
     const r = await deployWhenApplying(dist, CTX[1], async () => {
@@ -158,8 +162,7 @@ test('an API server that answers 429 Too Many Requests (one request in flight at
     await stopComponent(CTX[1], 'kube-apiserver');
     // priority and fairness are off in the local clusters, so the plain in-flight limit answers 429 past one concurrent read
     await restartComponent(CTX[1], 'kube-apiserver', ['--max-requests-inflight=1']);
-    const r = await deployJson(dist, '--kubeconfig', kubeconfig);
-    if (r.code !== 0) throw new Error(`deploy exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+    const r = await deployOk(dist, '--kubeconfig', kubeconfig);
     const report = json(r.stdout);
     expect(report.requests[CTX[1]].retries).toBeGreaterThan(0); // 429s were met and retried
     expect(report.requests[CTX[0]].retries).toBe(0);

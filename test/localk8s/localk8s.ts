@@ -622,22 +622,35 @@ export async function stopComponent(name: string, component: Component): Promise
 
 /**
  * Starts a stopped component again with the arguments it first had (plus `extraArgs` for this
- * start only, e.g. a lower request limit), and waits until it serves.
+ * start only, e.g. a lower request limit), and waits until it serves. After an API server
+ * outage its clients' informers back off for up to half a minute (and the first watches after
+ * the restart can be refused before RBAC has synced), so a restarted kube-apiserver gets fresh
+ * controller-manager, scheduler and kwok processes too, as a rebooted control-plane node would.
  */
 export async function restartComponent(name: string, component: Component, extraArgs: readonly string[] = []): Promise<void> {
-  const s = runningState(name);
+  let s = runningState(name);
   const p = s.procs[component];
   if (!p?.args) throw new Error(`${name}: ${component} was not started by this version of localk8s; run npm run clusters:down, then start again`);
   if (alive(p)) return;
-  // the recorded arguments stay the first ones, so the next restart is a normal one
-  const procs = { ...s.procs, [component]: { ...startProcess(s.info, component, p.bin, [...p.args, ...extraArgs]), args: p.args } };
-  writeState({ info: s.info, procs });
+  const start = (c: Component, extra: readonly string[] = []) => {
+    const rec = s.procs[c]!;
+    // the recorded arguments stay the first ones, so the next restart is a normal one
+    s = { info: s.info, procs: { ...s.procs, [c]: { ...startProcess(s.info, c, rec.bin, [...rec.args!, ...extra]), args: rec.args } } };
+    writeState(s);
+  };
+  start(component, extraArgs);
   const info = s.info;
   if (component === 'etcd') {
     await waitFor(`${name} etcd`, 30_000, async () => (await request(`http://127.0.0.1:${info.ports.etcdClient}/health`)).body.includes('true'), () => logTail(info, 'etcd'));
   }
   if (component === 'etcd' || component === 'kube-apiserver') {
     await waitFor(`${name} kube-apiserver /readyz`, 90_000, async () => (await request(`${info.server}/readyz`, { tls: tlsFor(info) })).status === 200, () => logTail(info, 'kube-apiserver'));
+  }
+  if (component === 'kube-apiserver') {
+    const clients: Component[] = ['kube-controller-manager', 'kube-scheduler', 'kwok'];
+    for (const c of clients) await stopComponent(name, c);
+    for (const c of clients) start(c);
+    await waitReady(info);
   }
 }
 
