@@ -1,7 +1,8 @@
 /**
- * plan and drift over N local clusters × ~200 objects against the floor measured in the same
- * run: one LIST per (cluster, kind) with the ApplySet label, all clusters in parallel, as a
- * process of its own (so Node and client-node start-up count on both sides).
+ * plan, drift and a no-op deploy over N local clusters × ~200 objects against the floor measured
+ * in the same run: one LIST per (cluster, kind) with the ApplySet label, all clusters in
+ * parallel, as a process of its own (so Node and client-node start-up count on both sides).
+ * The no-op deploy's report also gives the requests it made per cluster.
  *
  *   npx tsx bench/plan-drift.ts [clusters=6] [objects=200] [runs=3]
  */
@@ -53,12 +54,20 @@ async function main(): Promise<void> {
       await Promise.all([client.list('v1', 'Namespace', { labelSelector: sel }), client.list('v1', 'ConfigMap', { labelSelector: sel })]);
       client.close();
     })).catch((e) => { console.error(e); process.exit(1); });`);
-  const res = { floor: [] as number[], plan: [] as number[], drift: [] as number[] };
+  const res = { floor: [] as number[], plan: [] as number[], drift: [] as number[], noop: [] as number[] };
+  let requests: Record<string, { reads: number; writes: number; leaseWrites: number }> = {};
   for (let r = 0; r < runs; r++) {
     res.floor.push(time([floorScript]));
     res.plan.push(time(['bin/cdkfed', 'plan', '--dist', dist, '--output', 'json']));
     res.drift.push(time(['bin/cdkfed', 'drift', '--dist', dist, '--output', 'json']));
+    const t0 = process.hrtime.bigint();
+    const noop = JSON.parse(execFileSync(process.execPath, ['bin/cdkfed', 'deploy', '--dist', dist, '--yes', '--output', 'json'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 }));
+    res.noop.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    if (noop.outcome !== 'up-to-date') throw new Error(`the no-op deploy was ${noop.outcome}`);
+    requests = noop.requests;
   }
+  const perCluster = Object.values(requests);
+  const avg = (k: 'reads' | 'writes' | 'leaseWrites') => (perCluster.reduce((sum, c) => sum + c[k], 0) / perCluster.length).toFixed(0);
   // Leave the clusters as found: the namespace and deploy's records of the bench federation go.
   for (const n of names) {
     const c = ClusterClient.connect({ name: n, context: n }, { kubeconfig: kc });
@@ -68,9 +77,10 @@ async function main(): Promise<void> {
     }
     c.close();
   }
-  const [f, p, d] = [median(res.floor), median(res.plan), median(res.drift)];
+  const [f, p, d, n] = [median(res.floor), median(res.plan), median(res.drift), median(res.noop)];
   process.stdout.write(`| ${clusters} clusters × ${objects} objects (median of ${runs}) | seconds | × floor |\n|---|---|---|\n` +
     `| floor: one LIST per (cluster, kind), clusters in parallel | ${f.toFixed(2)} | 1.00 |\n` +
+    `| cdkfed deploy, no-op (per cluster: ${avg('reads')} reads, ${avg('writes')} object writes, ${avg('leaseWrites')} lease writes) | ${n.toFixed(2)} | ${(n / f).toFixed(2)} |\n` +
     `| cdkfed drift | ${d.toFixed(2)} | ${(d / f).toFixed(2)} |\n| cdkfed plan | ${p.toFixed(2)} | ${(p / f).toFixed(2)} |\n`);
 }
 

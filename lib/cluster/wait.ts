@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { computeHealth, Health, podFailureReason } from '../health/status';
-import { KubeObject, ObjectRef, refOf } from '../kube/object';
+import { KubeObject, ObjectRef, objectKey, refOf } from '../kube/object';
+import { APPLYSET_PART_OF } from '../kube/ownership';
 import { ClusterClient } from './client';
 
 export interface ObjectHealth {
@@ -28,17 +29,38 @@ export interface WaitOptions {
   readonly signal?: AbortSignal;
 }
 
-/** One GET per object, judged by lib/health (kstatus rules). */
-export async function checkHealth(client: ClusterClient, objects: readonly Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>[]): Promise<ObjectHealth[]> {
+type Target = Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>;
+
+/**
+ * The live objects, judged by lib/health (kstatus rules). Objects of one kind that carry the
+ * same ApplySet label are read with one LIST by that label (as prune finds members), so a
+ * poll of a large set costs a handful of requests, not one per object; a lone object, or one
+ * without the label, with a GET. Absent from the LIST means NotFound.
+ */
+export async function checkHealth(client: ClusterClient, objects: readonly Target[]): Promise<ObjectHealth[]> {
+  const groups = new Map<string, Target[]>();
+  for (const o of objects) {
+    const set = o.metadata.labels?.[APPLYSET_PART_OF];
+    const key = set ? `${o.apiVersion}\0${o.kind}\0${set}` : `${objectKey(o)}\0get`;
+    groups.set(key, [...(groups.get(key) ?? []), o]);
+  }
   const limit = pLimit(8);
-  return Promise.all(objects.map((o) => limit(async () => ({
-    ref: refOf(o),
-    health: computeHealth(await client.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)),
-  }))));
+  const live = new Map<Target, unknown>();
+  await Promise.all([...groups.values()].map((group) => limit(async () => {
+    const [first] = group;
+    if (group.length === 1) {
+      live.set(first, await client.get(first.apiVersion, first.kind, first.metadata.namespace, first.metadata.name));
+      return;
+    }
+    const items = await client.list(first.apiVersion, first.kind, { labelSelector: `${APPLYSET_PART_OF}=${first.metadata.labels![APPLYSET_PART_OF]}` });
+    const byName = new Map(items.map((i) => [`${i.metadata?.namespace ?? ''}/${i.metadata?.name}`, i]));
+    for (const o of group) live.set(o, byName.get(`${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+  })));
+  return objects.map((o) => ({ ref: refOf(o), health: computeHealth(live.get(o)) }));
 }
 
 /** Polls until every object is Current, one is Failed (failFast), the deadline passes or the signal aborts. */
-export async function waitHealthy(client: ClusterClient, objects: readonly Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>[], opts: WaitOptions): Promise<WaitResult> {
+export async function waitHealthy(client: ClusterClient, objects: readonly Target[], opts: WaitOptions): Promise<WaitResult> {
   const deadline = Date.now() + opts.timeoutMs;
   let pause = 100;
   for (;;) {
