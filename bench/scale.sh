@@ -23,24 +23,21 @@ while [[ $# -gt 0 ]]; do
 done
 work="$(mktemp -d "${TMPDIR:-/tmp}/cdkfed-scale-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
+runs_done=0
 
-# one run: prints "<wall seconds> <peak RSS KiB> <CPU seconds (user + system)>"; the output folder is removed afterwards, untimed
+# one run into a fresh folder, kept until the end: prints "<wall seconds> <peak RSS KiB> <CPU seconds (user + system)>"
 timed() {
-  local out="$work/out"
-  rm -rf "$out"; mkdir -p "$out"
+  runs_done=$((runs_done + 1))
+  local out="$work/out-$runs_done"
+  mkdir -p "$out"
   CDKFED_OUTDIR="$out/dist" CDKTF_OUTDIR="$out/cdktf.out" CDK8S_OUTDIR="$out/raw" \
     /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > "$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
   awk '{ printf "%s %s %.1f\n", $1, $2, $3 + $4 }' "$work/time"
-  rm -rf "$out"
 }
 fleet() { local tf="$1" c="$2" a="$3"; CDKFED_TERRAFORM="$tf" timed node --require tsx/cjs bench/fleet.ts "$c" "$a"; }
 raw() { timed node --require tsx/cjs bench/fleet-raw-cdk8s.ts "$1" "$2"; }
-# the file system's share: as many files of the average manifest size (1.2 KB), one folder per cluster, plain writeFileSync
-floor() {
-  timed node -e 'const fs = require("fs"); const [c, n] = process.argv.slice(1).map(Number); const body = "x".repeat(1200);
-    for (let i = 0; i < c; i++) { const d = `${process.env.CDKFED_OUTDIR}/c${i}`; fs.mkdirSync(d, { recursive: true });
-      for (let j = 0; j < n / c; j++) fs.writeFileSync(`${d}/f${j}.yaml`, body); }' "$1" "$2"
-}
+# the file system's share: as many files of the average manifest size, nothing else (bench/fs-floor.js)
+floor() { timed node bench/fs-floor.js "$1" "$2"; }
 
 fleet 1 10 10 > /dev/null; raw 10 10 > /dev/null # warm-up: tsx compiles and caches the sources once
 
