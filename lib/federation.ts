@@ -6,7 +6,7 @@ import { LabelSelector, ResolvedWave } from './placement/types';
 import { resolveWaves } from './placement';
 import { ClusterRegistry, describeValue } from './registry/registry';
 import { ClusterSpec } from './registry/types';
-import { canonicalJson, sortedKeys } from './kube/digest';
+import { canonicalJson } from './kube/digest';
 import { compareStrings, objectKey } from './kube/object';
 import type { IgnoreDifference } from './inventory/types';
 import { ClusterManifests, ClusterOutline, FederationModel, FederationOutline, FederationSource, KubeObject, ObjectOrigin, TerraformOptions } from './synth/model';
@@ -280,7 +280,10 @@ const NOT_PLAIN = new Error('not plain JSON');
 
 /**
  * cdk8s's sanitizeValue (sorted keys, no null or undefined members; with `dropEmpty`, no
- * empty lists or maps either), for plain JSON only: throws NOT_PLAIN otherwise.
+ * empty lists or maps either), for plain JSON only: throws NOT_PLAIN otherwise. A list or
+ * map that is sanitized already is returned as it is, not copied: most of an object's
+ * props are, and copying them was most of the rendering's garbage. So rendered objects
+ * share those parts with the ApiObjects' props, read-only as KubeObject says.
  */
 function sanitizePlain(v: unknown, dropEmpty = false): unknown {
   if (v === null || v === undefined) return undefined;
@@ -289,13 +292,47 @@ function sanitizePlain(v: unknown, dropEmpty = false): unknown {
   if (t !== 'object') throw NOT_PLAIN;
   if (Array.isArray(v)) {
     if (dropEmpty && v.length === 0) return undefined;
-    return v.map((x) => sanitizePlain(x, dropEmpty));
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = sanitizePlain(v[i], dropEmpty);
+      if (!copy && x !== v[i]) copy = v.slice(0, i);
+      if (copy) copy.push(x);
+    }
+    return copy ?? v;
   }
   if (Object.getPrototypeOf(v) !== Object.prototype) throw NOT_PLAIN;
+  const o = v as Record<string, unknown>;
+  let previous: string | undefined;
+  for (const k in o) {
+    if (previous !== undefined && previous > k) return sanitizedCopy(o, dropEmpty);
+    previous = k;
+  }
+  // Keys in order: copied only from the first member that changes.
+  let copy: Record<string, unknown> | undefined;
+  let empty = true;
+  for (const k in o) {
+    const x = o[k];
+    const y = sanitizePlain(x, dropEmpty);
+    if (!copy && (y === undefined || y !== x)) {
+      copy = {};
+      for (const j in o) {
+        if (j === k) break;
+        copy[j] = o[j];
+      }
+    }
+    if (y !== undefined) {
+      empty = false;
+      if (copy) copy[k] = y;
+    }
+  }
+  return dropEmpty && empty ? undefined : copy ?? o;
+}
+
+function sanitizedCopy(o: Record<string, unknown>, dropEmpty: boolean): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   let empty = true;
-  for (const k of sortedKeys(v as object)) {
-    const x = sanitizePlain((v as Record<string, unknown>)[k], dropEmpty);
+  for (const k of Object.keys(o).sort()) {
+    const x = sanitizePlain(o[k], dropEmpty);
     if (x !== undefined && x !== null) {
       out[k] = x;
       empty = false;

@@ -18,9 +18,12 @@ const METADATA_ORDER = ['name', 'namespace', 'labels', 'annotations'];
  * other keys sorted (renderers build metadata in different orders; a reviewer should not
  * see that).
  */
-export function orderedMetadata(m: Record<string, unknown>): Record<string, unknown> {
+function orderedMetadata(m: Record<string, unknown>, labels: Record<string, string>, annotations: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of METADATA_ORDER) if (m[k] !== undefined) out[k] = m[k];
+  if (m.name !== undefined) out.name = m.name;
+  if (m.namespace !== undefined) out.namespace = m.namespace;
+  out.labels = labels;
+  out.annotations = annotations;
   for (const k of sortedKeys(m)) if (m[k] !== undefined && !METADATA_ORDER.includes(k)) out[k] = m[k];
   return out;
 }
@@ -39,7 +42,8 @@ export interface FinalizeOptions {
  */
 export function finalizeObjects(objects: readonly KubeObject[], opts: FinalizeOptions): KubeObject[] {
   const seen = new Set<string>();
-  const partOf = applySetId(applySetParent(opts.federation));
+  const ownLabels = { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_FEDERATION]: opts.federation, [APPLYSET_PART_OF]: applySetId(applySetParent(opts.federation)) };
+  const ownAnnotations = { [ANNOTATION_CLUSTER]: opts.cluster };
   const ranked = objects.map((o) => {
     if (!o || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || !o.metadata || typeof o.metadata.name !== 'string') {
       throw new FederationError('INVALID_OBJECT', opts.where, `an object lacks apiVersion, kind or metadata.name: ${JSON.stringify(o).slice(0, 120)}`,
@@ -55,9 +59,9 @@ export function finalizeObjects(objects: readonly KubeObject[], opts: FinalizeOp
         'give each object a unique name per kind and namespace');
     }
     seen.add(key);
-    const labels = sortedRecord({ ...o.metadata.labels, [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_FEDERATION]: opts.federation, [APPLYSET_PART_OF]: partOf });
-    const annotations = sortedRecord({ ...o.metadata.annotations, [ANNOTATION_CLUSTER]: opts.cluster });
-    const object = { ...o, metadata: orderedMetadata({ ...o.metadata, labels, annotations }) } as KubeObject;
+    const labels = sortedRecord({ ...o.metadata.labels, ...ownLabels });
+    const annotations = sortedRecord({ ...o.metadata.annotations, ...ownAnnotations });
+    const object = { ...o, metadata: orderedMetadata(o.metadata, labels, annotations) } as KubeObject;
     return { object, rank: applyRank(o.kind), key };
   });
   ranked.sort((a, b) => a.rank - b.rank || compareStrings(a.key, b.key));
