@@ -23,13 +23,10 @@ while [[ $# -gt 0 ]]; do
 done
 work="$(mktemp -d "${TMPDIR:-/tmp}/cdkfed-scale-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-runs_done=0
 
 # one run into a fresh folder, kept until the end: prints "<wall seconds> <peak RSS KiB> <CPU seconds (user + system)>"
 timed() {
-  runs_done=$((runs_done + 1))
-  local out="$work/out-$runs_done"
-  mkdir -p "$out"
+  local out; out="$(mktemp -d "$work/out-XXXXXX")" # (runs happen in subshells: no counter)
   CDKFED_OUTDIR="$out/dist" CDKTF_OUTDIR="$out/cdktf.out" CDK8S_OUTDIR="$out/raw" \
     /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > "$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
   awk '{ printf "%s %s %.1f\n", $1, $2, $3 + $4 }' "$work/time"
