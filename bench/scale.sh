@@ -24,39 +24,33 @@ done
 work="$(mktemp -d "${TMPDIR:-/tmp}/cdkfed-scale-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# one run: prints "<wall seconds> <peak RSS KiB> <CPU seconds (user + system)>"; the output folder is removed afterwards, untimed
+# one run into a fresh folder, kept until the end: prints "<wall seconds> <peak RSS KiB> <CPU seconds (user + system)> <system seconds>"
 timed() {
-  local out="$work/out"
-  rm -rf "$out"; mkdir -p "$out"
+  local out; out="$(mktemp -d "$work/out-XXXXXX")" # (runs happen in subshells: no counter)
   CDKFED_OUTDIR="$out/dist" CDKTF_OUTDIR="$out/cdktf.out" CDK8S_OUTDIR="$out/raw" \
     /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" > "$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
-  awk '{ printf "%s %s %.1f\n", $1, $2, $3 + $4 }' "$work/time"
-  rm -rf "$out"
+  awk '{ printf "%s %s %.1f %.1f\n", $1, $2, $3 + $4, $4 }' "$work/time"
 }
 fleet() { local tf="$1" c="$2" a="$3"; CDKFED_TERRAFORM="$tf" timed node --require tsx/cjs bench/fleet.ts "$c" "$a"; }
 raw() { timed node --require tsx/cjs bench/fleet-raw-cdk8s.ts "$1" "$2"; }
-# the file system's share: as many files of the average manifest size (1.2 KB), one folder per cluster, plain writeFileSync
-floor() {
-  timed node -e 'const fs = require("fs"); const [c, n] = process.argv.slice(1).map(Number); const body = "x".repeat(1200);
-    for (let i = 0; i < c; i++) { const d = `${process.env.CDKFED_OUTDIR}/c${i}`; fs.mkdirSync(d, { recursive: true });
-      for (let j = 0; j < n / c; j++) fs.writeFileSync(`${d}/f${j}.yaml`, body); }' "$1" "$2"
-}
+# the file system's share: as many files of the average manifest size, nothing else (bench/fs-floor.js)
+floor() { timed node bench/fs-floor.js "$1" "$2"; }
 
 fleet 1 10 10 > /dev/null; raw 10 10 > /dev/null # warm-up: tsx compiles and caches the sources once
 
-echo "| clusters × apps | objects | output | wall s | CPU s | peak RSS MiB | objects/s | µs/object |"
-echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+echo "| clusters × apps | objects | output | wall s | CPU s | of which system s | peak RSS MiB | objects/s | µs/object |"
+echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 for size in $sizes; do
   c="${size%x*}"; a="${size#*x}"; objects=$(( c * (3 * a + 1) ))
-  read -r wall rss cpu < <(floor "$c" "$objects")
-  awk -v c="$c" -v a="$a" -v n="$objects" -v w="$wall" -v r="$rss" -v u="$cpu" 'BEGIN {
-    printf "| %d × %d | %d | (file-system floor: as many plain file writes) | %.1f | %.1f | %.0f | %.0f | %.0f |\n", c, a, n, w, u, r / 1024, n / w, w * 1e6 / n }'
+  read -r wall rss cpu sys < <(floor "$c" "$objects")
+  awk -v c="$c" -v a="$a" -v n="$objects" -v w="$wall" -v r="$rss" -v u="$cpu" -v s="$sys" 'BEGIN {
+    printf "| %d × %d | %d | (file-system floor: as many plain file writes) | %.1f | %.1f | %.1f | %.0f | %.0f | %.0f |\n", c, a, n, w, u, s, r / 1024, n / w, w * 1e6 / n }'
   for mode in manifests full; do
     tf=$([[ $mode == full ]] && echo 1 || echo 0)
     for _ in $(seq "$runs"); do
-      read -r wall rss cpu < <(fleet "$tf" "$c" "$a")
-      awk -v c="$c" -v a="$a" -v n="$objects" -v m="$mode" -v w="$wall" -v r="$rss" -v u="$cpu" 'BEGIN {
-        printf "| %d × %d | %d | %s | %.1f | %.1f | %.0f | %.0f | %.0f |\n", c, a, n, (m == "full" ? "manifests + Terraform" : "manifests only"), w, u, r / 1024, n / w, w * 1e6 / n }'
+      read -r wall rss cpu sys < <(fleet "$tf" "$c" "$a")
+      awk -v c="$c" -v a="$a" -v n="$objects" -v m="$mode" -v w="$wall" -v r="$rss" -v u="$cpu" -v s="$sys" 'BEGIN {
+        printf "| %d × %d | %d | %s | %.1f | %.1f | %.1f | %.0f | %.0f | %.0f |\n", c, a, n, (m == "full" ? "manifests + Terraform" : "manifests only"), w, u, s, r / 1024, n / w, w * 1e6 / n }'
     done
   done
 done
@@ -66,8 +60,8 @@ if [[ $ratio == 1 ]]; then
   echo "50 × 50 manifests only vs plain cdk8s, $pairs pairs (A = cdk-federation, B = cdk8s; A B A B ...):"
   ratios=()
   for i in $(seq "$pairs"); do
-    read -r a _ _ < <(fleet 0 50 50)
-    read -r b _ _ < <(raw 50 50)
+    read -r a _ _ _ < <(fleet 0 50 50)
+    read -r b _ _ _ < <(raw 50 50)
     ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", a / b }')")
     echo "  pair $i: ${a}s / ${b}s = ${ratios[-1]}"
   done

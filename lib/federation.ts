@@ -256,33 +256,97 @@ export class Federation extends Construct {
   private renderChart(chart: Chart): { objects: KubeObject[]; origins: Map<string, ObjectOrigin> } {
     const objects: KubeObject[] = [];
     const origins = new Map<string, ObjectOrigin>();
-    for (const c of chart.node.findAll()) {
-      if (!ApiObject.isApiObject(c) || Chart.of(c) !== chart) continue;
-      const json = (renderPlain(c) ?? c.toJson()) as KubeObject;
-      objects.push(json);
-      const origin = c.node.scopes.map((s) => this.origins.get(s)).find((o) => o !== undefined);
-      if (origin && json && json.metadata) origins.set(objectKey(json), origin);
-    }
+    const plain = rendersPlain(chart);
+    // The chart's tree in pre-order (as findAll), without nested charts, whose objects are
+    // theirs; each object's origin is that of its outermost scope that has one.
+    const visit = (scope: IConstruct, outer: ObjectOrigin | undefined) => {
+      for (const c of scope.node.children) {
+        if (Chart.isChart(c)) continue;
+        const origin = outer ?? this.origins.get(c);
+        if (ApiObject.isApiObject(c)) {
+          const json = ((plain && renderPlain(c)) || c.toJson()) as KubeObject;
+          objects.push(json);
+          if (origin && json && json.metadata) origins.set(objectKey(json), origin);
+        }
+        visit(c, origin);
+      }
+    };
+    visit(chart, this.origins.get(chart));
     return { objects, origins };
   }
 }
 
 const NOT_PLAIN = new Error('not plain JSON');
 
-/** cdk8s's sanitizeValue (sorted keys, no null or undefined members), for plain JSON only: throws NOT_PLAIN otherwise. */
-function sanitizePlain(v: unknown): unknown {
+/**
+ * cdk8s's sanitizeValue (sorted keys, no null or undefined members; with `dropEmpty`, no
+ * empty lists or maps either), for plain JSON only: throws NOT_PLAIN otherwise. A list or
+ * map that is sanitized already is returned as it is, not copied: most of an object's
+ * props are, and copying them was most of the rendering's garbage. So rendered objects
+ * share those parts with the ApiObjects' props, read-only as KubeObject says.
+ */
+function sanitizePlain(v: unknown, dropEmpty = false): unknown {
   if (v === null || v === undefined) return undefined;
   const t = typeof v;
   if (t === 'string' || t === 'number' || t === 'boolean') return v;
   if (t !== 'object') throw NOT_PLAIN;
-  if (Array.isArray(v)) return v.map(sanitizePlain);
-  if (Object.getPrototypeOf(v) !== Object.prototype) throw NOT_PLAIN;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v as object).sort()) {
-    const x = sanitizePlain((v as Record<string, unknown>)[k]);
-    if (x !== undefined && x !== null) out[k] = x;
+  if (Array.isArray(v)) {
+    if (dropEmpty && v.length === 0) return undefined;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = sanitizePlain(v[i], dropEmpty);
+      if (!copy && x !== v[i]) copy = v.slice(0, i);
+      if (copy) copy.push(x);
+    }
+    return copy ?? v;
   }
-  return out;
+  if (Object.getPrototypeOf(v) !== Object.prototype) throw NOT_PLAIN;
+  const o = v as Record<string, unknown>;
+  let previous: string | undefined;
+  for (const k in o) {
+    if (previous !== undefined && previous > k) return sanitizedCopy(o, dropEmpty);
+    previous = k;
+  }
+  // Keys in order: copied only from the first member that changes.
+  let copy: Record<string, unknown> | undefined;
+  let empty = true;
+  for (const k in o) {
+    const x = o[k];
+    const y = sanitizePlain(x, dropEmpty);
+    if (!copy && (y === undefined || y !== x)) {
+      copy = {};
+      for (const j in o) {
+        if (j === k) break;
+        copy[j] = o[j];
+      }
+    }
+    if (y !== undefined) {
+      empty = false;
+      if (copy) copy[k] = y;
+    }
+  }
+  return dropEmpty && empty ? undefined : copy ?? o;
+}
+
+function sanitizedCopy(o: Record<string, unknown>, dropEmpty: boolean): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  let empty = true;
+  for (const k of Object.keys(o).sort()) {
+    const x = sanitizePlain(o[k], dropEmpty);
+    if (x !== undefined && x !== null) {
+      out[k] = x;
+      empty = false;
+    }
+  }
+  return dropEmpty && empty ? undefined : out;
+}
+
+/**
+ * Whether the objects of a chart may be rendered by renderPlain: no custom resolvers and
+ * keys sorted (the same for every object of an app, so asked once per chart).
+ */
+function rendersPlain(chart: Chart): boolean {
+  return !process.env.CDK8S_DISABLE_SORT && App.of(chart).resolvers.length === DEFAULT_RESOLVERS;
 }
 
 /**
@@ -291,17 +355,16 @@ function sanitizePlain(v: unknown): unknown {
  * each), then patches applied to a deep copy. For plain JSON with cdk8s's built-in
  * resolvers alone, those change nothing, and this gives the same JSON at a fraction of the
  * cost. Undefined (the caller uses toJson()) for anything else: tokens, Lazy, class
- * instances, JSON patches, custom resolvers, CDK8S_DISABLE_SORT.
+ * instances, JSON patches (and, per chart, custom resolvers or CDK8S_DISABLE_SORT: rendersPlain).
  */
 function renderPlain(c: ApiObject): Record<string, unknown> | undefined {
   const patches = (c as unknown as { patches?: unknown }).patches;
-  if (!Array.isArray(patches) || patches.length > 0 || process.env.CDK8S_DISABLE_SORT) return undefined;
-  if (App.of(c).resolvers.length !== DEFAULT_RESOLVERS) return undefined;
+  if (!Array.isArray(patches) || patches.length > 0) return undefined;
   const props = (c as unknown as { props?: unknown }).props;
   if (!props || typeof props !== 'object') return undefined;
   let json: Record<string, unknown>;
   try {
-    json = sanitizePlain({ ...props, metadata: c.metadata.toJson() }) as Record<string, unknown>;
+    json = sanitizePlain({ ...props, metadata: metadataPlain(c.metadata) }) as Record<string, unknown>;
   } catch (e) {
     if (e === NOT_PLAIN) return undefined;
     throw e;
@@ -309,6 +372,20 @@ function renderPlain(c: ApiObject): Record<string, unknown> | undefined {
   const result: Record<string, unknown> = {};
   for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) if (k in json) result[k] = json[k];
   return result;
+}
+
+/**
+ * ApiObjectMetadataDefinition.toJson() for plain metadata, from the fields that method
+ * reads (the same object, sanitized without empty lists and maps); NOT_PLAIN for anything
+ * else, or if those fields are not where cdk8s keeps them.
+ */
+function metadataPlain(m: ApiObject['metadata']): unknown {
+  const f = m as unknown as Record<string, unknown>;
+  const extra = f._additionalAttributes;
+  if (!extra || typeof extra !== 'object' || !f.labels || !f.annotations || !Array.isArray(f.finalizers) || !Array.isArray(f.ownerReferences)) throw NOT_PLAIN;
+  return sanitizePlain({
+    ...extra, name: m.name, namespace: m.namespace, annotations: f.annotations, finalizers: f.finalizers, ownerReferences: f.ownerReferences, labels: f.labels,
+  }, true);
 }
 
 /** cdk8s's own resolvers (Lazy, implicit tokens, number/string unions): an App without custom ones has these. */

@@ -1,13 +1,71 @@
 import { createHash } from 'crypto';
 
-/** JSON with object keys sorted at every level: the input of content digests. */
+/**
+ * JSON with object keys sorted at every level: the input of content digests. Written as one
+ * string without intermediate arrays (it runs for every object synthesized); keys are
+ * sorted only when they are not in order already, which synthesized objects mostly are.
+ */
 export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  if (typeof v === 'string') return quotedString(v);
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  let out: string;
+  if (Array.isArray(v)) {
+    out = '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) out += ',';
+      const x = v[i] === undefined ? undefined : canonicalJson(v[i]);
+      if (x !== undefined) out += x; // as Array.join: nothing for undefined, functions, holes
+    }
+    return `${out}]`;
   }
-  return JSON.stringify(v);
+  const keys = sortedKeys(v);
+  out = '{';
+  let sep = '';
+  for (const k of keys) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined) continue;
+    out += sep + quotedKey(k) + canonicalJson(x);
+    sep = ',';
+  }
+  return `${out}}`;
+}
+
+// Keys (field names, label keys) and short values (names, label values, images) repeat
+// across objects and clusters: each is quoted once. The caches are bounded.
+const MAX_QUOTED = 100_000;
+const quotedStrings = new Map<string, string>();
+const quotedKeys = new Map<string, string>();
+
+/** JSON.stringify of a string, remembered for short ones. */
+export function quotedString(s: string): string {
+  if (s.length > 256) return JSON.stringify(s); // long texts (scripts, certificates) rarely repeat
+  let q = quotedStrings.get(s);
+  if (q === undefined) {
+    if (quotedStrings.size >= MAX_QUOTED) quotedStrings.clear();
+    q = JSON.stringify(s);
+    quotedStrings.set(s, q);
+  }
+  return q;
+}
+
+/** `"key":` */
+function quotedKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    if (quotedKeys.size >= MAX_QUOTED) quotedKeys.clear();
+    q = `${JSON.stringify(k)}:`;
+    quotedKeys.set(k, q);
+  }
+  return q;
+}
+
+/** Own enumerable keys in code-unit order; sorted only when they are not in order already. */
+export function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) return keys.sort();
+  }
+  return keys;
 }
 
 export function sha256Hex(data: string | Buffer): string {

@@ -26,7 +26,15 @@ export function envNameWords(name: string): string[] {
  * working directory, not a password.
  */
 export function looksLikeCredential(name: string): boolean {
-  const words = envNameWords(name);
-  if (words.length === 1 && words[0] === 'PWD') return false;
-  return words.some((w, i) => CREDENTIAL_WORDS.has(w) || (w === 'KEY' && i > 0 && KEY_PREFIXES.has(words[i - 1])));
+  let known = verdicts.get(name);
+  if (known === undefined) {
+    const words = envNameWords(name);
+    known = !(words.length === 1 && words[0] === 'PWD') && words.some((w, i) => CREDENTIAL_WORDS.has(w) || (w === 'KEY' && i > 0 && KEY_PREFIXES.has(words[i - 1])));
+    if (verdicts.size >= 10_000) verdicts.clear();
+    verdicts.set(name, known);
+  }
+  return known;
 }
+
+/** Verdicts by name: synth asks for every container of every app on every cluster, with the same few names. */
+const verdicts = new Map<string, boolean>();

@@ -36,10 +36,12 @@ const MAX_PENDING_PER_WORKER = 3;
 
 /**
  * Clusters written by `threads` worker threads, each cluster to the least busy one.
- * Undefined when the worker module cannot be loaded in a thread (e.g. TypeScript sources
- * under a loader that does not reach workers): the caller writes inline then.
+ * The workers load while the caller goes on (loading takes a few hundred milliseconds
+ * under a TypeScript loader); the first submit waits for them. When the worker module
+ * cannot be loaded in a thread (e.g. TypeScript sources under a loader that does not
+ * reach workers), every cluster is written inline instead.
  */
-export function threadedWriter(threads: number): ClusterWriter | undefined {
+export function threadedWriter(threads: number): ClusterWriter {
   const counters = new Int32Array(new SharedArrayBuffer(4 * (1 + threads)));
   const ready = new Int32Array(new SharedArrayBuffer(4 * threads));
   const workerFile = require.resolve('./cluster-worker');
@@ -63,14 +65,23 @@ Atomics.notify(ready, workerData.id);`;
       void w.worker.terminate();
     }
   };
-  for (let id = 0; id < threads; id++) {
-    while (Atomics.load(ready, id) === 0) Atomics.wait(ready, id, 0, 1000);
-    if (Atomics.load(ready, id) !== 1) {
-      stop();
-      return undefined;
+  let fallback: ClusterWriter | undefined;
+  let loaded = false;
+  /** Waits until every worker has loaded; false (workers stopped, `fallback` set) if one could not. */
+  const started = (): boolean => {
+    if (loaded) return true;
+    if (fallback) return false;
+    for (let id = 0; id < threads; id++) {
+      while (Atomics.load(ready, id) === 0) Atomics.wait(ready, id, 0, 1000);
+      if (Atomics.load(ready, id) !== 1) {
+        stop();
+        fallback = inlineWriter();
+        return false;
+      }
     }
-  }
-
+    loaded = true;
+    return true;
+  };
   let submitted = 0;
   let closed = false;
   const waitUntilDone = (target: number) => {
@@ -96,6 +107,7 @@ Atomics.notify(ready, workerData.id);`;
   };
   return {
     submit(job) {
+      if (!started()) return fallback!.submit(job);
       let best = 0;
       for (let i = 1; i < workers.length; i++) if (pending(i) < pending(best)) best = i;
       while (pending(best) >= MAX_PENDING_PER_WORKER) {
@@ -106,6 +118,7 @@ Atomics.notify(ready, workerData.id);`;
       workers[best].posted++;
     },
     finish() {
+      if (!started()) return fallback!.finish();
       if (closed) return [];
       closed = true;
       waitUntilDone(submitted);
@@ -116,6 +129,7 @@ Atomics.notify(ready, workerData.id);`;
       }
     },
     abort() {
+      if (!started()) return fallback!.abort();
       if (closed) return;
       closed = true;
       waitUntilDone(submitted);
@@ -135,5 +149,5 @@ export function clusterWriter(clusters: number): ClusterWriter {
   const env = process.env.CDKFED_SYNTH_THREADS;
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const threads = env !== undefined && env !== '' ? Math.max(0, Math.floor(Number(env)) || 0) : clusters >= THREADED_MIN_CLUSTERS ? Math.min(cores, 4) : 0;
-  return (threads > 0 ? threadedWriter(threads) : undefined) ?? inlineWriter();
+  return threads > 0 ? threadedWriter(threads) : inlineWriter();
 }

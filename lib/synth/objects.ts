@@ -1,11 +1,14 @@
 import { FederationError } from '../errors';
 import { apiGroup, compareStrings, KubeObject, objectKey } from '../kube/object';
 import { applyRank } from '../kube/order';
+import { sortedKeys } from '../kube/digest';
 import { ANNOTATION_CLUSTER, APPLYSET_PART_OF, applySetId, applySetParent, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY } from '../kube/ownership';
 
-function sortedRecord(r: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (!r) return undefined;
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** A copy with keys in code-unit order (labels and annotations are written sorted). */
+function sortedRecord(r: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of sortedKeys(r)) out[k] = r[k];
+  return out;
 }
 
 const METADATA_ORDER = ['name', 'namespace', 'labels', 'annotations'];
@@ -15,10 +18,14 @@ const METADATA_ORDER = ['name', 'namespace', 'labels', 'annotations'];
  * other keys sorted (renderers build metadata in different orders; a reviewer should not
  * see that).
  */
-export function orderedMetadata(m: Record<string, unknown>): Record<string, unknown> {
-  const first = METADATA_ORDER.filter((k) => m[k] !== undefined).map((k) => [k, m[k]] as const);
-  const rest = Object.entries(m).filter(([k, v]) => !METADATA_ORDER.includes(k) && v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries([...first, ...rest]);
+function orderedMetadata(m: Record<string, unknown>, labels: Record<string, string>, annotations: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (m.name !== undefined) out.name = m.name;
+  if (m.namespace !== undefined) out.namespace = m.namespace;
+  out.labels = labels;
+  out.annotations = annotations;
+  for (const k of sortedKeys(m)) if (m[k] !== undefined && !METADATA_ORDER.includes(k)) out[k] = m[k];
+  return out;
 }
 
 export interface FinalizeOptions {
@@ -35,8 +42,9 @@ export interface FinalizeOptions {
  */
 export function finalizeObjects(objects: readonly KubeObject[], opts: FinalizeOptions): KubeObject[] {
   const seen = new Set<string>();
-  const partOf = applySetId(applySetParent(opts.federation));
-  const out = objects.map((o) => {
+  const ownLabels = { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_FEDERATION]: opts.federation, [APPLYSET_PART_OF]: applySetId(applySetParent(opts.federation)) };
+  const ownAnnotations = { [ANNOTATION_CLUSTER]: opts.cluster };
+  const ranked = objects.map((o) => {
     if (!o || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || !o.metadata || typeof o.metadata.name !== 'string') {
       throw new FederationError('INVALID_OBJECT', opts.where, `an object lacks apiVersion, kind or metadata.name: ${JSON.stringify(o).slice(0, 120)}`,
         'every Kubernetes object needs apiVersion, kind and metadata.name');
@@ -51,9 +59,11 @@ export function finalizeObjects(objects: readonly KubeObject[], opts: FinalizeOp
         'give each object a unique name per kind and namespace');
     }
     seen.add(key);
-    const labels = sortedRecord({ ...o.metadata.labels, [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_FEDERATION]: opts.federation, [APPLYSET_PART_OF]: partOf });
-    const annotations = sortedRecord({ ...o.metadata.annotations, [ANNOTATION_CLUSTER]: opts.cluster });
-    return { ...o, metadata: orderedMetadata({ ...o.metadata, labels, annotations }) } as KubeObject;
+    const labels = sortedRecord({ ...o.metadata.labels, ...ownLabels });
+    const annotations = sortedRecord({ ...o.metadata.annotations, ...ownAnnotations });
+    const object = { ...o, metadata: orderedMetadata(o.metadata, labels, annotations) } as KubeObject;
+    return { object, rank: applyRank(o.kind), key };
   });
-  return out.sort((a, b) => applyRank(a.kind) - applyRank(b.kind) || compareStrings(objectKey(a), objectKey(b)));
+  ranked.sort((a, b) => a.rank - b.rank || compareStrings(a.key, b.key));
+  return ranked.map((r) => r.object);
 }

@@ -4,12 +4,27 @@
  * and closed on separate lines, undefined members left out (null in lists). A direct
  * printer, several times faster, for the resources the stack writer adds.
  */
+import { quotedString, sortedKeys } from '../kube/digest';
+
 const indents: string[] = [];
 function indentOf(level: number): string {
   return (indents[level] ??= `\n${'  '.repeat(level)}`);
 }
 
+/** `"key": `, remembered: the same few keys recur in every resource. */
+const keys = new Map<string, string>();
+function keyText(k: string): string {
+  let t = keys.get(k);
+  if (t === undefined) {
+    if (keys.size >= 100_000) keys.clear();
+    t = `${JSON.stringify(k)}: `;
+    keys.set(k, t);
+  }
+  return t;
+}
+
 function print(node: unknown, level: number): string | undefined {
+  if (typeof node === 'string') return quotedString(node);
   if (node && typeof (node as { toJSON?: unknown }).toJSON === 'function') node = (node as { toJSON(): unknown }).toJSON();
   if (node === undefined) return undefined;
   if (typeof node !== 'object' || node === null) return JSON.stringify(node);
@@ -22,13 +37,12 @@ function print(node: unknown, level: number): string | undefined {
     }
     return `[${out}${close}]`;
   }
-  const keys = Object.keys(node).sort();
-  let first = true;
-  for (const k of keys) {
+  let sep = open;
+  for (const k of sortedKeys(node)) {
     const v = print((node as Record<string, unknown>)[k], level + 1);
     if (!v) continue;
-    out += `${first ? '' : ','}${open}${JSON.stringify(k)}: ${v}`;
-    first = false;
+    out += sep + keyText(k) + v;
+    sep = `,${open}`;
   }
   return `{${out}${close}}`;
 }

@@ -29,6 +29,25 @@ describe('content digests', () => {
     expect(contentDigest({ ...b, b: 2 })).not.toBe(contentDigest(b));
     expect(contentDigest(a)).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
+
+  // the definition canonicalJson is a faster form of: digests must never change
+  const reference = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`;
+    if (v && typeof v === 'object') {
+      const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+      return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${reference(x)}`).join(',')}}`;
+    }
+    return JSON.stringify(v);
+  };
+  test.each<[string, unknown]>([
+    ['unsorted keys at every level', { b: 1, B: 2, a: { z: [{ y: 1, x: 2 }], '10': 1, '9': 2, 'a-b': 3, a_b: 4, ü: 5, '': 6 } }],
+    ['undefined members and list items, holes, functions, null', { a: undefined, b: [undefined, 1, () => 1, null, , 2], c: null, d: () => 1 }], // eslint-disable-line no-sparse-arrays
+    ['strings that need escapes, long strings', { 'k"ey': 'a\nb\t"c"\u0001', long: 'x'.repeat(1000), s: '${x}' }],
+    ['numbers and scalars', [0, -0, 1.5, 1e21, NaN, Infinity, true, 'x', null]],
+  ])('canonical JSON as defined: %s', (_name, v) => {
+    expect(canonicalJson(v)).toBe(reference(v));
+    expect(canonicalJson(v)).toBe(canonicalJson(v)); // the remembered quotes give the same again
+  });
 });
 
 describe('finalizeObjects', () => {

@@ -181,4 +181,33 @@ describe('rendering objects', () => {
     expect(byName('patched').data).toEqual({ a: 'x', c: 'added' });
     expect(JSON.stringify(byName('plain').data)).toBe('{"a":["x",null,{"p":1}],"z":"z"}');
   });
+
+  test('plain objects render as cdk8s renders them: nulls, undefined members, sorted and unsorted maps, every metadata field', () => {
+    const { fed } = federation();
+    new FederatedApp(fed, 'web', { containers: [{ image: 'a' }] });
+    const chart = fed.chartFor(fed.registry.tryGet('us-1')!);
+    const shared = { a: 1, b: { c: [1, 2] } }; // sorted already: may be shared, must print the same
+    const objects = [
+      new ApiObject(chart, 'sorted', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sorted', namespace: 'shop' }, data: { a: 'x', b: 'y' }, extra: { s: shared, t: shared } }),
+      new ApiObject(chart, 'holes', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'holes', namespace: 'shop', labels: {}, annotations: { z: '1', a: '2' } },
+        data: { a: 'x', b: undefined, c: null, d: { y: null, z: undefined, a: [] }, e: [null, undefined, { b: 1, a: null }] } }),
+      new ApiObject(chart, 'meta', { apiVersion: 'v1', kind: 'ConfigMap',
+        metadata: { name: 'meta', namespace: 'shop', finalizers: ['f'], ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'o', uid: 'u' }], generateName: 'g', empty: {}, none: [] }, data: {} }),
+    ];
+    const rendered = fed.toModel().clusters.find((c) => c.cluster.name === 'us-1')!.objects;
+    for (const o of objects) {
+      const got = rendered.find((r) => r.metadata.name === o.name)!;
+      const expected = o.toJson();
+      const { labels, annotations, ...meta } = got.metadata;
+      const { labels: expectedLabels, annotations: expectedAnnotations, ...expectedMeta } = expected.metadata;
+      expect(JSON.stringify({ ...got, metadata: 0 })).toBe(JSON.stringify({ ...expected, metadata: 0 })); // key order too
+      expect(meta).toEqual(expectedMeta); // metadata is put in one order by finalizeObjects
+      const nullishMembers = (v: unknown): number => (Array.isArray(v) ? v.reduce((n: number, x) => n + nullishMembers(x), 0)
+        : v && typeof v === 'object' ? Object.values(v).reduce((n: number, x) => n + (x === null || x === undefined ? 1 : nullishMembers(x)), 0) : 0);
+      expect(nullishMembers(got)).toBe(0);
+      for (const [mine, theirs] of [[labels, expectedLabels], [annotations, expectedAnnotations]]) {
+        for (const [k, v] of Object.entries(theirs ?? {})) expect(mine?.[k]).toBe(v);
+      }
+    }
+  });
 });
