@@ -1,12 +1,12 @@
 import { FederationError } from '../errors';
-import type { Inventory } from '../inventory/read';
+import type { InventoryOutline } from '../inventory/read';
 import { ClusterClient } from '../cluster/client';
 
 /**
  * One client per selected cluster, every kubeconfig and context resolved before anything
  * is written anywhere. Warns (stderr) for a kubeconfig that turns TLS verification off.
  */
-export function connectAll(inv: Inventory, names: readonly string[], kubeconfig: string | undefined, warn: (line: string) => void): Map<string, ClusterClient> {
+export function connectAll(inv: InventoryOutline, names: readonly string[], kubeconfig: string | undefined, warn: (line: string) => void): Map<string, ClusterClient> {
   const clients = new Map<string, ClusterClient>();
   for (const name of names) {
     const spec = inv.clusters.get(name)?.spec;

@@ -3,7 +3,7 @@
  * cluster needs given the revision recorded in it.
  */
 import { FederationError } from '../errors';
-import { Inventory } from '../inventory/read';
+import type { InventoryOutline } from '../inventory/read';
 import { PlanWave } from '../inventory/types';
 
 export interface Selection {
@@ -20,7 +20,7 @@ export interface ScheduledWave {
 }
 
 /** Waves in rollout order with the selected clusters; unknown names are errors naming what exists. */
-export function scheduleWaves(inv: Inventory, sel: Selection = {}): ScheduledWave[] {
+export function scheduleWaves(inv: InventoryOutline, sel: Selection = {}): ScheduledWave[] {
   const waveNames = inv.waves.map((w) => w.name);
   for (const w of sel.waves ?? []) {
     if (!waveNames.includes(w)) {

@@ -9,7 +9,7 @@
  */
 import pLimit from 'p-limit';
 import { isFederationError } from '../errors';
-import type { Inventory } from '../inventory/read';
+import type { InventoryOutline } from '../inventory/read';
 import type { IgnoreDifference } from '../inventory/types';
 import { compareStrings, describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
 import { FIELD_MANAGER, LABEL_APP } from '../kube/ownership';
@@ -138,13 +138,13 @@ export function driftedFields(desired: KubeObject, live: Record<string, any>, ig
   return out;
 }
 
-export async function driftFleet(inv: Inventory, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: { correct?: boolean } = {}): Promise<FleetDrift> {
+export async function driftFleet(inv: InventoryOutline, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: { correct?: boolean } = {}): Promise<FleetDrift> {
   const limit = pLimit(4);
   const results = await Promise.all(clusters.map((name) => limit(() => driftCluster(inv, name, clients.get(name)!, opts))));
   return { federation: inv.plan.federation, clusters: results };
 }
 
-async function driftCluster(inv: Inventory, name: string, client: ClusterClient, opts: { correct?: boolean }): Promise<ClusterDrift> {
+async function driftCluster(inv: InventoryOutline, name: string, client: ClusterClient, opts: { correct?: boolean }): Promise<ClusterDrift> {
   const cluster = inv.clusters.get(name)!;
   const base = { cluster: name, wave: cluster.spec.wave };
   try {

@@ -19,21 +19,30 @@ export interface InventoryObject {
   readonly manifest: KubeObject;
 }
 
-export interface InventoryCluster {
+/** A cluster as federation.json describes it. */
+export interface ClusterOutlineEntry {
   readonly spec: PlanCluster;
-  /** In apply order. */
-  readonly objects: readonly InventoryObject[];
   /** Digest of the cluster's whole set: equal sets, equal digests (what a revision records). */
   readonly digest: string;
 }
 
-/** dist/ read and verified. */
-export interface Inventory {
+export interface InventoryCluster extends ClusterOutlineEntry {
+  /** In apply order. */
+  readonly objects: readonly InventoryObject[];
+}
+
+/** federation.json read and checked, manifests not read: enough for what compares clusters with their own records (drift). */
+export interface InventoryOutline {
   readonly dir: string;
   readonly plan: FederationPlan;
-  readonly clusters: ReadonlyMap<string, InventoryCluster>;
+  readonly clusters: ReadonlyMap<string, ClusterOutlineEntry>;
   /** Waves in rollout order. */
   readonly waves: readonly PlanWave[];
+}
+
+/** dist/ read and verified. */
+export interface Inventory extends InventoryOutline {
+  readonly clusters: ReadonlyMap<string, InventoryCluster>;
 }
 
 /** etcd's default --max-request-bytes (1.5 MiB): a larger object can never be stored. */
@@ -43,16 +52,31 @@ const HINT_RESYNTH = 'run `cdkfed synth` again and review the result; never edit
 
 /** Reads and verifies `dist`; throws a FederationError naming the file, cluster or object and the fix. */
 export function readInventory(dist: string): Inventory {
-  const planFile = path.join(dist, PLAN_FILE);
-  const plan = readPlan(planFile);
-  checkWaves(plan, planFile);
+  const { plan } = readOutline(dist);
   const clusters = new Map<string, InventoryCluster>();
   for (const spec of plan.clusters) {
     const objects = spec.objects.map((entry) => ({ entry, manifest: readManifest(dist, plan, spec, entry) }));
     checkUnlisted(dist, spec);
-    clusters.set(spec.name, { spec, objects, digest: contentDigest(objects.map((o) => o.entry.digest)) });
+    clusters.set(spec.name, { spec, objects, digest: setDigest(spec) });
   }
   return { dir: dist, plan, clusters, waves: plan.waves };
+}
+
+/**
+ * Reads and checks `dist/federation.json` only (schema, waves), not the manifests: drift
+ * compares each cluster with the revision recorded in it and needs from dist/ only the
+ * digests, so it does not pay for parsing every file (deploy and plan, which apply or
+ * dry-run the manifests, read them all with readInventory).
+ */
+export function readOutline(dist: string): InventoryOutline {
+  const planFile = path.join(dist, PLAN_FILE);
+  const plan = readPlan(planFile);
+  checkWaves(plan, planFile);
+  return { dir: dist, plan, clusters: new Map(plan.clusters.map((spec) => [spec.name, { spec, digest: setDigest(spec) }])), waves: plan.waves };
+}
+
+function setDigest(spec: PlanCluster): string {
+  return contentDigest(spec.objects.map((o) => o.digest));
 }
 
 function readPlan(file: string): FederationPlan {

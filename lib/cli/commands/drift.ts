@@ -1,4 +1,4 @@
-import { readInventory } from '../../inventory/read';
+import { readOutline } from '../../inventory/read';
 import { driftFleet } from '../../drift/drift';
 import { driftExitCode, Format, renderDrift } from '../../drift/report';
 import { scheduleWaves } from '../../deploy/schedule';
@@ -14,7 +14,7 @@ export interface DriftFlags {
 
 /** `cdkfed drift`: 0 no drift (or all corrected with --correct), 2 drift found, 1 error. */
 export async function driftCommand(flags: DriftFlags): Promise<number> {
-  const inv = readInventory(flags.dist);
+  const inv = readOutline(flags.dist);
   const names = scheduleWaves(inv, { clusters: flags.cluster }).flatMap((w) => w.clusters);
   const clients = connectAll(inv, names, flags.kubeconfig, (l) => process.stderr.write(`${l}\n`));
   try {

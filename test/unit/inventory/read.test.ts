@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildShop } from '../../../apps/shop';
 import { FederationApp } from '../../../lib';
-import { readInventory } from '../../../lib/inventory/read';
+import { readInventory, readOutline } from '../../../lib/inventory/read';
 import { federationPlanSchema } from '../../../lib/inventory/types';
 import { errorOf, tmpdir } from '../support/fixtures';
 
@@ -208,5 +208,29 @@ describe('readInventory: tampered or broken dist/ is refused before any cluster 
     svc.digest = dep.digest;
     writePlan(d, p);
     expect(errorOf(() => readInventory(d)).message).toMatch(/holds Deployment .* but federation.json lists Service/);
+  });
+});
+
+describe('readOutline: federation.json only, for drift', () => {
+  test('the same clusters, waves and set digests as readInventory, without reading a manifest', () => {
+    const d = copy();
+    const outline = readOutline(d);
+    const full = readInventory(d);
+    expect([...outline.clusters.entries()].map(([n, c]) => [n, c.digest, c.spec.wave])).toEqual([...full.clusters.entries()].map(([n, c]) => [n, c.digest, c.spec.wave]));
+    expect(outline.waves).toEqual(full.waves);
+    // a manifest broken after synth: readInventory refuses it, the outline never opens it
+    fs.writeFileSync(file(d, firstFile(d, 'eu-primary', 'Deployment')), 'kind: [unclosed\n');
+    expect(errorOf(() => readInventory(d)).message).toMatch(/not valid YAML/);
+    expect(readOutline(d).clusters.get('eu-primary')!.digest).toBe(full.clusters.get('eu-primary')!.digest);
+  });
+
+  test('still checks federation.json itself', () => {
+    const d = copy();
+    writePlan(d, { ...planOf(d), schemaVersion: 2 });
+    expect(errorOf(() => readOutline(d)).message).toMatch(/schemaVersion 2/);
+    const p = planOf(pristine);
+    p.waves[0].clusters.push('ghost');
+    writePlan(d, p);
+    expect(errorOf(() => readOutline(d)).message).toMatch(/"ghost"/);
   });
 });
