@@ -207,6 +207,27 @@ function alive(p: ProcRecord): boolean {
   }
 }
 
+/**
+ * Dead with its files and sockets closed: gone from /proc, a zombie, or its pid reused by
+ * another program. A process being killed loses its exe link (alive() turns false) before the
+ * kernel closes its files, so alive() alone does not say its port can be bound again.
+ */
+function exited(p: ProcRecord): boolean {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+  } catch {
+    return true;
+  }
+  if (/^\d+ \(.*\) [ZX] /s.test(stat)) return true;
+  try {
+    const exe = fs.readlinkSync(`/proc/${p.pid}/exe`);
+    return exe !== p.bin && exe !== `${p.bin} (deleted)`;
+  } catch {
+    return false; // exiting: memory released, files not yet closed
+  }
+}
+
 function rss(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -576,6 +597,8 @@ async function stopCluster(s: ClusterState): Promise<void> {
     const deadline = Date.now() + 10_000;
     while (procs.some(alive) && Date.now() < deadline) await sleep(100);
     procs.filter(alive).forEach((p) => signal(p, 'SIGKILL'));
+    // their ports are free only once they have exited, not merely stopped running
+    while (procs.some((p) => !exited(p)) && Date.now() < deadline + 10_000) await sleep(50);
   }
   fs.rmSync(s.info.dir, { recursive: true, force: true });
 }
@@ -617,7 +640,7 @@ export async function stopComponent(name: string, component: Component): Promise
   const p = runningState(name).procs[component];
   if (!p?.args) throw new Error(`${name}: ${component} was not started by this version of localk8s; run npm run clusters:down, then start again`);
   try { process.kill(-p.pid, 'SIGKILL'); } catch { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
-  await waitFor(`${name} ${component} to exit`, 10_000, async () => !alive(p));
+  await waitFor(`${name} ${component} to exit`, 10_000, async () => exited(p));
 }
 
 /**
@@ -632,13 +655,18 @@ export async function restartComponent(name: string, component: Component, extra
   const p = s.procs[component];
   if (!p?.args) throw new Error(`${name}: ${component} was not started by this version of localk8s; run npm run clusters:down, then start again`);
   if (alive(p)) return;
-  const start = (c: Component, extra: readonly string[] = []) => {
+  const ports: Partial<Record<Component, number[]>> = {
+    'etcd': [s.info.ports.etcdClient, s.info.ports.etcdPeer], 'kube-apiserver': [s.info.ports.apiserver],
+    'kube-controller-manager': [s.info.ports.controllerManager], 'kube-scheduler': [s.info.ports.scheduler],
+  };
+  const start = async (c: Component, extra: readonly string[] = []) => {
+    await waitFor(`${name} ${c}'s ports to be free`, 10_000, async () => (await Promise.all((ports[c] ?? []).map(portFree))).every(Boolean));
     const rec = s.procs[c]!;
     // the recorded arguments stay the first ones, so the next restart is a normal one
     s = { info: s.info, procs: { ...s.procs, [c]: { ...startProcess(s.info, c, rec.bin, [...rec.args!, ...extra]), args: rec.args } } };
     writeState(s);
   };
-  start(component, extraArgs);
+  await start(component, extraArgs);
   const info = s.info;
   if (component === 'etcd') {
     await waitFor(`${name} etcd`, 30_000, async () => (await request(`http://127.0.0.1:${info.ports.etcdClient}/health`)).body.includes('true'), () => logTail(info, 'etcd'));
@@ -649,7 +677,7 @@ export async function restartComponent(name: string, component: Component, extra
   if (component === 'kube-apiserver') {
     const clients: Component[] = ['kube-controller-manager', 'kube-scheduler', 'kwok'];
     for (const c of clients) await stopComponent(name, c);
-    for (const c of clients) start(c);
+    for (const c of clients) await start(c);
     await waitReady(info);
   }
 }
