@@ -42,7 +42,9 @@ export async function checkHealth(client: ClusterClient, objects: readonly Targe
   for (const o of objects) {
     const set = o.metadata.labels?.[APPLYSET_PART_OF];
     const key = set ? `${o.apiVersion}\0${o.kind}\0${set}` : `${objectKey(o)}\0get`;
-    groups.set(key, [...(groups.get(key) ?? []), o]);
+    const group = groups.get(key);
+    if (group) group.push(o);
+    else groups.set(key, [o]);
   }
   const limit = pLimit(8);
   const live = new Map<Target, unknown>();
@@ -53,11 +55,13 @@ export async function checkHealth(client: ClusterClient, objects: readonly Targe
       return;
     }
     const items = await client.list(first.apiVersion, first.kind, { labelSelector: `${APPLYSET_PART_OF}=${first.metadata.labels![APPLYSET_PART_OF]}` });
-    const byName = new Map(items.map((i) => [`${i.metadata?.namespace ?? ''}/${i.metadata?.name}`, i]));
-    for (const o of group) live.set(o, byName.get(`${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+    const byName = new Map(items.map((i) => [nsName(i.metadata ?? {}), i]));
+    for (const o of group) live.set(o, byName.get(nsName(o.metadata)));
   })));
   return objects.map((o) => ({ ref: refOf(o), health: computeHealth(live.get(o)) }));
 }
+
+const nsName = (m: { namespace?: string; name?: string }) => `${m.namespace ?? ''}/${m.name}`;
 
 /** Polls until every object is Current, one is Failed (failFast), the deadline passes or the signal aborts. */
 export async function waitHealthy(client: ClusterClient, objects: readonly Target[], opts: WaitOptions): Promise<WaitResult> {
