@@ -14,9 +14,9 @@ import { errorMessage, applyStaged } from '../cluster/apply';
 import { ApplySetRef, ApplySetState, readApplySet, targetState, unionState, writeApplySet } from '../cluster/applyset';
 import { ChangeSet, ChangeSetEntry } from '../cluster/changeset';
 import { ClusterClient, UnreachableError } from '../cluster/client';
-import { acquireLease, HeldLease } from '../cluster/lease';
+import { acquireLease, assertLeaseHeld, HeldLease, leaseLostError, withLeaseSignal } from '../cluster/lease';
 import { Cascade, listMembers, prune, staleMembers } from '../cluster/prune';
-import { currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, writeRevision } from '../cluster/revisions';
+import { checkRevisionSize, currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, writeRevision } from '../cluster/revisions';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
 import { judgeBake, fmtSeconds } from './gate';
 import { planCluster, scheduleWaves, Selection } from './schedule';
@@ -129,6 +129,8 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
 
   const clusterReports = new Map<string, ClusterReport>();
   const record = (r: ClusterReport) => clusterReports.set(r.cluster, r);
+  // HOOK(i15 #11): every cluster's revision record must fit in a Secret; checked for the whole selection before any write anywhere.
+  for (const { clusters } of waves) for (const c of clusters) checkRevisionSize(fed, c, inv.clusters.get(c)!.digest, inv.clusters.get(c)!.objects.map((o) => o.manifest));
 
   try {
     for (const [wi, { wave, clusters }] of waves.entries()) {
@@ -148,9 +150,10 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
         await checkKindsServed(client, inv.clusters.get(name)!);
       });
       if (pre.every((p) => !p)) {
-        pre = await step(async (client) => {
+        pre = await step(async (client, name) => {
           await ensureSystemNamespace(client);
-          leases.add(await acquireLease(client, fed, { breakLock: opts.breakLock }));
+          // HOOK(i15 #6): onWait reports a stale lease being watched before it is taken over.
+          leases.add(await acquireLease(client, fed, { breakLock: opts.breakLock, onWait: (message) => emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'waiting', message }) }));
         });
       }
       const preFailures = pre.filter((p): p is string => !!p);
@@ -202,6 +205,14 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       emit({ type: 'rollback', phase: 'start', clusters: touched.map((t) => t.cluster.spec.name) });
       const limit = pLimit(4);
       await Promise.all(touched.map((t) => limit(async () => {
+        // HOOK(i15 #6): a cluster whose lease this run lost belongs to another deploy now: never rolled back by this one.
+        const lost = leaseLostError(t.client);
+        if (lost) {
+          const prev = clusterReports.get(t.cluster.spec.name);
+          record({ ...(prev ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome: 'failed', failure: prev?.failure ?? { reason: lost.message },
+            rollback: { ok: false, message: `not rolled back: ${lost.message}` } } as ClusterReport);
+          return;
+        }
         emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: 'rolling-back' });
         const before = clusterReports.get(t.cluster.spec.name);
         const changed = [...(before?.applied?.entries ?? []), ...(before?.pruned?.entries ?? [])].some((e) => e.action === 'created' || e.action === 'configured' || e.action === 'deleted')
@@ -297,6 +308,7 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     }
 
     const priorSet = await readApplySet(client, ctx.set);
+    assertLeaseHeld(client); // HOOK(i15 #6) before the records and the ApplySet parent
     // From here on the cluster is written to: it is rolled back if the run fails.
     const started = new Date(ctx.now()).toISOString();
     ctx.touched.push({ cluster, wave, client, revision, previous, records, priorSet, started });
@@ -310,6 +322,7 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     await writeApplySet(client, ctx.fed, ctx.set, unionState(priorSet, target));
 
     phase('applying', `revision ${revision}${step.resumes ? ' (resumed)' : ''}`);
+    assertLeaseHeld(client); // HOOK(i15 #6) before the staged apply
     applied = await applyStaged(client, objects, { force: ctx.opts.force, adopt: ctx.opts.adopt, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }) });
     if (applied.failed) {
       const bad = applied.entries.find((e) => e.action === 'failed')!;
@@ -317,10 +330,12 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     }
 
     phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(timeoutMs)})`);
-    await gate(client, objects, timeoutMs, ctx, (n) => phase('health', undefined, n));
+    // HOOK(i15 #6): a lost lease ends the wait at once and is the failure reported.
+    await gate(client, objects, timeoutMs, { ...ctx, signal: withLeaseSignal(ctx.signal, client) }, (n) => phase('health', undefined, n)).finally(() => assertLeaseHeld(client));
 
     if (ctx.opts.prune !== false) {
       phase('pruning');
+      assertLeaseHeld(client); // HOOK(i15 #6) before prune and the ApplySet parent
       const members = await listMembers(client, ctx.set.id, unionState(priorSet, target).groupKinds);
       pruned = await prune(client, ctx.set.id, staleMembers(members, objects), {
         cascade: ctx.opts.cascade, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }),
@@ -329,8 +344,9 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
       if (!pruned.failed) await writeApplySet(client, ctx.fed, ctx.set, target);
     }
     const deployed: RevisionRecord = { ...pendingRecord, status: 'deployed', updated: new Date(ctx.now()).toISOString() };
+    assertLeaseHeld(client); // HOOK(i15 #6) before the deployed record and trimming
     await writeRevision(client, deployed);
-    await trimRevisions(client, ctx.fed, [...records.filter((x) => x.revision !== revision), deployed]);
+    await trimRevisions(client, ctx.fed); // HOOK(i15 #11): re-lists, so unreadable records are trimmed too
     phase('done', `revision ${revision}`);
     return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied, pruned, seconds: (ctx.now() - t0) / 1000 };
   } catch (e) {
@@ -370,6 +386,9 @@ async function bake(wave: PlanWave, clusters: Array<{ name: string; client: Clus
     const all: Array<ObjectHealth & { cluster: string }> = [];
     const subject = (h: ObjectHealth & { cluster: string }) => `${h.cluster}: ${describeRef(h.ref)}`;
     for (const c of clusters) {
+      // HOOK(i15 #6): a lease lost while baking fails the wave; that cluster is left to the deploy that took it.
+      const lost = leaseLostError(c.client);
+      if (lost) return { cluster: c.name, reason: lost.message };
       try {
         for (const h of await checkHealth(c.client, c.cluster.objects.map((o) => o.manifest))) all.push({ ...h, cluster: c.name });
       } catch (e) {
