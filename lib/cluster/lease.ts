@@ -266,7 +266,7 @@ function holdLease(client: ClusterClient, federation: string, holder: string, se
         lose(`it could not be renewed for ${Math.round((clock.now() - lastRenewSent) / 1000)}s (${(e as Error)?.message ?? e}), so another run may take it`);
         return;
       }
-      schedule(RETRY_MS);
+      schedule(Math.min(RETRY_MS, seconds * 1000 * RENEW_FRACTION));
     }
   };
   schedule(seconds * 1000 * RENEW_FRACTION);
