@@ -179,6 +179,7 @@ async function takeOver(client: ClusterClient, federation: string, holder: strin
   const where = `cluster ${client.name}`;
   const { clock } = opts;
   let seen: LeaseObservation | undefined;
+  let reported: number | undefined;
   for (;;) {
     const live = await client.request('GET', leasePath(federation));
     const record = leaseRecord(live);
@@ -197,7 +198,11 @@ async function takeOver(client: ClusterClient, federation: string, holder: strin
       seen = next;
       if (!observedExpired(seen, clock.now())) {
         const left = observedRemainingMs(seen, clock.now());
-        opts.onWait?.(`lease held by "${record.holder}" and not renewed: taking it over if it stays unchanged for ${Math.ceil(left / 1000)}s more`);
+        // One line when watching starts, then about every 10 s: a progress note, not a log flood.
+        if (reported === undefined || reported - left >= 10_000) {
+          reported = left;
+          opts.onWait?.(`lease held by "${record.holder}" and not renewed: taking it over if it stays unchanged for ${Math.ceil(left / 1000)}s more`);
+        }
         await clock.sleep(Math.min(WATCH_POLL_MS, Math.max(1, left)));
         continue;
       }
