@@ -105,9 +105,19 @@ export function recordedSetDigest(objects: readonly KubeObject[]): string {
   return objectSetDigest(objects.map((o) => contentDigest(o)));
 }
 
-/** Pure: a record Secret, decoded and checked against its digest, or why it cannot be trusted. */
-export function decodeRevision(s: any, federation: string): { record: RevisionRecord } | { unreadable: UnreadableRecord } {
-  const bad = (reason: string) => ({ unreadable: { namespace: s?.metadata?.namespace ?? SYSTEM_NAMESPACE, name: s?.metadata?.name ?? '?', revision: labelledRevision(s), status: s?.metadata?.labels?.[LABEL_STATUS], reason } });
+function unreadableOf(s: any, reason: string): UnreadableRecord {
+  return { namespace: s?.metadata?.namespace ?? SYSTEM_NAMESPACE, name: s?.metadata?.name ?? '?', revision: labelledRevision(s), status: s?.metadata?.labels?.[LABEL_STATUS], reason };
+}
+
+/** Pure: whether a decoded record's objects match its digest; why not if they do not. */
+export function digestMismatch(r: RevisionRecord): string | undefined {
+  const digest = recordedSetDigest(r.objects);
+  return digest === r.digest ? undefined : `its objects do not match its digest (recorded ${String(r.digest).slice(0, 19)}…, computed ${digest.slice(0, 19)}…)`;
+}
+
+/** Pure: a record Secret, decoded (and, unless verify is false, checked against its digest), or why it cannot be trusted. */
+export function decodeRevision(s: any, federation: string, verify = true): { record: RevisionRecord } | { unreadable: UnreadableRecord } {
+  const bad = (reason: string) => ({ unreadable: unreadableOf(s, reason) });
   let meta: any;
   let objects: any;
   try {
@@ -124,9 +134,9 @@ export function decodeRevision(s: any, federation: string): { record: RevisionRe
   if (meta.federation !== federation) return bad(`it records federation "${meta.federation}"`);
   if (meta.revision !== labelledRevision(s)) return bad(`it records revision ${meta.revision} under revision label ${s?.metadata?.labels?.[LABEL_REVISION]}`);
   if (!['pending', 'deployed', 'failed'].includes(meta.status)) return bad(`unknown status "${meta.status}"`);
-  const digest = recordedSetDigest(objects);
-  if (digest !== meta.digest) return bad(`its objects do not match its digest (recorded ${String(meta.digest).slice(0, 19)}…, computed ${digest.slice(0, 19)}…)`);
-  return { record: { ...meta, objects } };
+  const record: RevisionRecord = { ...meta, objects };
+  const mismatch = verify ? digestMismatch(record) : undefined;
+  return mismatch ? bad(mismatch) : { record };
 }
 
 /**
@@ -148,12 +158,33 @@ export async function readRevisions(client: ClusterClient, federation: string): 
     if (e instanceof KubeApiError && e.status === 404) return { records: [], unreadable: [] };
     throw e;
   }
+  const unreadable: UnreadableRecord[] = [];
+  const decoded: Array<{ s: any; record: RevisionRecord }> = [];
+  for (const s of items.filter((x) => x.type === REVISION_SECRET_TYPE)) {
+    const d = decodeRevision(s, federation, false);
+    if ('record' in d) decoded.push({ s, record: d.record });
+    else unreadable.push(d.unreadable);
+  }
+  const checked = checkDigests(decoded);
+  return { records: checked.records, unreadable: [...unreadable, ...checked.unreadable] };
+}
+
+/** Pure: decoded records (Secret and record) sorted into trusted ones, oldest first, and those failing their digest. */
+export function checkDigests(decoded: ReadonlyArray<{ s: any; record: RevisionRecord }>): { records: RevisionRecord[]; unreadable: UnreadableRecord[] } {
   const records: RevisionRecord[] = [];
   const unreadable: UnreadableRecord[] = [];
-  for (const s of items.filter((x) => x.type === REVISION_SECRET_TYPE)) {
-    const d = decodeRevision(s, federation);
-    if ('record' in d) records.push(d.record);
-    else unreadable.push(d.unreadable);
+  // Digests are checked newest first down to the first deployed record that passes (the one in force): those are the
+  // records deploy, rollback and drift use. Older ones are history, used for their numbers only; checking them too
+  // would cost a digest of every object of every kept record on every plan, drift and deploy.
+  let inForce = false;
+  for (const { s, record } of [...decoded].sort((a, b) => b.record.revision - a.record.revision)) {
+    const mismatch = inForce ? undefined : digestMismatch(record);
+    if (mismatch) {
+      unreadable.push(unreadableOf(s, mismatch));
+      continue;
+    }
+    records.push(record);
+    if (record.status === 'deployed') inForce = true;
   }
   records.sort((a, b) => a.revision - b.revision);
   return { records, unreadable };

@@ -60,9 +60,17 @@ describe('#6 leases are fenced', () => {
         if (takenOver || !err.includes(`${C1}: health`)) return;
         takenOver = (async () => {
           const api = coordination(C1);
-          const live = await api.readNamespacedLease({ name: `cdkfed-${fed}`, namespace: SYSTEM_NAMESPACE });
-          live.spec = { ...live.spec, holderIdentity: 'thief/pid-1', acquireTime: micro(new Date()) as any, renewTime: micro(new Date()) as any };
-          await api.replaceNamespacedLease({ name: `cdkfed-${fed}`, namespace: SYSTEM_NAMESPACE, body: live });
+          // read, then replace at that resourceVersion (as a second deploy with --break-lock does); retried if a renewal slips in between
+          for (let attempt = 0; ; attempt++) {
+            const live = await api.readNamespacedLease({ name: `cdkfed-${fed}`, namespace: SYSTEM_NAMESPACE });
+            live.spec = { ...live.spec, holderIdentity: 'thief/pid-1', acquireTime: micro(new Date()) as any, renewTime: micro(new Date()) as any };
+            try {
+              await api.replaceNamespacedLease({ name: `cdkfed-${fed}`, namespace: SYSTEM_NAMESPACE, body: live });
+              break;
+            } catch (e) {
+              if (attempt >= 3) throw e;
+            }
+          }
           return writesOf(fed);
         })();
       },

@@ -3,7 +3,7 @@ import { gzipSync } from 'zlib';
 import { buildShop } from '../../../apps/shop';
 import { FederationApp } from '../../../lib';
 import {
-  blockingUnreadable, checkRevisionSize, decodeRevision, recordedSetDigest, RecordEntry, recordsToTrim, revisionSecret, RevisionRecord,
+  blockingUnreadable, checkDigests, checkRevisionSize, decodeRevision, recordedSetDigest, RecordEntry, recordsToTrim, revisionSecret, RevisionRecord,
   revisionRecordSize, SECRET_DATA_LIMIT, UnreadableRecord,
 } from '../../../lib/cluster/revisions';
 import { readInventory } from '../../../lib/inventory/read';
@@ -77,6 +77,21 @@ describe('decodeRevision: records are checked on read (#1, #11)', () => {
     const s = revisionSecret(rec(4, 'deployed'));
     spoil(s);
     expect(unreadable(s).reason).toMatch(reason);
+  });
+});
+
+describe('checkDigests: newest first down to the record in force (#11)', () => {
+  const tamper = (r: RevisionRecord): RevisionRecord => ({ ...r, objects: [cm('x', { a: 'changed' })] });
+  const entry = (r: RevisionRecord) => ({ s: revisionSecret(r), record: r });
+  test('a tampered record in force, or newer than it, fails its digest; history below the one in force is not digested', () => {
+    const out = checkDigests([entry(rec(1, 'deployed')), entry(tamper(rec(2, 'deployed'))), entry(rec(3, 'deployed')), entry(tamper(rec(4, 'failed'))), entry(rec(5, 'pending'))]);
+    expect(out.records.map((r) => r.revision)).toEqual([1, 2, 3, 5]);
+    expect(out.unreadable.map((u) => [u.name, u.reason.slice(0, 40)])).toEqual([['cdkfed.shop.v4', 'its objects do not match its digest (rec']]);
+  });
+  test('when the newest deployed record fails, the next one down is checked and becomes the one in force; the failed one blocks', () => {
+    const out = checkDigests([entry(rec(1, 'deployed')), entry(tamper(rec(2, 'deployed')))]);
+    expect(out.records.map((r) => r.revision)).toEqual([1]);
+    expect(blockingUnreadable(out.records, out.unreadable).map((u) => u.name)).toEqual(['cdkfed.shop.v2']);
   });
 });
 
