@@ -210,7 +210,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
         if (lost) {
           const prev = clusterReports.get(t.cluster.spec.name);
           record({ ...(prev ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome: 'failed', failure: prev?.failure ?? { reason: lost.message },
-            rollback: { ok: false, message: `not rolled back: ${lost.message}` } } as ClusterReport);
+            rollback: { ok: false, message: 'not rolled back: this run lost its lease there, so the cluster is left to the run that took it' } } as ClusterReport);
           return;
         }
         emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: 'rolling-back' });
