@@ -43,6 +43,21 @@ async function setRecordData(fed: string, revision: number, data: Record<string,
   await clients(C1).core.replaceNamespacedSecret({ name, namespace: SYSTEM_NAMESPACE, body: s });
 }
 
+/** Writes the Lease with another holder at the resourceVersion read, as a second deploy with --break-lock does; retried if a renewal slips in between. */
+async function takeOverLease(fed: string, holder: string): Promise<void> {
+  const api = coordination(C1);
+  for (let attempt = 0; ; attempt++) {
+    const live = await api.readNamespacedLease({ name: `cdkfed-${fed}`, namespace: SYSTEM_NAMESPACE });
+    live.spec = { ...live.spec, holderIdentity: holder, acquireTime: micro(new Date()) as any, renewTime: micro(new Date()) as any };
+    try {
+      await api.replaceNamespacedLease({ name: `cdkfed-${fed}`, namespace: SYSTEM_NAMESPACE, body: live });
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
+}
+
 describe('#6 leases are fenced', () => {
   const fed = uniqueFederation('lease');
   const dist = tmpDist();
@@ -59,18 +74,7 @@ describe('#6 leases are fenced', () => {
       onStderr: (err) => {
         if (takenOver || !err.includes(`${C1}: health`)) return;
         takenOver = (async () => {
-          const api = coordination(C1);
-          // read, then replace at that resourceVersion (as a second deploy with --break-lock does); retried if a renewal slips in between
-          for (let attempt = 0; ; attempt++) {
-            const live = await api.readNamespacedLease({ name: `cdkfed-${fed}`, namespace: SYSTEM_NAMESPACE });
-            live.spec = { ...live.spec, holderIdentity: 'thief/pid-1', acquireTime: micro(new Date()) as any, renewTime: micro(new Date()) as any };
-            try {
-              await api.replaceNamespacedLease({ name: `cdkfed-${fed}`, namespace: SYSTEM_NAMESPACE, body: live });
-              break;
-            } catch (e) {
-              if (attempt >= 3) throw e;
-            }
-          }
+          await takeOverLease(fed, 'thief/pid-1');
           return writesOf(fed);
         })();
       },
@@ -88,6 +92,27 @@ describe('#6 leases are fenced', () => {
     expect(await writesOf(fed)).toEqual(atTakeover);
     expect((await revisions(C1, fed)).map((x) => [x.revision, x.status])).toEqual([[1, 'deployed'], [2, 'pending']]);
     expect((await leaseOf(fed))?.spec?.holderIdentity).toBe('thief/pid-1');
+  });
+
+  test('a lease lost while the wave bakes: the wave fails, that cluster is neither rolled back nor written to, exit 1', async () => {
+    synthFleet(dist, { name: fed, withApi: false, webTag: '2.5.0', bakeSeconds: 30 });
+    let takenOver: Promise<Record<string, string>> | undefined;
+    const t0 = Date.now();
+    // --break-lock: the previous test left the lease to "thief/pid-1"
+    const r = await cdkfed(deployArgs(dist, '--break-lock'), {
+      onStderr: (err) => {
+        if (takenOver || !err.includes('wave w1: healthy; baking')) return;
+        takenOver = takeOverLease(fed, 'thief/pid-2').then(() => writesOf(fed));
+      },
+    });
+    const atTakeover = await takenOver!;
+    expect(r.code).toBe(1);
+    const report = json(r.stdout);
+    expect(report.failure).toMatch(/wave w1: cluster local-1: this deploy lost the lease of federation ".*" \(now held by "thief\/pid-2"\)/);
+    expect(report.waves[0].clusters[0]).toMatchObject({ outcome: 'failed', rollback: { ok: false, message: expect.stringMatching(/^not rolled back/) } });
+    expect(Date.now() - t0).toBeLessThan(30_000); // stopped before the bake ended
+    expect(await writesOf(fed)).toEqual(atTakeover);
+    expect((await leaseOf(fed))?.spec?.holderIdentity).toBe('thief/pid-2');
   });
 
   test('a lease whose renewTime is far ahead of our clock and never renewed: watched unchanged for its duration here, then taken (no clock comparison)', async () => {
