@@ -291,7 +291,8 @@ function holdLease(client: ClusterClient, federation: string, holder: string, se
       if (stopped) return;
       stopped = true;
       if (timer) clearTimeout(timer);
-      await inflight; // a renewal in flight must not land after the lease is freed
+      // A renewal in flight must not land after the lease is freed (if it did, the PUT below is a 409); waited for within the same short budget.
+      await Promise.race([inflight, new Promise((r) => setTimeout(r, RELEASE_BUDGET_MS).unref())]);
       if (lost) return; // not ours any more: never write it
       // A short budget: a cluster lost mid-run must not hold the run's end; its lease expires by itself.
       try {
