@@ -7,6 +7,7 @@ import { gunzipSync, gzipSync } from 'zlib';
 import { KubeObject } from '../kube/object';
 import { FIELD_MANAGER, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY, revisionSecretName, SYSTEM_NAMESPACE } from '../kube/ownership';
 import { ClusterClient, KubeApiError } from './client';
+import type { AdoptedObject } from './handback';
 
 /** pending: being applied (a run that dies leaves it); deployed: healthy and pruned; failed: gate failed, rolled back or interrupted. */
 export type RevisionStatus = 'pending' | 'deployed' | 'failed';
@@ -32,6 +33,12 @@ export interface RevisionRecord {
   readonly updated: string;
   /** Why it failed, for failed records. */
   readonly reason?: string;
+  /**
+   * Objects of this revision that existed before the federation took them over (--adopt), as
+   * they were then: rollback and prune hand them back instead of deleting them. Carried from
+   * revision to revision while the federation holds them.
+   */
+  readonly adopted?: readonly AdoptedObject[];
 }
 
 function toSecret(r: RevisionRecord): object {

@@ -9,14 +9,16 @@ import pLimit from 'p-limit';
 import { FederationError, isFederationError } from '../errors';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { PlanWave } from '../inventory/types';
-import { describeRef, KubeObject, refOf } from '../kube/object';
-import { errorMessage, applyStaged } from '../cluster/apply';
-import { ApplySetRef, ApplySetState, readApplySet, targetState, unionState, writeApplySet } from '../cluster/applyset';
+import { describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
+import { errorMessage } from '../cluster/apply';
+import { ApplySetRef } from '../cluster/applyset';
 import { ChangeSet, ChangeSetEntry } from '../cluster/changeset';
 import { ClusterClient, UnreachableError } from '../cluster/client';
+import type { AdoptedObject } from '../cluster/handback';
 import { acquireLease, HeldLease } from '../cluster/lease';
-import { Cascade, listMembers, prune, staleMembers } from '../cluster/prune';
+import type { Cascade } from '../cluster/prune';
 import { currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, writeRevision } from '../cluster/revisions';
+import { ObjectSet } from '../cluster/set';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
 import { judgeBake, fmtSeconds } from './gate';
 import { planCluster, scheduleWaves, Selection } from './schedule';
@@ -45,7 +47,8 @@ export interface DeployOptions extends Selection {
   readonly now?: () => number;
 }
 
-export type ClusterPhase = 'waiting' | 'connecting' | 'applying' | 'health' | 'pruning' | 'done' | 'up-to-date' | 'failed' | 'rolling-back' | 'rolled-back' | 'rollback-failed' | 'unknown' | 'not-started';
+/** healthy: applied and healthy, waiting for its wave to bake before prune (the last, irreversible step). */
+export type ClusterPhase = 'waiting' | 'connecting' | 'applying' | 'health' | 'healthy' | 'pruning' | 'done' | 'up-to-date' | 'repaired' | 'failed' | 'rolling-back' | 'rolled-back' | 'rollback-failed' | 'unknown' | 'not-started';
 
 export type DeployEvent =
   | { readonly type: 'wave'; readonly wave: string; readonly phase: 'start' | 'bake' | 'done' | 'failed'; readonly bakeSeconds?: number; readonly message?: string }
@@ -62,8 +65,11 @@ export interface ClusterFailure {
 export interface ClusterReport {
   readonly cluster: string;
   readonly wave: string;
-  /** unknown: the cluster stopped answering after this run wrote to it, so its rollback could not run or finish. */
-  readonly outcome: 'deployed' | 'up-to-date' | 'failed' | 'rolled-back' | 'rollback-failed' | 'unknown' | 'not-started';
+  /**
+   * unknown: the cluster stopped answering after this run wrote to it, so its rollback could not run or finish.
+   * repaired: already at the target revision, but objects of it had been deleted behind our back; they were re-applied.
+   */
+  readonly outcome: 'deployed' | 'up-to-date' | 'repaired' | 'failed' | 'rolled-back' | 'rollback-failed' | 'unknown' | 'not-started';
   /** The revision this run applied (or verified). */
   readonly revision?: number;
   /** The revision in force before this run. */
@@ -99,11 +105,17 @@ interface Touched {
   readonly cluster: InventoryCluster;
   readonly wave: PlanWave;
   readonly client: ClusterClient;
+  readonly set: ObjectSet;
   readonly revision: number;
   readonly previous?: RevisionRecord;
   readonly records: readonly RevisionRecord[];
-  readonly priorSet?: ApplySetState;
   readonly started: string;
+  /** The run resumed a pending revision: a killed run may have changed anything, so a rollback restores in full. */
+  readonly resumed: boolean;
+  /** Objects this run took over (--adopt) that the previous revision did not hold: a rollback hands them back. */
+  readonly adopted: readonly AdoptedObject[];
+  /** The revision's record, pending until the wave has baked and the cluster is pruned. */
+  readonly record: RevisionRecord;
 }
 
 class GateFailure extends Error {
@@ -145,7 +157,9 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       }));
       let pre = await step(async (client, name) => {
         await client.version();
-        await checkKindsServed(client, inv.clusters.get(name)!);
+        const cluster = inv.clusters.get(name)!;
+        await checkKindsServed(client, cluster);
+        await new ObjectSet(client, fed, set).checkScopes(cluster.objects.map((o) => o.manifest));
       });
       if (pre.every((p) => !p)) {
         pre = await step(async (client) => {
@@ -183,7 +197,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
         break;
       }
       // A wave in which nothing changed has nothing to bake.
-      if (wave.bakeTimeSeconds > 0 && results.some((r) => r.outcome === 'deployed')) {
+      if (wave.bakeTimeSeconds > 0 && results.some((r) => r.outcome === 'deployed' || r.outcome === 'repaired')) {
         const regression = await bake(wave, clusters.map((c) => ({ name: c, client: opts.clients.get(c)!, cluster: inv.clusters.get(c)! })), emit, now);
         if (regression) {
           gateFailed = true;
@@ -195,6 +209,18 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
           break;
         }
       }
+      // Prune is the last, irreversible step: only once the wave is healthy and baked, so a
+      // regression never has to re-create what was deleted.
+      const finished = await Promise.all(touched.filter((t) => t.wave.name === wave.name).map((t) => limit(() => finishCluster(t, clusterReports.get(t.cluster.spec.name)!, { opts, set, fed, emit, touched, signal: abort.signal, now }))));
+      finished.forEach(record);
+      const unfinished = finished.find((r) => r.outcome === 'failed');
+      if (unfinished) {
+        gateFailed = true;
+        failure = `wave ${wave.name}: cluster ${unfinished.cluster}: ${unfinished.failure?.reason}`;
+        emit({ type: 'wave', wave: wave.name, phase: 'failed', message: failure });
+        failedWaveIndex = wi;
+        break;
+      }
       emit({ type: 'wave', wave: wave.name, phase: 'done' });
     }
 
@@ -204,11 +230,12 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       await Promise.all(touched.map((t) => limit(async () => {
         emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: 'rolling-back' });
         const before = clusterReports.get(t.cluster.spec.name);
-        const changed = [...(before?.applied?.entries ?? []), ...(before?.pruned?.entries ?? [])].some((e) => e.action === 'created' || e.action === 'configured' || e.action === 'deleted')
+        // A resumed revision may have been applied in full by the run that died: it counts as changed.
+        const changed = t.resumed || [...(before?.applied?.entries ?? []), ...(before?.pruned?.entries ?? [])].some((e) => e.action === 'created' || e.action === 'configured' || e.action === 'deleted' || e.action === 'released')
           || !before?.applied; // no ChangeSet (e.g. died mid-apply): assume changed
-        const result = await rollbackCluster(t.client, {
-          changed,
-          federation: fed, set, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest), started: t.started },
+        const result = await rollbackCluster(t.set, {
+          changed, adopted: t.adopted,
+          federation: fed, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest), started: t.started, adopted: t.record.adopted },
           previous: t.previous, records: t.records, cascade: opts.cascade,
           force: opts.force, timeoutMs: t.wave.healthTimeoutSeconds * 1000, reason: failure!, now,
         });
@@ -263,14 +290,20 @@ interface ClusterContext {
   readonly now: () => number;
 }
 
+/**
+ * Applies the target to one cluster and waits for it to be healthy; the revision stays
+ * pending until finishCluster prunes it after the wave has baked. A cluster already at the
+ * target is only checked, and objects of it deleted behind our back are re-applied (repaired).
+ */
 async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: ClusterClient, ctx: ClusterContext): Promise<ClusterReport> {
   const name = cluster.spec.name;
   const t0 = ctx.now();
   const phase = (p: ClusterPhase, message?: string, pending?: number) => ctx.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: p, message, pending });
   const objects = cluster.objects.map((o) => o.manifest);
   const timeoutMs = wave.healthTimeoutSeconds * 1000;
+  const set = new ObjectSet(client, ctx.fed, ctx.set);
+  const onEntry = (entry: ChangeSetEntry) => ctx.emit({ type: 'object', cluster: name, entry });
   let applied: ChangeSet | undefined;
-  let pruned: ChangeSet | undefined;
   let revision: number | undefined;
   let previous: RevisionRecord | undefined;
   try {
@@ -284,33 +317,46 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     });
     revision = step.revision;
     if (step.action === 'verify') {
-      // Recorded revision equals the target: read-only health check, no write.
+      // Recorded revision equals the target: read-only health check; objects found missing are re-applied.
       const health = await checkHealth(client, objects);
       if (health.every((h) => h.health.status === 'Current')) {
         phase('up-to-date', `revision ${revision}`);
         return { cluster: name, wave: wave.name, outcome: 'up-to-date', revision, previousRevision: previous?.revision, seconds: (ctx.now() - t0) / 1000 };
       }
+      const missing = new Set(health.filter((h) => h.health.status === 'NotFound').map((h) => refKey(h.ref)));
+      if (missing.size > 0) {
+        phase('applying', `revision ${revision}: repairing ${missing.size} object(s) deleted behind our back`);
+        applied = await set.apply(objects.filter((o) => missing.has(objectKey(o))), { force: ctx.opts.force, onEntry });
+        if (applied.failed) {
+          const bad = applied.entries.find((e) => e.action === 'failed')!;
+          throw new GateFailure({ object: describeRef(bad.ref), reason: `repairing revision ${revision}: ${describeRef(bad.ref)}: ${bad.message}` });
+        }
+      }
       phase('health', `revision ${revision} recorded, waiting for it to be healthy`);
       await gate(client, objects, timeoutMs, ctx, (n) => phase('health', undefined, n));
-      phase('up-to-date', `revision ${revision}`);
-      return { cluster: name, wave: wave.name, outcome: 'up-to-date', revision, previousRevision: previous?.revision, seconds: (ctx.now() - t0) / 1000 };
+      const outcome = missing.size > 0 ? 'repaired' : 'up-to-date';
+      phase(outcome, `revision ${revision}${missing.size > 0 ? `: ${missing.size} object(s) re-applied` : ''}`);
+      return { cluster: name, wave: wave.name, outcome, revision, previousRevision: previous?.revision, ...(applied ? { applied } : {}), seconds: (ctx.now() - t0) / 1000 };
     }
 
-    const priorSet = await readApplySet(client, ctx.set);
+    // Objects taken over with --adopt, as they were before, so rollback and prune can hand them back;
+    // adoptions of earlier revisions are carried while the target still holds them.
+    const keys = new Set(objects.map(objectKey));
+    const carried = (previous?.adopted ?? []).filter((a) => keys.has(refKey(a.ref)));
+    const fresh = ctx.opts.adopt ? (await set.adoptions(objects)).filter((a) => !carried.some((c) => refKey(c.ref) === refKey(a.ref))) : [];
+    const adopted = [...carried, ...fresh];
     // From here on the cluster is written to: it is rolled back if the run fails.
     const started = new Date(ctx.now()).toISOString();
-    ctx.touched.push({ cluster, wave, client, revision, previous, records, priorSet, started });
-    const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, started, updated: started };
+    const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, started, updated: started, ...(adopted.length ? { adopted } : {}) };
+    ctx.touched.push({ cluster, wave, client, set, revision, previous, records, started, resumed: step.resumes, adopted: fresh, record: pendingRecord });
     await writeRevision(client, pendingRecord);
     // A run that died (or lost the cluster) left its revision pending; this one replaces it.
     for (const stale of records.filter((x) => x.status === 'pending' && x.revision !== revision)) {
       await writeRevision(client, { ...stale, status: 'failed', updated: started, reason: `interrupted: the run applying it did not finish; replaced by revision ${revision}` });
     }
-    const target = targetState(objects);
-    await writeApplySet(client, ctx.fed, ctx.set, unionState(priorSet, target));
 
     phase('applying', `revision ${revision}${step.resumes ? ' (resumed)' : ''}`);
-    applied = await applyStaged(client, objects, { force: ctx.opts.force, adopt: ctx.opts.adopt, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }) });
+    applied = await set.apply(objects, { force: ctx.opts.force, adopt: ctx.opts.adopt, onEntry });
     if (applied.failed) {
       const bad = applied.entries.find((e) => e.action === 'failed')!;
       throw new GateFailure({ object: describeRef(bad.ref), reason: `${describeRef(bad.ref)}: ${bad.message}` });
@@ -318,26 +364,39 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
 
     phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(timeoutMs)})`);
     await gate(client, objects, timeoutMs, ctx, (n) => phase('health', undefined, n));
-
-    if (ctx.opts.prune !== false) {
-      phase('pruning');
-      const members = await listMembers(client, ctx.set.id, unionState(priorSet, target).groupKinds);
-      pruned = await prune(client, ctx.set.id, staleMembers(members, objects), {
-        cascade: ctx.opts.cascade, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }),
-      });
-      // The parent lists exactly the new set once nothing stale is left; a failed delete stays listed and is retried next run.
-      if (!pruned.failed) await writeApplySet(client, ctx.fed, ctx.set, target);
-    }
-    const deployed: RevisionRecord = { ...pendingRecord, status: 'deployed', updated: new Date(ctx.now()).toISOString() };
-    await writeRevision(client, deployed);
-    await trimRevisions(client, ctx.fed, [...records.filter((x) => x.revision !== revision), deployed]);
-    phase('done', `revision ${revision}`);
-    return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied, pruned, seconds: (ctx.now() - t0) / 1000 };
+    phase('healthy', `revision ${revision}${wave.bakeTimeSeconds > 0 ? '; prune after the wave has baked' : ''}`);
+    return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied, seconds: (ctx.now() - t0) / 1000 };
   } catch (e) {
     const failure: ClusterFailure = e instanceof GateFailure ? e.failure
       : { reason: isFederationError(e) ? e.message : e instanceof UnreachableError ? e.message : errorMessage(e) };
     phase('failed', failure.reason);
-    return { cluster: name, wave: wave.name, outcome: 'failed', revision, previousRevision: previous?.revision, applied, pruned, failure, seconds: (ctx.now() - t0) / 1000 };
+    return { cluster: name, wave: wave.name, outcome: 'failed', revision, previousRevision: previous?.revision, applied, failure, seconds: (ctx.now() - t0) / 1000 };
+  }
+}
+
+/** After the wave has baked: prune what the revision no longer holds, then record it deployed. */
+async function finishCluster(t: Touched, report: ClusterReport, ctx: ClusterContext): Promise<ClusterReport> {
+  const name = t.cluster.spec.name;
+  const t0 = ctx.now();
+  const phase = (p: ClusterPhase, message?: string) => ctx.emit({ type: 'cluster', wave: t.wave.name, cluster: name, phase: p, message });
+  const objects = t.cluster.objects.map((o) => o.manifest);
+  let pruned: ChangeSet | undefined;
+  try {
+    if (ctx.opts.prune !== false) {
+      phase('pruning');
+      // Every adoption known (this revision's and earlier ones'): an adopted object is handed back, never deleted.
+      const adopted = [...(t.record.adopted ?? []), ...(t.previous?.adopted ?? [])];
+      pruned = await t.set.prune(objects, { cascade: ctx.opts.cascade, adopted, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }) });
+    }
+    const deployed: RevisionRecord = { ...t.record, status: 'deployed', updated: new Date(ctx.now()).toISOString() };
+    await writeRevision(t.client, deployed);
+    await trimRevisions(t.client, ctx.fed, [...t.records.filter((x) => x.revision !== t.revision), deployed]);
+    phase('done', `revision ${t.revision}`);
+    return { ...report, ...(pruned ? { pruned } : {}), seconds: report.seconds + (ctx.now() - t0) / 1000 };
+  } catch (e) {
+    const reason = `finishing revision ${t.revision}: ${isFederationError(e) ? e.message : errorMessage(e)}`;
+    phase('failed', reason);
+    return { ...report, outcome: 'failed', ...(pruned ? { pruned } : {}), failure: { reason }, seconds: report.seconds + (ctx.now() - t0) / 1000 };
   }
 }
 

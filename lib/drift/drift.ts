@@ -14,10 +14,9 @@ import type { IgnoreDifference } from '../inventory/types';
 import { compareStrings, describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
 import { FIELD_MANAGER, LABEL_APP } from '../kube/ownership';
 import { errorMessage } from '../cluster/apply';
-import { readApplySet, targetState, unionState } from '../cluster/applyset';
 import { ClusterClient } from '../cluster/client';
-import { listMembers } from '../cluster/prune';
 import { currentRevision, listRevisions } from '../cluster/revisions';
+import { ObjectSet } from '../cluster/set';
 import { maskPair, MASK, stripServerFields } from './normalize';
 import { formatPath, leafPaths, ownerOf, Segment, valueAt } from './paths';
 
@@ -151,8 +150,8 @@ async function driftCluster(inv: InventoryOutline, name: string, client: Cluster
     const current = currentRevision(await listRevisions(client, inv.plan.federation));
     if (!current) return { ...base, pendingDeploy: true, objects: [], ignored: [] };
     const recorded = current.objects;
-    const parent = await readApplySet(client, inv.plan.applySet);
-    const members = await listMembers(client, inv.plan.applySet.id, unionState(parent, targetState(recorded)).groupKinds);
+    // Members read at the versions the revision applied, so each compares field by field with what was applied.
+    const members = await new ObjectSet(client, inv.plan.federation, inv.plan.applySet).members(recorded);
     const live = new Map(members.map((m) => [refKey(m), m.live]));
     const ignores = hpaIgnores(recorded);
     const objects: DriftedObject[] = [];

@@ -12,10 +12,10 @@ import type { PlanWave } from '../inventory/types';
 import { describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
 import { APPLYSET_PART_OF, FIELD_MANAGER } from '../kube/ownership';
 import { errorMessage } from '../cluster/apply';
-import { readApplySet, targetState, unionState } from '../cluster/applyset';
 import { ClusterClient, KubeApiError } from '../cluster/client';
-import { foreignObjects, listMembers, staleMembers } from '../cluster/prune';
+import { blastRadius, staleMembers } from '../cluster/prune';
 import { currentRevision, listRevisions } from '../cluster/revisions';
+import { ObjectSet } from '../cluster/set';
 import { maskPair, stripServerFields, toYaml } from './normalize';
 import { changedPaths, formatPath, valueAt } from './paths';
 
@@ -31,10 +31,14 @@ export interface PlannedObject {
   readonly message?: string;
 }
 
-export interface NamespaceBlastRadius {
-  readonly namespace: string;
-  /** Objects in it that are not ours and would be deleted with it. */
+/** A Namespace or CRD prune would remove, and what it holds that is not ours. */
+export interface BlastRadius {
+  /** `Namespace shop`, `CustomResourceDefinition widgets.example.com`. */
+  readonly object: string;
+  /** Objects it holds that are not ours: prune then keeps it and hands it over instead of deleting it. */
   readonly foreign: readonly string[];
+  /** What it holds could not be read: prune keeps it (fails closed). */
+  readonly error?: string;
 }
 
 export interface ClusterPlan {
@@ -43,7 +47,7 @@ export interface ClusterPlan {
   readonly error?: string;
   readonly currentRevision?: number;
   readonly objects: readonly PlannedObject[];
-  readonly blastRadius: readonly NamespaceBlastRadius[];
+  readonly blastRadius: readonly BlastRadius[];
   readonly counts: Readonly<Record<PlanAction, number>>;
 }
 
@@ -82,18 +86,27 @@ async function planCluster(inv: Inventory, cluster: InventoryCluster, client: Cl
     const manifests = cluster.objects.map((o) => o.manifest);
     const crdsInSet = new Set(manifests.filter((m) => m.kind === 'CustomResourceDefinition').map((m: any) => `${m.spec?.group}/${m.spec?.names?.kind}`));
     // Live objects of the set come from one LIST per kind; only objects not (yet) in it are read one by one.
-    const prior = await readApplySet(client, inv.plan.applySet);
-    const members = prior ? await listMembers(client, inv.plan.applySet.id, unionState(prior, targetState(manifests)).groupKinds) : [];
+    const members = await new ObjectSet(client, inv.plan.federation, inv.plan.applySet).members(manifests);
     const liveByKey = new Map(members.map((m) => [refKey(m), m.live]));
     const limit = pLimit(16);
     const objects: PlannedObject[] = await Promise.all(manifests.map((m) => limit(() => planObject(client, m, crdsInSet, liveByKey.get(objectKey(m))))));
-    const blastRadius: NamespaceBlastRadius[] = [];
+    const blast: BlastRadius[] = [];
+    const adopted = new Set((current?.adopted ?? []).map((a) => refKey(a.ref)));
     for (const m of staleMembers(members, manifests)) {
       const [, masked] = maskPair(undefined, stripServerFields(m.live));
-      objects.push({ ref: { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name }, action: 'delete', diff: unifiedDiff(masked, undefined) });
-      if (m.kind === 'Namespace' && m.group === '') blastRadius.push({ namespace: m.name, foreign: await foreignObjects(client, m.name, inv.plan.applySet.id) });
+      const ref = { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name };
+      let message: string | undefined;
+      if (adopted.has(refKey(ref))) message = 'not deleted: it was adopted, so prune hands it back to its owner';
+      else if ((m.kind === 'Namespace' && m.group === '') || (m.kind === 'CustomResourceDefinition' && m.group === 'apiextensions.k8s.io')) {
+        const b: BlastRadius = await blastRadius(client, m, inv.plan.applySet.id)
+          .then((foreign) => ({ object: describeRef(ref), foreign }), (e) => ({ object: describeRef(ref), foreign: [], error: errorMessage(e) }));
+        blast.push(b);
+        if (b.error) message = 'not deleted: what it holds cannot be read, so prune keeps it';
+        else if (b.foreign.length > 0) message = `not deleted: holds ${b.foreign.length} object(s) that are not ours, so prune hands it over`;
+      }
+      objects.push({ ref, action: 'delete', diff: unifiedDiff(masked, undefined), ...(message ? { message } : {}) });
     }
-    return { ...base, currentRevision: current?.revision, objects, blastRadius, counts: countPlan(objects) };
+    return { ...base, currentRevision: current?.revision, objects, blastRadius: blast, counts: countPlan(objects) };
   } catch (e) {
     return { ...base, error: isFederationError(e) ? e.message : errorMessage(e), objects: [], blastRadius: [], counts: countPlan([]) };
   }
@@ -136,8 +149,4 @@ async function planObject(client: ClusterClient, m: KubeObject, crdsInSet: Reado
 function created(ref: ObjectRef, obj: unknown, message?: string): PlannedObject {
   const [, masked] = maskPair(undefined, stripServerFields(obj));
   return { ref, action: 'create', diff: unifiedDiff(undefined, masked), ...(message ? { message } : {}) };
-}
-
-export function label(ref: ObjectRef): string {
-  return describeRef(ref);
 }

@@ -7,7 +7,7 @@ import { stableJson } from '../kube/digest';
 import { describeRef } from '../kube/object';
 import type { ClusterDrift, FleetDrift } from './drift';
 import { hasDrift } from './drift';
-import type { ClusterPlan, FleetPlan, PlannedObject } from './plan';
+import type { BlastRadius, ClusterPlan, FleetPlan, PlannedObject } from './plan';
 import { hasChanges } from './plan';
 
 export type Format = 'text' | 'markdown' | 'json';
@@ -48,11 +48,18 @@ export function renderPlan(p: FleetPlan, format: Format): string {
       out.push(`  ${SIGN[o.action]} ${describeRef(o.ref)}${o.fields ? `: ${o.fields.join(', ')}` : ''}${o.message ? ` (${o.message})` : ''}`);
       if (o.diff && o.action === 'update') out.push(...o.diff.split('\n').map((l) => `      ${l}`));
     }
-    for (const b of c.blastRadius) out.push(`  ! deleting Namespace ${b.namespace}${b.foreign.length ? ` also deletes ${b.foreign.length} object(s) that are not ours: ${b.foreign.join(', ')}` : ''}`);
+    for (const b of c.blastRadius) out.push(`  ! ${blastLine(b)}`);
   }
   const t = rows.reduce((s, c) => ({ create: s.create + c.counts.create, update: s.update + c.counts.update, delete: s.delete + c.counts.delete }), { create: 0, update: 0, delete: 0 });
   out.push(`plan: ${t.create} to create, ${t.update} to update, ${t.delete} to delete across ${rows.length} cluster(s)${rows.some((c) => c.error) ? `; ${rows.filter((c) => c.error).length} cluster(s) could not be planned` : ''}`);
   return `${out.join('\n')}\n`;
+}
+
+/** What prune does with a Namespace or CRD, given what it holds. */
+function blastLine(b: BlastRadius): string {
+  if (b.error) return `${b.object} is kept: what it holds cannot be read (${b.error})`;
+  if (b.foreign.length) return `${b.object} is kept and handed over, not deleted: it holds ${b.foreign.length} object(s) that are not ours: ${b.foreign.join(', ')}`;
+  return `deleting ${b.object} (it holds nothing else)`;
 }
 
 function mermaidId(s: string): string {
@@ -89,9 +96,9 @@ function planMarkdown(p: FleetPlan, rows: readonly ClusterPlan[]): string {
     for (const { c, o } of deletions) out.push(`- **${c.cluster}**: ${describeRef(o.ref)}`);
     for (const c of rows) {
       for (const b of c.blastRadius) {
-        out.push(b.foreign.length
-          ? `- ⚠ **${c.cluster}**: deleting Namespace \`${b.namespace}\` also deletes **${b.foreign.length} object(s) that are not ours**: ${b.foreign.map((f) => `\`${f}\``).join(', ')}`
-          : `- **${c.cluster}**: Namespace \`${b.namespace}\` holds nothing else`);
+        out.push(b.error ? `- ⚠ **${c.cluster}**: \`${b.object}\` is kept: what it holds cannot be read (${b.error})`
+          : b.foreign.length ? `- ⚠ **${c.cluster}**: \`${b.object}\` is kept and handed over, not deleted: it holds **${b.foreign.length} object(s) that are not ours**: ${b.foreign.map((f) => `\`${f}\``).join(', ')}`
+            : `- **${c.cluster}**: \`${b.object}\` holds nothing else`);
       }
     }
   }
