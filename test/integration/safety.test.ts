@@ -182,7 +182,7 @@ describe('deploy never deletes what it did not create', () => {
       await ext().createCustomResourceDefinition({ body: {
         metadata: { name: `dials.${group}` },
         spec: { group, scope: 'Cluster', names: { kind: 'Dial', plural: 'dials' },
-          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', xKubernetesPreserveUnknownFields: true } } }] },
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } } }] },
       } });
       await waitUntil('CRD established', 30_000, async () => ((await ext().readCustomResourceDefinition({ name: `dials.${group}` })).status?.conditions ?? []).some((x) => x.type === 'Established' && x.status === 'True') || undefined);
       synthFleet(dist, { name: fed, withApi: false, resources: [{ apiVersion: `${group}/v1`, kind: 'Dial', metadata: { name: 'volume', namespace: fed }, spec: { level: 11 } }] });
