@@ -294,4 +294,33 @@ describe('a record never lies, a rerun converges', () => {
       await cleanup(fed, [CTX]);
     }
   });
+
+  test('drift --correct takes the deploy lease and leaves fields that ignore rules cover as they are live', async () => {
+    const fed = uniqueFederation('correct');
+    const dist = tmpDist();
+    try {
+      await deployOk(synthFleet(dist, { name: fed, withApi: false, webIgnore: [{ kind: 'Deployment', jsonPointers: ['/spec/replicas'], reason: 'scaled by hand' }] }));
+      await c().objects.patch({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: fed }, spec: { replicas: 3,
+        template: { spec: { containers: [{ name: 'web', image: 'registry.example/web:hotfix' }] } } } } as any, undefined, undefined, 'kubectl-edit', true, k8s.PatchStrategy.ServerSideApply);
+      const image = async () => (await c().apps.readNamespacedDeployment({ name: 'web', namespace: fed })).spec;
+      // another deploy holds the lease: nothing is corrected, and the run says why
+      await c().objects.patch({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: `cdkfed-${fed}`, namespace: SYSTEM_NAMESPACE },
+        spec: { holderIdentity: 'other-runner/pid-1', leaseDurationSeconds: 60, renewTime: new Date().toISOString().replace('Z', '000Z'), acquireTime: new Date().toISOString().replace('Z', '000Z') } } as any,
+      undefined, undefined, 'other-runner', true, k8s.PatchStrategy.ServerSideApply);
+      const held = await cdkfed(['drift', '--dist', dist, '--cluster', CTX, '--correct']);
+      expect(held.code).toBe(1);
+      expect(held.stdout).toMatch(/correction failed: not corrected: .*holds the lease \(holder "other-runner\/pid-1"/);
+      expect((await image())?.template.spec?.containers[0].image).toBe('registry.example/web:hotfix');
+      await c().objects.delete({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: `cdkfed-${fed}`, namespace: SYSTEM_NAMESPACE } } as any);
+
+      const r = await cdkfed(['drift', '--dist', dist, '--cluster', CTX, '--correct']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Deployment .*\/web: modified — corrected/);
+      const spec = await image();
+      expect(spec?.template.spec?.containers[0].image).toBe('registry.example/web:1.0.0');
+      expect(spec?.replicas).toBe(3);
+    } finally {
+      await cleanup(fed, [CTX]);
+    }
+  });
 });
