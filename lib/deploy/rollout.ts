@@ -419,21 +419,35 @@ async function gate(client: ClusterClient, objects: readonly KubeObject[], timeo
   });
 }
 
+/** How long the reads of one cluster may keep failing during a bake before that counts as a regression (the client's own retry budget). */
+export const BAKE_READ_BUDGET_MS = 20_000;
+
 /** Watches every cluster of a healthy wave for its bake time; returns the regression, if any. */
 async function bake(wave: PlanWave, clusters: Array<{ name: string; client: ClusterClient; cluster: InventoryCluster }>, emit: (e: DeployEvent) => void, now: () => number): Promise<(ClusterFailure & { cluster: string }) | undefined> {
   const bakeMs = wave.bakeTimeSeconds * 1000;
   const start = now();
   emit({ type: 'wave', wave: wave.name, phase: 'bake', bakeSeconds: wave.bakeTimeSeconds });
   const interval = Math.max(250, Math.min(2000, bakeMs / 10));
+  const failingSince = new Map<string, number>();
   for (;;) {
     const all: Array<ObjectHealth & { cluster: string }> = [];
     const subject = (h: ObjectHealth & { cluster: string }) => `${h.cluster}: ${describeRef(h.ref)}`;
+    let unread = false;
     for (const c of clusters) {
       try {
         for (const h of await checkHealth(c.client, c.cluster.objects.map((o) => o.manifest))) all.push({ ...h, cluster: c.name });
+        failingSince.delete(c.name);
       } catch (e) {
-        return { cluster: c.name, reason: `cluster ${c.name} unreachable during bake: ${errorMessage(e)}` };
+        // A failed read is not a regression: it is read again at the next tick, within the retry budget.
+        const since = failingSince.get(c.name) ?? now();
+        failingSince.set(c.name, since);
+        if (now() - since >= BAKE_READ_BUDGET_MS) return { cluster: c.name, reason: `cluster ${c.name} unreachable during bake for ${fmtSeconds(now() - since)}: ${errorMessage(e)}` };
+        unread = true;
       }
+    }
+    if (unread) {
+      await sleep(interval);
+      continue;
     }
     const v = judgeBake(all.map((h) => ({ subject: subject(h), status: h.health.status, message: h.health.message })),
       now() - start, bakeMs, wave.healthTimeoutSeconds * 1000);
