@@ -17,6 +17,8 @@ import { ClusterClient, UnreachableError } from '../cluster/client';
 import type { AdoptedObject } from '../cluster/handback';
 import { acquireLease, HeldLease } from '../cluster/lease';
 import type { Cascade } from '../cluster/prune';
+
+export type { Cascade, HeldLease };
 import { currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, writeRevision } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
