@@ -21,6 +21,7 @@ import type { Cascade } from '../cluster/prune';
 export type { Cascade, HeldLease };
 import { currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, writeRevision } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
+import { crdScopes } from '../kube/scope';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
 import { judgeBake, fmtSeconds } from './gate';
 import { planCluster, scheduleWaves, Selection } from './schedule';
@@ -268,7 +269,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
 
 /** Every kind of the set is served by the cluster or defined by a CRD of the same set: checked before the wave writes anything. */
 async function checkKindsServed(client: ClusterClient, cluster: InventoryCluster): Promise<void> {
-  const defined = new Set(cluster.objects.map((o) => o.manifest).filter((m) => m.kind === 'CustomResourceDefinition').map((m: any) => `${m.spec?.group}/${m.spec?.names?.kind}`));
+  const defined = crdScopes(cluster.objects.map((o) => o.manifest));
   const seen = new Set<string>();
   for (const { manifest: m } of cluster.objects) {
     const key = `${m.apiVersion}/${m.kind}`;

@@ -10,12 +10,13 @@ import { isFederationError } from '../errors';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { PlanWave } from '../inventory/types';
 import { describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
-import { APPLYSET_PART_OF, FIELD_MANAGER } from '../kube/ownership';
-import { errorMessage } from '../cluster/apply';
+import { FIELD_MANAGER } from '../kube/ownership';
+import { errorMessage, notOurs } from '../cluster/apply';
 import { ClusterClient, KubeApiError } from '../cluster/client';
 import { blastRadius, staleMembers } from '../cluster/prune';
 import { currentRevision, listRevisions } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
+import { crdScopes } from '../kube/scope';
 import { maskPair, stripServerFields, toYaml } from './normalize';
 import { changedPaths, formatPath, valueAt } from './paths';
 
@@ -84,7 +85,7 @@ async function planCluster(inv: Inventory, cluster: InventoryCluster, client: Cl
   try {
     const current = currentRevision(await listRevisions(client, inv.plan.federation));
     const manifests = cluster.objects.map((o) => o.manifest);
-    const crdsInSet = new Set(manifests.filter((m) => m.kind === 'CustomResourceDefinition').map((m: any) => `${m.spec?.group}/${m.spec?.names?.kind}`));
+    const crdsInSet = crdScopes(manifests);
     // Live objects of the set come from one LIST per kind; only objects not (yet) in it are read one by one.
     const members = await new ObjectSet(client, inv.plan.federation, inv.plan.applySet).members(manifests);
     const liveByKey = new Map(members.map((m) => [refKey(m), m.live]));
@@ -112,7 +113,7 @@ async function planCluster(inv: Inventory, cluster: InventoryCluster, client: Cl
   }
 }
 
-async function planObject(client: ClusterClient, m: KubeObject, crdsInSet: ReadonlySet<string>, listed: unknown): Promise<PlannedObject> {
+async function planObject(client: ClusterClient, m: KubeObject, crdsInSet: ReadonlyMap<string, boolean>, listed: unknown): Promise<PlannedObject> {
   const ref = refOf(m);
   let served = true;
   try {
@@ -136,10 +137,8 @@ async function planObject(client: ClusterClient, m: KubeObject, crdsInSet: Reado
     return { ref, action: 'error', message: `dry run failed: ${errorMessage(e)}${conflict}` };
   }
   if (!live) return created(ref, after);
-  const ours = m.metadata.labels?.[APPLYSET_PART_OF];
-  if (ours && (live as any).metadata?.labels?.[APPLYSET_PART_OF] !== ours) {
-    return { ref, action: 'error', message: 'exists and is not this federation\'s (no matching ApplySet label): deploy refuses it unless run with --adopt' };
-  }
+  const foreign = notOurs(m, live);
+  if (foreign) return { ref, action: 'error', message: `${foreign}: deploy refuses it unless run with --adopt` };
   const [before, next] = maskPair(stripServerFields(live), stripServerFields(after));
   const paths = changedPaths(before, next);
   if (paths.length === 0) return { ref, action: 'unchanged' };
