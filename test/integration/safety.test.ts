@@ -323,4 +323,22 @@ describe('a record never lies, a rerun converges', () => {
       await cleanup(fed, [CTX]);
     }
   });
+
+  test('drift and plan read members at the version they were applied at: an autoscaling/v1 HPA is not drift after a clean deploy', async () => {
+    const fed = uniqueFederation('version');
+    const dist = tmpDist();
+    try {
+      const hpa = { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web-v1', namespace: fed },
+        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 70 } };
+      await deployOk(synthFleet(dist, { name: fed, withApi: false, resources: [hpa] }));
+      const drift = await cdkfed(['drift', '--dist', dist, '--cluster', CTX]);
+      expect(drift.stdout).toMatch(/revision 1: no drift/);
+      expect(drift.code).toBe(0);
+      const plan = await cdkfed(['plan', '--dist', dist, '--cluster', CTX, '--detailed-exitcode']);
+      expect(plan.stdout).toMatch(/0 to create, 0 to update, 0 to delete/);
+      expect(plan.code).toBe(0);
+    } finally {
+      await cleanup(fed, [CTX]);
+    }
+  });
 });
