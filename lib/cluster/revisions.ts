@@ -4,10 +4,11 @@
  * read them, so a second pipeline runner with no local files still knows the state.
  */
 import { gunzipSync, gzipSync } from 'zlib';
-import { KubeObject } from '../kube/object';
+import { KubeObject, ObjectRef } from '../kube/object';
 import { FIELD_MANAGER, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY, revisionSecretName, SYSTEM_NAMESPACE } from '../kube/ownership';
 import { ClusterClient, KubeApiError } from './client';
 import type { AdoptedObject } from './handback';
+import type { ChangeSet } from './changeset';
 
 /** pending: being applied (a run that dies leaves it); deployed: healthy and pruned; failed: gate failed, rolled back or interrupted. */
 export type RevisionStatus = 'pending' | 'deployed' | 'failed';
@@ -39,6 +40,11 @@ export interface RevisionRecord {
    * revision to revision while the federation holds them.
    */
   readonly adopted?: readonly AdoptedObject[];
+  /**
+   * Members this revision no longer holds that prune kept as ours (a failed delete, a Namespace
+   * whose contents could not be read): a later deploy of the same target prunes them again.
+   */
+  readonly unpruned?: readonly ObjectRef[];
 }
 
 function toSecret(r: RevisionRecord): object {
@@ -77,6 +83,13 @@ export async function listRevisions(client: ClusterClient, federation: string): 
   }
   return items.filter((s) => s.type === REVISION_SECRET_TYPE).map(fromSecret).filter((r): r is RevisionRecord => !!r && r.federation === federation)
     .sort((a, b) => a.revision - b.revision);
+}
+
+/** The record with the members its prune had to keep as ours (so a rerun of the same target prunes them again). */
+export function withUnpruned(r: RevisionRecord, pruned: ChangeSet | undefined): RevisionRecord {
+  const { unpruned: _previous, ...rest } = r;
+  const kept = (pruned?.entries ?? []).filter((e) => e.action === 'failed' || e.action === 'skipped').map((e) => e.ref);
+  return kept.length > 0 ? { ...rest, unpruned: kept } : rest;
 }
 
 /** The deployed revision in force: the highest-numbered deployed record. */

@@ -11,7 +11,7 @@ import { ChangeSet } from '../cluster/changeset';
 import { UnreachableError } from '../cluster/client';
 import type { AdoptedObject } from '../cluster/handback';
 import type { Cascade } from '../cluster/prune';
-import { RevisionRecord, writeRevision } from '../cluster/revisions';
+import { RevisionRecord, withUnpruned, writeRevision } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
 import { waitHealthy } from '../cluster/wait';
 import { describeRef, KubeObject } from '../kube/object';
@@ -100,7 +100,7 @@ export async function rollbackCluster(set: ObjectSet, r: RollbackInput): Promise
       return { ok: true, handedBack, applied, pruned, message: 'removed every object of the failed first revision' };
     }
     const restored = Math.max(r.revision, ...r.records.map((x) => x.revision)) + 1;
-    await writeRevision(client, { ...r.previous, revision: restored, status: 'deployed', started: new Date(r.now()).toISOString(), updated: new Date(r.now()).toISOString(), reason: `rollback to revision ${r.previous.revision}` });
+    await writeRevision(client, { ...withUnpruned(r.previous, pruned), revision: restored, status: 'deployed', started: new Date(r.now()).toISOString(), updated: new Date(r.now()).toISOString(), reason: `rollback to revision ${r.previous.revision}` });
     return { ok: true, restoredRevision: restored, restoredFrom: r.previous.revision, handedBack, applied, pruned, message: `restored revision ${r.previous.revision} as revision ${restored}` };
   } catch (e) {
     if (e instanceof UnreachableError) {

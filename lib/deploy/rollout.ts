@@ -19,7 +19,7 @@ import { acquireLease, HeldLease } from '../cluster/lease';
 import type { Cascade } from '../cluster/prune';
 
 export type { Cascade, HeldLease };
-import { currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, writeRevision } from '../cluster/revisions';
+import { currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, withUnpruned, writeRevision } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
 import { crdScopes } from '../kube/scope';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
@@ -320,9 +320,11 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     });
     revision = step.revision;
     if (step.action === 'verify') {
-      // Recorded revision equals the target: read-only health check; objects found missing are re-applied.
+      // Recorded revision equals the target: read-only health check, unless an earlier run left work:
+      // objects deleted behind our back are re-applied, members its prune had to keep are pruned again.
       const health = await checkHealth(client, objects);
-      if (health.every((h) => h.health.status === 'Current')) {
+      const leftover = ctx.opts.prune !== false ? previous?.unpruned ?? [] : [];
+      if (health.every((h) => h.health.status === 'Current') && leftover.length === 0) {
         phase('up-to-date', `revision ${revision}`);
         return { cluster: name, wave: wave.name, outcome: 'up-to-date', revision, previousRevision: previous?.revision, seconds: (ctx.now() - t0) / 1000 };
       }
@@ -337,9 +339,15 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
       }
       phase('health', `revision ${revision} recorded, waiting for it to be healthy`);
       await gate(client, objects, timeoutMs, ctx, (n) => phase('health', undefined, n));
-      const outcome = missing.size > 0 ? 'repaired' : 'up-to-date';
-      phase(outcome, `revision ${revision}${missing.size > 0 ? `: ${missing.size} object(s) re-applied` : ''}`);
-      return { cluster: name, wave: wave.name, outcome, revision, previousRevision: previous?.revision, ...(applied ? { applied } : {}), seconds: (ctx.now() - t0) / 1000 };
+      let pruned: ChangeSet | undefined;
+      if (leftover.length > 0) {
+        phase('pruning', `revision ${revision}: ${leftover.length} object(s) an earlier prune kept`);
+        pruned = await set.prune(objects, { cascade: ctx.opts.cascade, adopted: previous!.adopted, onEntry });
+        await writeRevision(client, withUnpruned({ ...previous!, updated: new Date(ctx.now()).toISOString() }, pruned));
+      }
+      const repaired = missing.size > 0 || leftover.length > 0;
+      phase(repaired ? 'repaired' : 'up-to-date', `revision ${revision}${missing.size > 0 ? `: ${missing.size} object(s) re-applied` : ''}${leftover.length > 0 ? `: pruned again` : ''}`);
+      return { cluster: name, wave: wave.name, outcome: repaired ? 'repaired' : 'up-to-date', revision, previousRevision: previous?.revision, ...(applied ? { applied } : {}), ...(pruned ? { pruned } : {}), seconds: (ctx.now() - t0) / 1000 };
     }
 
     // Objects taken over with --adopt, as they were before, so rollback and prune can hand them back;
@@ -391,7 +399,7 @@ async function finishCluster(t: Touched, report: ClusterReport, ctx: ClusterCont
       const adopted = [...(t.record.adopted ?? []), ...(t.previous?.adopted ?? [])];
       pruned = await t.set.prune(objects, { cascade: ctx.opts.cascade, adopted, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }) });
     }
-    const deployed: RevisionRecord = { ...t.record, status: 'deployed', updated: new Date(ctx.now()).toISOString() };
+    const deployed = withUnpruned({ ...t.record, status: 'deployed', updated: new Date(ctx.now()).toISOString() }, pruned);
     await writeRevision(t.client, deployed);
     await trimRevisions(t.client, ctx.fed, [...t.records.filter((x) => x.revision !== t.revision), deployed]);
     phase('done', `revision ${t.revision}`);

@@ -42,7 +42,7 @@ describe('deploy never deletes what it did not create', () => {
       await c().core.createNamespacedConfigMap({ namespace: fed, body: { metadata: { name: 'legacy', labels: { team: 'x', 'app.kubernetes.io/managed-by': 'helm' } }, data: { owner: 'team-x' } } });
       const legacy = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'legacy', namespace: fed }, data: { owner: 'cdk' } };
       synthFleet(dist, { name: fed, withApi: false, webTag: '1.1.0', failOn: [CTX], healthTimeoutSeconds: 6, resources: [legacy] });
-      const r = await deploy(dist, '--adopt');
+      const r = await deploy(dist, '--adopt', '--force-conflicts');
       expect(r.code).toBe(1);
       expect(cluster(r).outcome).toBe('rolled-back');
       expect(cluster(r).rollback.handedBack.entries).toEqual([expect.objectContaining({ ref: expect.objectContaining({ kind: 'ConfigMap', name: 'legacy' }), action: 'released' })]);
@@ -62,7 +62,7 @@ describe('deploy never deletes what it did not create', () => {
       await deployOk(synthFleet(dist, { name: fed, withApi: false }));
       await c().core.createNamespacedConfigMap({ namespace: fed, body: { metadata: { name: 'legacy', labels: { team: 'x' } }, data: { owner: 'team-x' } } });
       synthFleet(dist, { name: fed, withApi: false, resources: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'legacy', namespace: fed }, data: { owner: 'cdk' } }] });
-      await deployOk(dist, '--adopt');
+      await deployOk(dist, '--adopt', '--force-conflicts');
       expect((await c().core.readNamespacedConfigMap({ name: 'legacy', namespace: fed })).metadata?.labels?.[PART_OF]).toBeDefined();
       expect((await revisions(CTX, fed)).pop().adopted.map((a: any) => a.ref.name)).toEqual(['legacy']);
 
@@ -109,10 +109,15 @@ describe('deploy never deletes what it did not create', () => {
       const ns = await c().core.readNamespace({ name: extra });
       expect(ns.metadata?.deletionTimestamp).toBeUndefined();
       expect((await c().core.readNamespacedSecret({ name: 'team-b-token', namespace: extra })).metadata?.name).toBe('team-b-token');
-      // It stays ours (the check failed, so nothing is decided): the next deploy, allowed to list, hands it over.
+      // It stays ours (the check failed, so nothing is decided) and the record says so: the next deploy of the same
+      // target, allowed to list, prunes again and hands it over; the one after that has nothing to do.
       expect(ns.metadata?.labels?.[PART_OF]).toBeDefined();
+      expect((await revisions(CTX, fed)).pop().unpruned).toEqual([{ group: '', kind: 'Namespace', name: extra }]);
       const again = await deployOk(dist);
+      expect(cluster(again).outcome).toBe('repaired');
       expect(cluster(again).pruned.entries.find((e: any) => e.ref.kind === 'Namespace')).toMatchObject({ action: 'released' });
+      expect((await revisions(CTX, fed)).pop().unpruned).toBeUndefined();
+      expect(cluster(await deployOk(dist)).outcome).toBe('up-to-date');
     } finally {
       await rbac().deleteClusterRoleBinding({ name: role }).catch(() => undefined);
       await rbac().deleteClusterRole({ name: role }).catch(() => undefined);
