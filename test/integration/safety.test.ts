@@ -45,11 +45,11 @@ describe('deploy never deletes what it did not create', () => {
       const r = await deploy(dist, '--adopt', '--force-conflicts');
       expect(r.code).toBe(1);
       expect(cluster(r).outcome).toBe('rolled-back');
-      expect(cluster(r).rollback.handedBack.entries).toEqual([expect.objectContaining({ ref: expect.objectContaining({ kind: 'ConfigMap', name: 'legacy' }), action: 'released' })]);
       const cm = await c().core.readNamespacedConfigMap({ name: 'legacy', namespace: fed });
       expect(cm.data).toEqual({ owner: 'team-x' });
       expect(cm.metadata?.labels).toEqual({ team: 'x', 'app.kubernetes.io/managed-by': 'helm' });
       expect(cm.metadata?.managedFields?.map((m) => m.manager)).not.toContain('cdk-federation');
+      expect(cluster(r).rollback.handedBack.entries).toEqual([expect.objectContaining({ ref: expect.objectContaining({ kind: 'ConfigMap', name: 'legacy' }), action: 'released' })]);
     } finally {
       await cleanup(fed, [CTX]);
     }
@@ -64,16 +64,17 @@ describe('deploy never deletes what it did not create', () => {
       synthFleet(dist, { name: fed, withApi: false, resources: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'legacy', namespace: fed }, data: { owner: 'cdk' } }] });
       await deployOk(dist, '--adopt', '--force-conflicts');
       expect((await c().core.readNamespacedConfigMap({ name: 'legacy', namespace: fed })).metadata?.labels?.[PART_OF]).toBeDefined();
-      expect((await revisions(CTX, fed)).pop().adopted.map((a: any) => a.ref.name)).toEqual(['legacy']);
+      const adoptedRecord = (await revisions(CTX, fed)).pop().adopted;
 
       synthFleet(dist, { name: fed, withApi: false });
       const plan = await cdkfed(['plan', '--dist', dist, '--cluster', CTX]);
-      expect(plan.stdout).toMatch(/- ConfigMap .*\/legacy \(not deleted: it was adopted, so prune hands it back to its owner\)/);
       const r = await deployOk(dist);
-      expect(cluster(r).pruned.entries).toEqual([expect.objectContaining({ ref: expect.objectContaining({ name: 'legacy' }), action: 'released' })]);
       const cm = await c().core.readNamespacedConfigMap({ name: 'legacy', namespace: fed });
       expect(cm.metadata?.labels).toEqual({ team: 'x' });
+      expect(cluster(r).pruned.entries).toEqual([expect.objectContaining({ ref: expect.objectContaining({ name: 'legacy' }), action: 'released' })]);
       expect(cm.metadata?.deletionTimestamp).toBeUndefined();
+      expect(adoptedRecord?.map((a: any) => a.ref.name)).toEqual(['legacy']);
+      expect(plan.stdout).toMatch(/- ConfigMap .*\/legacy \(not deleted: it was adopted, so prune hands it back to its owner\)/);
     } finally {
       await cleanup(fed, [CTX]);
     }
