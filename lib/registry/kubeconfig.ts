@@ -87,7 +87,7 @@ export function checkContexts(clusters: readonly ClusterSpec[], env: NodeJS.Proc
     const key = c.kubeconfig ?? '';
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
-  for (const [named, members] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [named, members] of groups) { // in registry order of each group's first cluster
     let files: string[];
     let shown: string;
     if (named) {
