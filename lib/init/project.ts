@@ -239,7 +239,7 @@ export function renderProject(o: ProjectOptions): ProjectFile[] {
       '.terraform/',
       '*.tfstate*',
       '# dist/ is committed on purpose: a pull request reviews it and `cdkfed deploy` applies exactly',
-      '# what was reviewed (see docs/pipelines.md of cdk-federation).',
+      '# what was reviewed (see "Pipelines" in the README of cdk-federation).',
       '',
     ].join('\n'),
   };
