@@ -2,11 +2,13 @@
  * The pipeline recipes of docs/pipelines.md (examples/): they parse, every cdkfed command line
  * in them is one the CLI accepts, and they rely only on documented exit codes.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { parseCommandLine, ParsedCommandLine } from '../../lib/cli/main';
 import { EXIT_CODES, exitCodesOf, exitCodeTable } from '../../lib/cli/exit-codes';
+import { tmpdir } from './support/fixtures';
 import { cdkfedArgs, simpleCommands } from './support/shell';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -166,5 +168,106 @@ describe('pipeline recipes (examples/)', () => {
     for (const f of [...GITHUB, GITLAB]) expect(doc).toContain(`\`\`\`yaml\n${read(f)}\`\`\``);
     expect(doc).toContain(exitCodeTable());
     expect(Object.keys(EXIT_CODES).sort()).toEqual(['deploy', 'drift', 'init', 'plan', 'synth']);
+  });
+});
+
+/**
+ * The recipes' shell steps run for real with bash -e (as GitHub's `run:` and GitLab's
+ * `script:` run them), with `npx` and `gh` / `curl` replaced by stubs on PATH that log their
+ * arguments and exit with a chosen code: what a recipe does with each exit code of cdkfed.
+ */
+describe('pipeline recipes (examples/): the shell steps, run', () => {
+  const step = (file: string, job: string, match: RegExp): string => {
+    const found = scripts(file).filter((s) => s.job === job && match.test(s.script));
+    expect(found).toHaveLength(1);
+    return found[0].script;
+  };
+
+  /** Runs `script` in `cwd` with stubs for npx (exit `code`, stdout "report"), gh and curl. */
+  function runStep(script: string, cwd: string, code = 0): { status: number | null; log: string; out: string; summary: string } {
+    const bin = tmpdir('cdkfed-stubs-');
+    const log = path.join(bin, 'log');
+    for (const [name, body] of Object.entries({
+      npx: `echo "npx $*" >> ${log}; case "$2" in synth) exit 0;; esac; echo report; exit ${code}`,
+      gh: `echo "gh $*" >> ${log}`,
+      curl: `echo "curl $*" >> ${log}`,
+    })) fs.writeFileSync(path.join(bin, name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+    const summary = path.join(bin, 'summary');
+    fs.writeFileSync(path.join(bin, 'script.sh'), script);
+    const r = spawnSync('bash', ['-e', path.join(bin, 'script.sh')], {
+      cwd, encoding: 'utf8',
+      env: { PATH: `${bin}:${process.env.PATH}`, HOME: bin, RUNNER_TEMP: bin, KUBECONFIG_B64: Buffer.from('kubeconfig').toString('base64'), PR: '7', GITHUB_STEP_SUMMARY: summary },
+    });
+    return { status: r.status, log: fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '', out: r.stdout + r.stderr, summary: fs.existsSync(summary) ? fs.readFileSync(summary, 'utf8') : '' };
+  }
+
+  /** A git repository with a committed dist/. */
+  function repo(): string {
+    const dir = tmpdir('cdkfed-repo-');
+    fs.mkdirSync(path.join(dir, 'dist'));
+    fs.writeFileSync(path.join(dir, 'dist', 'federation.json'), '{}\n');
+    const git = (...a: string[]) => expect(spawnSync('git', a, { cwd: dir, encoding: 'utf8' }).status).toBe(0);
+    git('init', '-q');
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'dist');
+    return dir;
+  }
+
+  test('the stale dist/ check passes on the committed dist/ and fails on a changed, deleted or new file under dist/', () => {
+    const checks = [step(GITHUB[0], 'plan', /git status --porcelain/), step(GITHUB[1], 'deploy', /git status --porcelain/), step(GITLAB, 'synth', /git status --porcelain/)];
+    for (const check of checks) {
+      const dir = repo();
+      expect(runStep(check, dir).status).toBe(0);
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'outside dist/ does not count');
+      expect(runStep(check, dir).status).toBe(0);
+      fs.writeFileSync(path.join(dir, 'dist', 'federation.json'), '{"changed":true}\n');
+      const changed = runStep(check, dir);
+      expect(changed.status).toBe(1);
+      expect(changed.out).toMatch(/M dist\/federation\.json[\s\S]*is not what main\.ts synthesizes/);
+      fs.rmSync(path.join(dir, 'dist', 'federation.json'));
+      expect(runStep(check, dir).status).toBe(1);
+      spawnSync('git', ['checkout', '--', 'dist'], { cwd: dir });
+      fs.writeFileSync(path.join(dir, 'dist', 'new.yaml'), 'x: 1\n');
+      expect(runStep(check, dir).status).toBe(1);
+    }
+  });
+
+  test('plan: changes (2) and no changes (0) pass and post the comment; an error (1) fails after posting it', () => {
+    const gh = step(GITHUB[0], 'plan', /cdkfed plan/);
+    const gl = step(GITLAB, 'plan', /cdkfed plan/);
+    for (const [code, status] of [[0, 0], [2, 0], [1, 1]]) {
+      const dir = tmpdir();
+      const r = runStep(gh, dir, code);
+      expect([code, r.status]).toEqual([code, status]);
+      expect(r.log).toMatch(/^npx cdkfed plan --kubeconfig .*\/kubeconfig --output markdown --detailed-exitcode$/m);
+      expect(r.log).toMatch(/gh pr comment 7 --body-file plan\.md --edit-last/);
+      expect(fs.readFileSync(path.join(dir, 'plan.md'), 'utf8')).toBe('report\n');
+      const g = runStep(gl, tmpdir(), code);
+      expect([code, g.status]).toEqual([code, status]);
+      expect(g.log).toMatch(/curl .*--data-urlencode body@plan\.md .*\/merge_requests\/\/notes/);
+    }
+  });
+
+  test('drift: exit 2 (drift) and 1 (error) fail the job, 0 passes; the report is the job summary', () => {
+    const gh = step(GITHUB[2], 'drift', /cdkfed drift/);
+    const gl = step(GITLAB, 'drift', /cdkfed drift/);
+    for (const code of [0, 1, 2]) {
+      const r = runStep(gh, tmpdir(), code);
+      expect([code, r.status]).toEqual([code, code]);
+      expect(r.summary).toBe('report\n');
+      expect(r.out.includes('::error::drift found')).toBe(code === 2);
+      expect(runStep(gl, tmpdir(), code).status).toBe(code);
+    }
+  });
+
+  test('deploy: the JSON report is written to deploy-report.json whatever the outcome, and a failed deploy fails the job', () => {
+    const gh = step(GITHUB[1], 'deploy', /cdkfed deploy/);
+    for (const code of [0, 1]) {
+      const dir = tmpdir();
+      const r = runStep(gh, dir, code);
+      expect([code, r.status]).toEqual([code, code]);
+      expect(fs.readFileSync(path.join(dir, 'deploy-report.json'), 'utf8')).toBe('report\n');
+      expect(r.log).toMatch(/^npx cdkfed deploy --yes --kubeconfig .*\/kubeconfig --output json$/m);
+    }
   });
 });
