@@ -130,6 +130,13 @@ describe('the first hour: cdkfed outside a project (compiled CLI, bin/cdkfed)', 
     expect([r.status, r.stdout]).toEqual([0, `${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}\n`]);
   });
 
+  test('each command\'s --help lists its exit codes', () => {
+    const help = run(['plan', '--help'], tmpdir());
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Exit codes:\n  0  planned (with --detailed-exitcode: no changes)\n  1  error\n  2  with --detailed-exitcode only: changes to deploy\n');
+    expect(run(['drift', '--help'], tmpdir()).stdout).toContain('  2  drift found\n');
+  });
+
   test('plan, deploy, drift and synth in a folder with no cdk8s.yaml and no dist/ say what to run first; exit 1', () => {
     const dir = tmpdir();
     for (const cmd of ['plan', 'deploy', 'drift']) {
