@@ -11,8 +11,9 @@ export interface QuantityValue {
   readonly den: bigint;
 }
 
-const DECIMAL_SI: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-const BINARY_SI: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+// Maps, not object literals: a suffix such as `constructor` must not find a prototype member.
+const DECIMAL_SI: ReadonlyMap<string, number> = new Map([['n', -9], ['u', -6], ['m', -3], ['', 0], ['k', 3], ['M', 6], ['G', 9], ['T', 12], ['P', 15], ['E', 18]]);
+const BINARY_SI: ReadonlyMap<string, number> = new Map([['Ki', 10], ['Mi', 20], ['Gi', 30], ['Ti', 40], ['Pi', 50], ['Ei', 60]]);
 
 /** Grammar of apimachinery's parseQuantityString: sign, digits, optional fraction (either side may be empty), suffix. */
 const QUANTITY = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/;
@@ -59,11 +60,11 @@ export function parseQuantity(q: unknown): QuantityValue | undefined {
   const [, sign, int, frac = '', suffix] = m;
   let exp10: number;
   let exp2 = 0;
-  if (suffix in DECIMAL_SI) {
-    exp10 = DECIMAL_SI[suffix];
-  } else if (suffix in BINARY_SI) {
+  if (DECIMAL_SI.has(suffix)) {
+    exp10 = DECIMAL_SI.get(suffix)!;
+  } else if (BINARY_SI.has(suffix)) {
     exp10 = 0;
-    exp2 = BINARY_SI[suffix];
+    exp2 = BINARY_SI.get(suffix)!;
   } else {
     const e = EXPONENT.exec(suffix);
     if (!e) return undefined;
