@@ -18,7 +18,7 @@ import { ClusterClient } from '../cluster/client';
 import { acquireLease, HeldLease } from '../cluster/lease';
 import { currentRevision, listRevisions } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
-import { maskPair, MASK, stripServerFields } from './normalize';
+import { maskPair, MASK, sameValue, serverDrops, stripServerFields } from './normalize';
 import { formatPath, leafPaths, ownerOf, Segment, valueAt } from './paths';
 
 export interface DriftedField {
@@ -119,9 +119,12 @@ export function driftedFields(desired: KubeObject, live: Record<string, any>, ig
     if (p.length === 0) continue;
     const d = valueAt(want, p);
     const l = valueAt(live, p);
-    if (JSON.stringify(d) === JSON.stringify(l)) continue;
+    // Values, not spellings: `cpu: "0.5"` is stored as `500m`.
+    if (sameValue(want, p, d, l)) continue;
     // An empty map we set (e.g. `emptyDir: {}`) is satisfied by any map there: the server may fill it in.
     if (isEmptyMap(d) && l !== null && typeof l === 'object' && !Array.isArray(l)) continue;
+    // An empty value the server drops (`annotations: {}`, `env: []`, `value: ""`) is absent live.
+    if ((l === undefined || l === null) && serverDrops(want, p, d)) continue;
     const rule = ruleFor(p);
     if (rule) {
       ignoredOut?.push(`${formatPath(p, (q) => valueAt(want, q))} (${rule.why})`);

@@ -4,6 +4,7 @@
  * rendered. Pure.
  */
 import * as YAML from 'yaml';
+import { isQuantityPath, sameQuantity } from '../kube/quantity';
 import { looksLikeCredential } from '../kube/secret-names';
 
 /** metadata fields the server owns (kubectl diff, Argo CD and Flux strip the same). */
@@ -80,4 +81,78 @@ export function maskSecrets(o: Record<string, any>): Record<string, any> {
 /** YAML as plan and drift print it: stable, no line folding. */
 export function toYaml(o: unknown): string {
   return o === undefined ? '' : YAML.stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false });
+}
+
+type Segment = string | number;
+
+/**
+ * API groups served by the API server's own Go types. Their responses drop empty lists and
+ * empty maps (protobuf storage keeps no difference between empty and unset, and `omitempty`
+ * drops them) and empty strings of `omitempty` fields; custom resources are stored as sent.
+ * A list, not a `*.k8s.io` suffix: Gateway API and snapshot CRDs live under `.k8s.io` too.
+ */
+const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io',
+  'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io',
+  'rbac.authorization.k8s.io', 'resource.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io', 'storagemigration.k8s.io', 'internal.apiserver.k8s.io']);
+
+/**
+ * Fields of the built-in types that are Go maps (string keys chosen by the user). The server
+ * drops such a map when empty, but keeps an empty string value inside one (`data: {K: ""}`).
+ * Service/ReplicationController `spec.selector` is a map too; elsewhere `selector` is a struct.
+ */
+const MAP_FIELDS = new Set(['labels', 'annotations', 'data', 'binaryData', 'stringData', 'nodeSelector', 'matchLabels', 'limits', 'requests', 'hard', 'capacity',
+  'allocatable', 'overhead', 'parameters', 'volumeAttributes', 'options', 'deprecatedTopology', 'max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']);
+
+/** `*string` fields of the built-in types where "" means something and is kept (e.g. a PVC's `storageClassName: ""`: no dynamic provisioning). */
+const POINTER_STRINGS = new Set(['storageClassName', 'ingressClassName', 'runtimeClassName', 'loadBalancerClass', 'procMount', 'volumeAttributesClassName']);
+
+function groupOf(apiVersion: unknown): string {
+  const v = typeof apiVersion === 'string' ? apiVersion : '';
+  return v.includes('/') ? v.slice(0, v.indexOf('/')) : '';
+}
+
+function isMapField(root: Record<string, any>, path: readonly Segment[]): boolean {
+  const key = path[path.length - 1];
+  if (typeof key !== 'string') return false;
+  if (key === 'selector') return (root.kind === 'Service' || root.kind === 'ReplicationController') && path.length === 2 && path[0] === 'spec';
+  return MAP_FIELDS.has(key);
+}
+
+/**
+ * Whether the API server would drop `value`, set at `path` of `root` (the object as applied),
+ * so that its absence in the live object is not a change. Deliberately narrow:
+ * - `null` anywhere: server-side apply reads null as "unset".
+ * - metadata of any object (ObjectMeta is typed for custom resources too): an empty
+ *   `labels`/`annotations` map or empty `finalizers`/`ownerReferences` list.
+ * - built-in kinds only: any empty list (`env: []`, `args: []`); an empty map where the Go
+ *   type is a map (`nodeSelector: {}`, `data: {}`), never an empty struct such as
+ *   `emptyDir: {}` or `securityContext: {}` (kept by the server, so its absence is drift);
+ *   an empty string in a struct field (`env[i].value: ""`), never a value in a map
+ *   (`data.KEY: ""` is kept) nor a `*string` field such as `storageClassName: ""`.
+ * Empty values of custom resources are kept as sent, so their absence stays drift.
+ */
+export function serverDrops(root: Record<string, any>, path: readonly Segment[], value: unknown): boolean {
+  if (value === null) return true;
+  const emptyList = Array.isArray(value) && value.length === 0;
+  const emptyMap = !!value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
+  const inMetadata = path.length === 2 && path[0] === 'metadata';
+  if (inMetadata && ((emptyMap && (path[1] === 'labels' || path[1] === 'annotations')) || (emptyList && (path[1] === 'finalizers' || path[1] === 'ownerReferences')))) return true;
+  if (!BUILT_IN_GROUPS.has(groupOf(root.apiVersion))) return false;
+  if (emptyList) return true;
+  if (emptyMap) return isMapField(root, path);
+  if (value === '') {
+    const key = path[path.length - 1];
+    return typeof key === 'string' && !POINTER_STRINGS.has(key) && !isMapField(root, path.slice(0, -1));
+  }
+  return false;
+}
+
+/**
+ * Whether a desired (or dry-run) value and a live value at `path` of `root` are the same
+ * value: equal JSON, or equal quantities at a quantity path (`cpu: "0.5"` is stored as
+ * `500m`, `cpu: 1` as `"1"`).
+ */
+export function sameValue(root: Record<string, any>, path: readonly Segment[], a: unknown, b: unknown): boolean {
+  if (JSON.stringify(a) === JSON.stringify(b)) return true;
+  return isQuantityPath(root.kind, path) && sameQuantity(a, b);
 }
