@@ -11,13 +11,14 @@
  */
 import pLimit from 'p-limit';
 import { FederationError } from '../errors';
-import { describeObject, KubeObject, refKey, refOf } from '../kube/object';
+import { describeObject, KubeObject, objectKey, refKey, refOf } from '../kube/object';
 import { APPLYSET_PART_OF } from '../kube/ownership';
 import { crdScopes, knownNamespaced, scopeProblem } from '../kube/scope';
 import { applyStaged, ApplyOptions, errorMessage } from './apply';
 import { ApplySetRef, ApplySetState, readApplySet, targetState, unionState, writeApplySet } from './applyset';
 import { ChangeSet, changeSet, ChangeSetEntry } from './changeset';
 import { ClusterClient } from './client';
+import { dryRunDiff, ObjectDiff } from './diff';
 import { AdoptedObject, adoptionSnapshot, handBack } from './handback';
 import { appliedVersions, listMembers, Member, prune, PruneOptions, staleMembers } from './prune';
 
@@ -100,6 +101,17 @@ export class ObjectSet {
     await writeApplySet(this.client, this.federation, this.applySet, unionState(targetState(stillOurs.map((m) => m.live)), targetState(keep)));
     this.parentRead = undefined;
     return pruned;
+  }
+
+  /**
+   * What applying `objects` would change, object by object (server-side dry run against the
+   * live copies in `members`, see diff.ts). Writes nothing.
+   */
+  public async diff(objects: readonly KubeObject[], members?: readonly Member[]): Promise<ObjectDiff[]> {
+    const live = new Map((members ?? await this.members(objects)).map((m) => [refKey(m), m.live]));
+    const crds = crdScopes(objects);
+    const limit = pLimit(16);
+    return Promise.all(objects.map((o) => limit(() => dryRunDiff(this.client, o, crds, live.get(objectKey(o))))));
   }
 
   /**

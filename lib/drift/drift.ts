@@ -18,8 +18,8 @@ import { ClusterClient } from '../cluster/client';
 import { acquireLease, HeldLease } from '../cluster/lease';
 import { currentRevision, listRevisions } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
-import { maskPair, MASK, sameValue, serverDrops, stripServerFields } from './normalize';
-import { formatPath, leafPaths, ownerOf, Segment, valueAt } from './paths';
+import { maskPair, MASK, sameValue, serverDrops, stripServerFields } from '../kube/normalize';
+import { formatPath, leafPaths, ownerOf, Segment, valueAt } from '../kube/paths';
 
 export interface DriftedField {
   readonly path: string;

@@ -1,6 +1,6 @@
 import { driftedFields, hpaIgnores } from '../../../lib/drift/drift';
-import { maskPair, maskSecrets, stripServerFields } from '../../../lib/drift/normalize';
-import { changedPaths, formatPath, leafPaths, ownerOf, valueAt } from '../../../lib/drift/paths';
+import { maskPair, maskSecrets, stripServerFields } from '../../../lib/kube/normalize';
+import { changedPaths, formatPath, leafPaths, ownerOf, valueAt } from '../../../lib/kube/paths';
 import { FleetPlan } from '../../../lib/drift/plan';
 import { driftExitCode, planExitCode, renderPlan } from '../../../lib/drift/report';
 

@@ -3,8 +3,8 @@
  * API server drops equal to their absence, only where the server drops them.
  */
 import { driftedFields } from '../../../lib/drift/drift';
-import { sameValue, serverDrops } from '../../../lib/drift/normalize';
-import { changedPaths } from '../../../lib/drift/paths';
+import { sameValue, serverDrops } from '../../../lib/kube/normalize';
+import { changedPaths } from '../../../lib/kube/paths';
 
 const C = ['spec', 'template', 'spec', 'containers', 0];
 const deployment = (container: object, extra: object = {}) => ({

@@ -4,8 +4,8 @@
  * rendered. Pure.
  */
 import * as YAML from 'yaml';
-import { isQuantityPath, sameQuantity } from '../kube/quantity';
-import { looksLikeCredential } from '../kube/secret-names';
+import { isQuantityPath, sameQuantity } from './quantity';
+import { looksLikeCredential } from './secret-names';
 
 /** metadata fields the server owns (kubectl diff, Argo CD and Flux strip the same). */
 const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'];
