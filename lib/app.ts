@@ -1,6 +1,7 @@
 import { App, AppProps } from 'cdk8s';
 import { FederationError, formatWarning, isFederationError } from './errors';
 import { Federation } from './federation';
+import { checkContexts } from './registry/kubeconfig';
 import { writeOutputs } from './synth/write';
 
 export interface FederationAppProps extends AppProps {
@@ -14,6 +15,12 @@ export interface FederationAppProps extends AppProps {
    * @default true
    */
   readonly exitOnError?: boolean;
+  /**
+   * Warn (stderr) about registry clusters whose context is not in the kubeconfig deploy would
+   * use. Never an error: synth works without cluster access.
+   * @default true
+   */
+  readonly checkContexts?: boolean;
 }
 
 /**
@@ -23,10 +30,12 @@ export interface FederationAppProps extends AppProps {
  */
 export class FederationApp extends App {
   public readonly terraformOutdir: string | false;
+  private readonly contextCheck: boolean;
 
   constructor(props: FederationAppProps = {}) {
     super({ ...props, outdir: props.outdir ?? process.env.CDKFED_OUTDIR ?? process.env.CDK8S_OUTDIR ?? 'dist' });
     this.terraformOutdir = props.terraformOutdir ?? (process.env.CDKFED_TERRAFORM === '0' ? false : process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+    this.contextCheck = props.checkContexts ?? true;
     if (props.exitOnError ?? true) installErrorHandler();
   }
 
@@ -38,6 +47,7 @@ export class FederationApp extends App {
     }
     const source = feds[0].toSource();
     for (const w of feds[0].warnings) process.stderr.write(`${formatWarning(w)}\n`);
+    if (this.contextCheck) for (const w of checkContexts(feds[0].registry.clusters)) process.stderr.write(`${formatWarning(w)}\n`);
     writeOutputs(source, { outdir: this.outdir, terraformOutdir: this.terraformOutdir });
   }
 }

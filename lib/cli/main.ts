@@ -1,29 +1,64 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isFederationError } from '../errors';
+import { packageInfo } from '../package-info';
 import { deployCommand, DeployFlags } from './commands/deploy';
 import { DriftFlags, driftCommand } from './commands/drift';
+import { InitFlags, initCommand } from './commands/init';
 import { PlanFlags, planCommand } from './commands/plan';
 import { SynthFlags, synthCommand } from './commands/synth';
+import { CommandName, exitCodeHelp } from './exit-codes';
+import { requireProject } from './project';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-/** Entry point of `cdkfed`; resolves to the exit code (0 ok, 1 error; plan and drift: 2 changes found). */
-export async function main(argv: readonly string[]): Promise<number> {
-  const program = new Command('cdkfed')
+/** What each command does once its command line is parsed; resolves to the exit code. */
+export interface CommandHandlers {
+  readonly init: (dir: string | undefined, flags: InitFlags) => number | Promise<number>;
+  readonly synth: (flags: SynthFlags) => number | Promise<number>;
+  readonly deploy: (flags: DeployFlags) => number | Promise<number>;
+  readonly plan: (flags: PlanFlags) => number | Promise<number>;
+  readonly drift: (flags: DriftFlags) => number | Promise<number>;
+}
+
+const HANDLERS: CommandHandlers = {
+  init: initCommand,
+  synth: synthCommand,
+  deploy: (flags) => {
+    requireProject(flags.dist, 'deploy');
+    return deployCommand({ ...flags, prune: flags.prune !== false });
+  },
+  plan: (flags) => {
+    requireProject(flags.dist, 'plan');
+    return planCommand(flags);
+  },
+  drift: (flags) => {
+    requireProject(flags.dist, 'drift');
+    return driftCommand(flags);
+  },
+};
+
+/** The `cdkfed` command line: one definition, used by main and by parseCommandLine. */
+function program(handlers: CommandHandlers, done: (code: number) => void, quiet = false): Command {
+  const root = new Command('cdkfed')
     .description('Declare an app once; synthesize and roll it out across Kubernetes clusters.')
+    .version(packageInfo().version, '-V, --version', 'print the version of cdk-federation')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  let code = 0;
-  program.command('synth')
+    .configureOutput(quiet ? { writeErr: () => undefined, writeOut: () => undefined } : { writeErr: (s) => process.stderr.write(s) });
+  const cmd = (name: CommandName) => root.command(name).exitOverride().addHelpText('after', exitCodeHelp(name));
+  cmd('init')
+    .argument('[dir]', 'folder of the new project, created if missing (default: the current folder)')
+    .description('write a new project (package.json, tsconfig.json, cdk8s.yaml, cdktf.json, clusters.yaml, main.ts, .gitignore) into an empty folder')
+    .option('--clusters [kubeconfig]', 'one registry entry per context of this kubeconfig (default: $KUBECONFIG or ~/.kube/config) instead of two examples')
+    .option('--name <name>', 'federation, namespace and package name (default: the folder name)')
+    .action(async (dir: string | undefined, flags: InitFlags) => done(await handlers.init(dir, flags)));
+  cmd('synth')
     .description('run the app and write dist/<cluster>/, dist/federation.json and cdktf.out/ (all or nothing)')
     .option('--app <command>', 'command that runs the app (default: `app` of cdk8s.yaml)')
     .option('--out <dir>', 'folder of manifests and federation.json', 'dist')
     .option('--terraform-out <dir>', 'folder of the cdktf output', 'cdktf.out')
     .option('--no-terraform', 'skip the Terraform output')
-    .action((flags: SynthFlags) => {
-      code = synthCommand(flags);
-    });
-  program.command('deploy')
+    .action(async (flags: SynthFlags) => done(await handlers.synth(flags)));
+  cmd('deploy')
     .description('apply dist/ to every cluster, wave by wave, with health gates, automatic rollback, prune and resume')
     .option('--dist <dir>', 'folder written by cdkfed synth', 'dist')
     .option('--wave <name>', 'only this wave (repeatable)', collect, [])
@@ -38,10 +73,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .option('--adopt', 'take over objects of the same name that exist without this federation\'s ApplySet label')
     .option('--break-lock', 'take over the deploy lease even if it has not expired (its holder is dead)')
-    .action(async (flags: DeployFlags) => {
-      code = await deployCommand({ ...flags, prune: flags.prune !== false });
-    });
-  program.command('plan')
+    .action(async (flags: DeployFlags) => done(await handlers.deploy(flags)));
+  cmd('plan')
     .description('show, per cluster and field, what a deploy would change (server-side dry run); writes nothing')
     .option('--dist <dir>', 'folder written by cdkfed synth', 'dist')
     .option('--wave <name>', 'only this wave (repeatable)', collect, [])
@@ -49,21 +82,58 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--kubeconfig <file>', 'kubeconfig for every cluster')
     .addOption(new Option('--output <format>', 'report format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none (1 on error)')
-    .action(async (flags: PlanFlags) => {
-      code = await planCommand(flags);
-    });
-  program.command('drift')
+    .action(async (flags: PlanFlags) => done(await handlers.plan(flags)));
+  cmd('drift')
     .description('compare live objects with the revision in force in each cluster; exit 2 on drift')
     .option('--dist <dir>', 'folder written by cdkfed synth', 'dist')
     .option('--cluster <name>', 'only this cluster (repeatable)', collect, [])
     .option('--kubeconfig <file>', 'kubeconfig for every cluster')
     .addOption(new Option('--output <format>', 'report format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--correct', 're-apply the drifted objects (server-side apply, field manager cdk-federation)')
-    .action(async (flags: DriftFlags) => {
-      code = await driftCommand(flags);
-    });
+    .action(async (flags: DriftFlags) => done(await handlers.drift(flags)));
+  return root;
+}
+
+/** A command line as `cdkfed` parses it, without running anything. */
+export interface ParsedCommandLine {
+  readonly command: CommandName;
+  /** Positional arguments (init's folder). */
+  readonly args: readonly string[];
+  /** Options with their defaults, as the command receives them (camelCase). */
+  readonly flags: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Parses `args` (what follows `cdkfed`) with the CLI's own parser and runs nothing; throws
+ * the parser's error (unknown command or option, bad value) as Error with commander's message.
+ */
+export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
+  let parsed: ParsedCommandLine | undefined;
+  const record = (command: CommandName) => (...a: unknown[]) => {
+    const flags = a.find((x) => x && typeof x === 'object') as Record<string, unknown>;
+    parsed = { command, args: a.filter((x): x is string => typeof x === 'string'), flags: { ...flags } };
+    return 0;
+  };
+  const handlers: CommandHandlers = { init: record('init'), synth: record('synth'), deploy: record('deploy'), plan: record('plan'), drift: record('drift') };
+  const p = program(handlers, () => undefined, true);
   try {
-    await program.parseAsync([...argv]);
+    p.parse(['node', 'cdkfed', ...args]);
+  } catch (e) {
+    if (e instanceof CommanderError) throw new Error(`cdkfed ${args.join(' ')}: ${e.message}`);
+    throw e;
+  }
+  if (!parsed) throw new Error(`cdkfed ${args.join(' ')}: no command`);
+  return parsed;
+}
+
+/** Entry point of `cdkfed`; resolves to the exit code (0 ok, 1 error; plan and drift: 2 changes found). */
+export async function main(argv: readonly string[]): Promise<number> {
+  let code = 0;
+  const cli = program(HANDLERS, (c) => {
+    code = c;
+  });
+  try {
+    await cli.parseAsync([...argv]);
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;

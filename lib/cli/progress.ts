@@ -38,7 +38,7 @@ export function plainRenderer(write: (line: string) => void): Renderer {
 }
 
 const ICON: Record<ClusterPhase, string> = {
-  'waiting': '·', 'connecting': '…', 'applying': '↻', 'health': '⧗', 'pruning': '✂', 'done': '✔', 'up-to-date': '✔',
+  'waiting': '·', 'connecting': '…', 'applying': '↻', 'health': '⧗', 'healthy': '✓', 'pruning': '✂', 'done': '✔', 'up-to-date': '✔', 'repaired': '✔',
   'failed': '✘', 'rolling-back': '↺', 'rolled-back': '↺', 'rollback-failed': '✘', 'unknown': '?', 'not-started': '–',
 };
 

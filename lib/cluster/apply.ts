@@ -108,11 +108,15 @@ export async function applyOne(client: ClusterClient, o: KubeObject, opts: { for
       // Applying to an object being deleted (a terminating namespace) would be lost with it: wait until it is gone.
       before = await waitGone(client, o, opts.terminatingTimeoutMs ?? 120_000);
     }
-    const ours = o.metadata.labels?.[APPLYSET_PART_OF];
-    if (before && ours && before.metadata?.labels?.[APPLYSET_PART_OF] !== ours && !opts.adopt) {
-      // Someone else's object of the same name: never taken over silently.
-      const owner = before.metadata?.labels?.[APPLYSET_PART_OF];
-      return { ref, action: 'failed', message: `exists and is not this federation's (${owner ? `it belongs to ApplySet ${owner}` : 'it has no ApplySet label'}); rerun with --adopt to take it over` };
+    const foreign = before && !opts.adopt ? notOurs(o, before) : undefined;
+    // Someone else's object of the same name: never taken over silently.
+    if (foreign) return { ref, action: 'failed', message: `${foreign}; rerun with --adopt to take it over` };
+    if (before && handsOverReplicas(o, before)) {
+      // Kubernetes' documented hand-over of a field to another manager (an HPA): a second manager
+      // first co-owns spec.replicas at its live value, so dropping it from our apply leaves the count
+      // as it is instead of resetting it to the default of 1 until the autoscaler syncs.
+      await client.apply({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace }, spec: { replicas: before.spec.replicas } } as any,
+        { fieldManager: HANDOVER_MANAGER });
     }
     const after = await client.apply(o, { fieldManager: FIELD_MANAGER, force: opts.force });
     const action = !before ? 'created' : before.metadata?.resourceVersion === after?.metadata?.resourceVersion ? 'unchanged' : 'configured';
@@ -127,6 +131,26 @@ export async function applyOne(client: ClusterClient, o: KubeObject, opts: { for
     }
     return { ref, action: 'failed', message: errorMessage(e) };
   }
+}
+
+/** Why a live object of the same name is not ours (deploy refuses it without --adopt, plan flags it), or undefined when it is. */
+export function notOurs(desired: KubeObject, live: any): string | undefined {
+  const ours = desired.metadata.labels?.[APPLYSET_PART_OF];
+  const owner = live?.metadata?.labels?.[APPLYSET_PART_OF];
+  if (!live || !ours || owner === ours) return undefined;
+  return `exists and is not this federation's (${owner ? `it belongs to ApplySet ${owner}` : 'it has no ApplySet label'})`;
+}
+
+/** Field manager that keeps spec.replicas when our manifest stops setting it (an autoscaler takes over). */
+export const HANDOVER_MANAGER = 'cdk-federation-handover';
+
+const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
+
+/** Our manifest no longer sets spec.replicas of a workload whose live count only we own. Pure. */
+export function handsOverReplicas(o: KubeObject, live: any): boolean {
+  if (!SCALABLE.has(o.kind) || (o as any).spec?.replicas !== undefined || typeof live?.spec?.replicas !== 'number') return false;
+  const owners = (live.metadata?.managedFields ?? []).filter((m: any) => m.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined).map((m: any) => m.manager);
+  return owners.length > 0 && owners.every((m: string) => m === FIELD_MANAGER);
 }
 
 async function waitGone(client: ClusterClient, o: KubeObject, timeoutMs: number): Promise<undefined> {

@@ -1,7 +1,10 @@
 import { ObjectRef } from '../kube/object';
 
-/** What one verb did to one object (fluxcd/pkg ssa's actions). */
-export type Action = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped' | 'failed';
+/**
+ * What one verb did to one object (fluxcd/pkg ssa's actions), plus `released`: prune let go of
+ * an object without deleting it (handed back to its owner, or kept for what it holds).
+ */
+export type Action = 'created' | 'configured' | 'unchanged' | 'deleted' | 'released' | 'skipped' | 'failed';
 
 export interface FieldConflict {
   /** e.g. `.spec.replicas` */
@@ -30,10 +33,4 @@ export interface ChangeSet {
 
 export function changeSet(entries: ChangeSetEntry[]): ChangeSet {
   return { entries, failed: entries.some((e) => e.action === 'failed') };
-}
-
-export function countActions(cs: ChangeSet): Record<Action, number> {
-  const out: Record<Action, number> = { created: 0, configured: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 };
-  for (const e of cs.entries) out[e.action]++;
-  return out;
 }

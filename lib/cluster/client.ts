@@ -326,14 +326,18 @@ export class ClusterClient {
     }
   }
 
-  /** Every namespaced resource that can be listed (for counting what a namespace holds). */
+  /** Every namespaced resource that can be listed (for counting what a namespace holds); throws if any group's discovery fails. */
   public async namespacedListable(): Promise<Array<ApiResource & { apiVersion: string }>> {
     const core = await this.request<{ resources: Array<{ name: string; kind: string; namespaced: boolean; verbs: string[] }> }>('GET', '/api/v1');
     const groups = await this.request<{ groups: Array<{ preferredVersion: { groupVersion: string } }> }>('GET', '/apis');
     const lists = [{ gv: 'v1', resources: core.resources }];
     for (const g of groups.groups) {
       const gv = g.preferredVersion.groupVersion;
-      const r = await this.request<{ resources: Array<{ name: string; kind: string; namespaced: boolean; verbs: string[] }> }>('GET', `/apis/${gv}`).catch(() => ({ resources: [] }));
+      // A group that cannot be read (an aggregated API whose backend is down) is an error, not "nothing there":
+      // prune fails closed on it rather than deleting a namespace that may hold its objects.
+      const r = await this.request<{ resources: Array<{ name: string; kind: string; namespaced: boolean; verbs: string[] }> }>('GET', `/apis/${gv}`).catch((e) => {
+        throw new Error(`discovery of ${gv} failed: ${e instanceof KubeApiError ? `${e.reason} (HTTP ${e.status}): ${e.message}` : (e as Error).message}`);
+      });
       lists.push({ gv, resources: r.resources });
     }
     return lists.flatMap(({ gv, resources }) => resources

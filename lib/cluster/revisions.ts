@@ -6,9 +6,11 @@
 import { gunzipSync, gzipSync } from 'zlib';
 import { FederationError } from '../errors';
 import { contentDigest, objectSetDigest } from '../kube/digest';
-import { KubeObject } from '../kube/object';
+import { KubeObject, ObjectRef } from '../kube/object';
 import { FIELD_MANAGER, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY, revisionSecretName, SYSTEM_NAMESPACE } from '../kube/ownership';
 import { ClusterClient, KubeApiError } from './client';
+import type { AdoptedObject } from './handback';
+import type { ChangeSet } from './changeset';
 
 /** pending: being applied (a run that dies leaves it); deployed: healthy and pruned; failed: gate failed, rolled back or interrupted. */
 export type RevisionStatus = 'pending' | 'deployed' | 'failed';
@@ -34,6 +36,17 @@ export interface RevisionRecord {
   readonly updated: string;
   /** Why it failed, for failed records. */
   readonly reason?: string;
+  /**
+   * Objects of this revision that existed before the federation took them over (--adopt), as
+   * they were then: rollback and prune hand them back instead of deleting them. Carried from
+   * revision to revision while the federation holds them.
+   */
+  readonly adopted?: readonly AdoptedObject[];
+  /**
+   * Members this revision no longer holds that prune kept as ours (a failed delete, a Namespace
+   * whose contents could not be read): a later deploy of the same target prunes them again.
+   */
+  readonly unpruned?: readonly ObjectRef[];
 }
 
 /** The API server rejects a Secret whose data values add up to more than 1 MiB (decoded bytes). */
@@ -206,6 +219,13 @@ export async function listRevisions(client: ClusterClient, federation: string): 
       `restore the record from a backup, or delete it (kubectl -n ${u.namespace} delete secret ${u.name}) and deploy again: the cluster is then compared with the readable revision before it, and server-side apply converges it`);
   }
   return records;
+}
+
+/** The record with the members its prune had to keep as ours (so a rerun of the same target prunes them again). */
+export function withUnpruned(r: RevisionRecord, pruned: ChangeSet | undefined): RevisionRecord {
+  const { unpruned: _previous, ...rest } = r;
+  const kept = (pruned?.entries ?? []).filter((e) => e.action === 'failed' || e.action === 'skipped').map((e) => e.ref);
+  return kept.length > 0 ? { ...rest, unpruned: kept } : rest;
 }
 
 /** The deployed revision in force: the highest-numbered deployed record. */

@@ -3,6 +3,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FederationError } from '../errors';
 import { Federation } from '../federation';
+import { crdScopes, knownNamespaced, scopeProblem } from '../kube/scope';
 import { place } from '../placement';
 import { PlacementDecision } from '../placement/types';
 import { PlacementProps, OverridesProps } from './app-spec';
@@ -37,6 +38,8 @@ export interface FederatedResourceProps extends PlacementProps {
  */
 export class FederatedResource extends Construct {
   public readonly placements: readonly PlacementDecision[];
+  /** The object as given. */
+  public readonly manifest: ManifestProps;
 
   constructor(scope: Construct, id: string, props: FederatedResourceProps) {
     super(scope, id);
@@ -51,6 +54,20 @@ export class FederatedResource extends Construct {
       throw new FederationError('SECRET_VALUE_INLINE', where, `prop "manifest" is Secret "${m.metadata.name}" with data; secret values never go into synthesized output`,
         'create the Secret outside cdk-federation (e.g. External Secrets, sealed-secrets) and reference it by name');
     }
+    this.manifest = m;
+    // A cluster-scoped object is stored without a namespace: one that names a namespace could never be
+    // matched with its live copy again, and prune would delete it right after applying it.
+    const scopeFix = 'remove metadata.namespace from the manifest: the kind is cluster-scoped';
+    const builtIn = scopeProblem(m as any, knownNamespaced(m.apiVersion, m.kind));
+    if (builtIn) throw new FederationError('CLUSTER_SCOPED_NAMESPACE', `${where}: prop "manifest" field metadata.namespace`, builtIn, scopeFix);
+    // Custom kinds: checked once every construct exists, against the CRDs the federation itself creates.
+    this.node.addValidation({
+      validate: () => {
+        const crds = crdScopes(fed.node.findAll().filter((c): c is FederatedResource => c instanceof FederatedResource).map((c) => c.manifest as any));
+        const problem = scopeProblem(m as any, knownNamespaced(m.apiVersion, m.kind, crds));
+        return problem ? [`prop "manifest" field metadata.namespace: ${problem}; fix: ${scopeFix}`] : [];
+      },
+    });
     fed.addIgnoreDifferences((props.ignoreDifferences ?? []).map((r) => ({
       ...r, kind: m.kind, name: m.metadata.name, ...(m.metadata.namespace ? { namespace: m.metadata.namespace } : {}),
     })), `${where}: prop "ignoreDifferences"`);

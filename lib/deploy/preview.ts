@@ -6,7 +6,10 @@
 import { contentDigest } from '../kube/digest';
 import { objectKey } from '../kube/object';
 import type { InventoryCluster } from '../inventory/read';
-import type { RevisionRecord } from '../cluster/revisions';
+import type { Inventory } from '../inventory/read';
+import { errorMessage } from '../cluster/apply';
+import type { ClusterClient } from '../cluster/client';
+import { currentRevision, listRevisions, RevisionRecord } from '../cluster/revisions';
 
 export interface ClusterPreview {
   readonly cluster: string;
@@ -35,4 +38,15 @@ export function previewCluster(cluster: InventoryCluster, current: RevisionRecor
   const keep = new Set(cluster.objects.map((o) => objectKey(o.manifest)));
   const prune = [...before.entries()].filter(([k]) => !keep.has(k)).map(([, o]) => label(o));
   return { cluster: cluster.spec.name, currentRevision: current?.revision, upToDate: current?.digest === cluster.digest, create, update, prune, unchanged };
+}
+
+/** Each cluster's preview, from its records (one LIST per cluster); a cluster whose records cannot be read is a line saying so. */
+export function previewFleet(inv: Inventory, names: readonly string[], clients: ReadonlyMap<string, ClusterClient>): Promise<Array<ClusterPreview | string>> {
+  return Promise.all(names.map(async (n) => {
+    try {
+      return previewCluster(inv.clusters.get(n)!, currentRevision(await listRevisions(clients.get(n)!, inv.plan.federation)));
+    } catch (e) {
+      return `${n}: cannot read its revision (${errorMessage(e)})`;
+    }
+  }));
 }

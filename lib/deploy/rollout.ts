@@ -9,14 +9,19 @@ import pLimit from 'p-limit';
 import { FederationError, isFederationError } from '../errors';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { PlanWave } from '../inventory/types';
-import { describeRef, KubeObject, refOf } from '../kube/object';
-import { errorMessage, applyStaged } from '../cluster/apply';
-import { ApplySetRef, ApplySetState, readApplySet, targetState, unionState, writeApplySet } from '../cluster/applyset';
+import { describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
+import { errorMessage } from '../cluster/apply';
+import { ApplySetRef } from '../cluster/applyset';
 import { ChangeSet, ChangeSetEntry } from '../cluster/changeset';
 import { ClusterClient, UnreachableError } from '../cluster/client';
+import type { AdoptedObject } from '../cluster/handback';
 import { acquireLease, assertLeaseHeld, HeldLease, leaseLostError, withLeaseSignal } from '../cluster/lease';
-import { Cascade, listMembers, prune, staleMembers } from '../cluster/prune';
-import { checkRevisionSize, currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, writeRevision } from '../cluster/revisions';
+import type { Cascade } from '../cluster/prune';
+
+export type { Cascade, HeldLease };
+import { checkRevisionSize, currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, withUnpruned, writeRevision } from '../cluster/revisions';
+import { ObjectSet } from '../cluster/set';
+import { crdScopes } from '../kube/scope';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
 import { judgeBake, fmtSeconds } from './gate';
 import { planCluster, scheduleWaves, Selection } from './schedule';
@@ -45,7 +50,8 @@ export interface DeployOptions extends Selection {
   readonly now?: () => number;
 }
 
-export type ClusterPhase = 'waiting' | 'connecting' | 'applying' | 'health' | 'pruning' | 'done' | 'up-to-date' | 'failed' | 'rolling-back' | 'rolled-back' | 'rollback-failed' | 'unknown' | 'not-started';
+/** healthy: applied and healthy, waiting for its wave to bake before prune (the last, irreversible step). */
+export type ClusterPhase = 'waiting' | 'connecting' | 'applying' | 'health' | 'healthy' | 'pruning' | 'done' | 'up-to-date' | 'repaired' | 'failed' | 'rolling-back' | 'rolled-back' | 'rollback-failed' | 'unknown' | 'not-started';
 
 export type DeployEvent =
   | { readonly type: 'wave'; readonly wave: string; readonly phase: 'start' | 'bake' | 'done' | 'failed'; readonly bakeSeconds?: number; readonly message?: string }
@@ -62,8 +68,11 @@ export interface ClusterFailure {
 export interface ClusterReport {
   readonly cluster: string;
   readonly wave: string;
-  /** unknown: the cluster stopped answering after this run wrote to it, so its rollback could not run or finish. */
-  readonly outcome: 'deployed' | 'up-to-date' | 'failed' | 'rolled-back' | 'rollback-failed' | 'unknown' | 'not-started';
+  /**
+   * unknown: the cluster stopped answering after this run wrote to it, so its rollback could not run or finish.
+   * repaired: already at the target revision, but objects of it had been deleted behind our back; they were re-applied.
+   */
+  readonly outcome: 'deployed' | 'up-to-date' | 'repaired' | 'failed' | 'rolled-back' | 'rollback-failed' | 'unknown' | 'not-started';
   /** The revision this run applied (or verified). */
   readonly revision?: number;
   /** The revision in force before this run. */
@@ -99,11 +108,17 @@ interface Touched {
   readonly cluster: InventoryCluster;
   readonly wave: PlanWave;
   readonly client: ClusterClient;
+  readonly set: ObjectSet;
   readonly revision: number;
   readonly previous?: RevisionRecord;
   readonly records: readonly RevisionRecord[];
-  readonly priorSet?: ApplySetState;
   readonly started: string;
+  /** The run resumed a pending revision: a killed run may have changed anything, so a rollback restores in full. */
+  readonly resumed: boolean;
+  /** Objects this run took over (--adopt) that the previous revision did not hold: a rollback hands them back. */
+  readonly adopted: readonly AdoptedObject[];
+  /** The revision's record, pending until the wave has baked and the cluster is pruned. */
+  readonly record: RevisionRecord;
 }
 
 class GateFailure extends Error {
@@ -147,7 +162,9 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       }));
       let pre = await step(async (client, name) => {
         await client.version();
-        await checkKindsServed(client, inv.clusters.get(name)!);
+        const cluster = inv.clusters.get(name)!;
+        await checkKindsServed(client, cluster);
+        await new ObjectSet(client, fed, set).checkScopes(cluster.objects.map((o) => o.manifest));
       });
       if (pre.every((p) => !p)) {
         pre = await step(async (client, name) => {
@@ -186,7 +203,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
         break;
       }
       // A wave in which nothing changed has nothing to bake.
-      if (wave.bakeTimeSeconds > 0 && results.some((r) => r.outcome === 'deployed')) {
+      if (wave.bakeTimeSeconds > 0 && results.some((r) => r.outcome === 'deployed' || r.outcome === 'repaired')) {
         const regression = await bake(wave, clusters.map((c) => ({ name: c, client: opts.clients.get(c)!, cluster: inv.clusters.get(c)! })), emit, now);
         if (regression) {
           gateFailed = true;
@@ -197,6 +214,18 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
           failedWaveIndex = wi;
           break;
         }
+      }
+      // Prune is the last, irreversible step: only once the wave is healthy and baked, so a
+      // regression never has to re-create what was deleted.
+      const finished = await Promise.all(touched.filter((t) => t.wave.name === wave.name).map((t) => limit(() => finishCluster(t, clusterReports.get(t.cluster.spec.name)!, { opts, set, fed, emit, touched, signal: abort.signal, now }))));
+      finished.forEach(record);
+      const unfinished = finished.find((r) => r.outcome === 'failed');
+      if (unfinished) {
+        gateFailed = true;
+        failure = `wave ${wave.name}: cluster ${unfinished.cluster}: ${unfinished.failure?.reason}`;
+        emit({ type: 'wave', wave: wave.name, phase: 'failed', message: failure });
+        failedWaveIndex = wi;
+        break;
       }
       emit({ type: 'wave', wave: wave.name, phase: 'done' });
     }
@@ -215,11 +244,12 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
         }
         emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: 'rolling-back' });
         const before = clusterReports.get(t.cluster.spec.name);
-        const changed = [...(before?.applied?.entries ?? []), ...(before?.pruned?.entries ?? [])].some((e) => e.action === 'created' || e.action === 'configured' || e.action === 'deleted')
+        // A resumed revision may have been applied in full by the run that died: it counts as changed.
+        const changed = t.resumed || [...(before?.applied?.entries ?? []), ...(before?.pruned?.entries ?? [])].some((e) => e.action === 'created' || e.action === 'configured' || e.action === 'deleted' || e.action === 'released')
           || !before?.applied; // no ChangeSet (e.g. died mid-apply): assume changed
-        const result = await rollbackCluster(t.client, {
-          changed,
-          federation: fed, set, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest), started: t.started },
+        const result = await rollbackCluster(t.set, {
+          changed, adopted: t.adopted,
+          federation: fed, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest), started: t.started, adopted: t.record.adopted },
           previous: t.previous, records: t.records, cascade: opts.cascade,
           force: opts.force, timeoutMs: t.wave.healthTimeoutSeconds * 1000, reason: failure!, now,
         });
@@ -250,7 +280,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
 
 /** Every kind of the set is served by the cluster or defined by a CRD of the same set: checked before the wave writes anything. */
 async function checkKindsServed(client: ClusterClient, cluster: InventoryCluster): Promise<void> {
-  const defined = new Set(cluster.objects.map((o) => o.manifest).filter((m) => m.kind === 'CustomResourceDefinition').map((m: any) => `${m.spec?.group}/${m.spec?.names?.kind}`));
+  const defined = crdScopes(cluster.objects.map((o) => o.manifest));
   const seen = new Set<string>();
   for (const { manifest: m } of cluster.objects) {
     const key = `${m.apiVersion}/${m.kind}`;
@@ -274,14 +304,20 @@ interface ClusterContext {
   readonly now: () => number;
 }
 
+/**
+ * Applies the target to one cluster and waits for it to be healthy; the revision stays
+ * pending until finishCluster prunes it after the wave has baked. A cluster already at the
+ * target is only checked, and objects of it deleted behind our back are re-applied (repaired).
+ */
 async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: ClusterClient, ctx: ClusterContext): Promise<ClusterReport> {
   const name = cluster.spec.name;
   const t0 = ctx.now();
   const phase = (p: ClusterPhase, message?: string, pending?: number) => ctx.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: p, message, pending });
   const objects = cluster.objects.map((o) => o.manifest);
   const timeoutMs = wave.healthTimeoutSeconds * 1000;
+  const set = new ObjectSet(client, ctx.fed, ctx.set);
+  const onEntry = (entry: ChangeSetEntry) => ctx.emit({ type: 'object', cluster: name, entry });
   let applied: ChangeSet | undefined;
-  let pruned: ChangeSet | undefined;
   let revision: number | undefined;
   let previous: RevisionRecord | undefined;
   try {
@@ -295,35 +331,58 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     });
     revision = step.revision;
     if (step.action === 'verify') {
-      // Recorded revision equals the target: read-only health check, no write.
+      // Recorded revision equals the target: read-only health check, unless an earlier run left work:
+      // objects deleted behind our back are re-applied, members its prune had to keep are pruned again.
       const health = await checkHealth(client, objects);
-      if (health.every((h) => h.health.status === 'Current')) {
+      const leftover = ctx.opts.prune !== false ? previous?.unpruned ?? [] : [];
+      if (health.every((h) => h.health.status === 'Current') && leftover.length === 0) {
         phase('up-to-date', `revision ${revision}`);
         return { cluster: name, wave: wave.name, outcome: 'up-to-date', revision, previousRevision: previous?.revision, seconds: (ctx.now() - t0) / 1000 };
       }
+      const missing = new Set(health.filter((h) => h.health.status === 'NotFound').map((h) => refKey(h.ref)));
+      if (missing.size > 0) {
+        phase('applying', `revision ${revision}: repairing ${missing.size} object(s) deleted behind our back`);
+        assertLeaseHeld(client); // HOOK(i15 #6) before the repair
+        applied = await set.apply(objects.filter((o) => missing.has(objectKey(o))), { force: ctx.opts.force, onEntry });
+        if (applied.failed) {
+          const bad = applied.entries.find((e) => e.action === 'failed')!;
+          throw new GateFailure({ object: describeRef(bad.ref), reason: `repairing revision ${revision}: ${describeRef(bad.ref)}: ${bad.message}` });
+        }
+      }
       phase('health', `revision ${revision} recorded, waiting for it to be healthy`);
       await gate(client, objects, timeoutMs, ctx, (n) => phase('health', undefined, n));
-      phase('up-to-date', `revision ${revision}`);
-      return { cluster: name, wave: wave.name, outcome: 'up-to-date', revision, previousRevision: previous?.revision, seconds: (ctx.now() - t0) / 1000 };
+      let pruned: ChangeSet | undefined;
+      if (leftover.length > 0) {
+        phase('pruning', `revision ${revision}: ${leftover.length} object(s) an earlier prune kept`);
+        assertLeaseHeld(client); // HOOK(i15 #6) before pruning again
+        pruned = await set.prune(objects, { cascade: ctx.opts.cascade, adopted: previous!.adopted, onEntry });
+        await writeRevision(client, withUnpruned({ ...previous!, updated: new Date(ctx.now()).toISOString() }, pruned));
+      }
+      const repaired = missing.size > 0 || leftover.length > 0;
+      phase(repaired ? 'repaired' : 'up-to-date', `revision ${revision}${missing.size > 0 ? `: ${missing.size} object(s) re-applied` : ''}${leftover.length > 0 ? `: pruned again` : ''}`);
+      return { cluster: name, wave: wave.name, outcome: repaired ? 'repaired' : 'up-to-date', revision, previousRevision: previous?.revision, ...(applied ? { applied } : {}), ...(pruned ? { pruned } : {}), seconds: (ctx.now() - t0) / 1000 };
     }
 
-    const priorSet = await readApplySet(client, ctx.set);
-    assertLeaseHeld(client); // HOOK(i15 #6) before the records and the ApplySet parent
+    // Objects taken over with --adopt, as they were before, so rollback and prune can hand them back;
+    // adoptions of earlier revisions are carried while the target still holds them.
+    const keys = new Set(objects.map(objectKey));
+    const carried = (previous?.adopted ?? []).filter((a) => keys.has(refKey(a.ref)));
+    const fresh = ctx.opts.adopt ? (await set.adoptions(objects)).filter((a) => !carried.some((c) => refKey(c.ref) === refKey(a.ref))) : [];
+    const adopted = [...carried, ...fresh];
+    assertLeaseHeld(client); // HOOK(i15 #6) before the records
     // From here on the cluster is written to: it is rolled back if the run fails.
     const started = new Date(ctx.now()).toISOString();
-    ctx.touched.push({ cluster, wave, client, revision, previous, records, priorSet, started });
-    const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, started, updated: started };
+    const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, started, updated: started, ...(adopted.length ? { adopted } : {}) };
+    ctx.touched.push({ cluster, wave, client, set, revision, previous, records, started, resumed: step.resumes, adopted: fresh, record: pendingRecord });
     await writeRevision(client, pendingRecord);
     // A run that died (or lost the cluster) left its revision pending; this one replaces it.
     for (const stale of records.filter((x) => x.status === 'pending' && x.revision !== revision)) {
       await writeRevision(client, { ...stale, status: 'failed', updated: started, reason: `interrupted: the run applying it did not finish; replaced by revision ${revision}` });
     }
-    const target = targetState(objects);
-    await writeApplySet(client, ctx.fed, ctx.set, unionState(priorSet, target));
 
     phase('applying', `revision ${revision}${step.resumes ? ' (resumed)' : ''}`);
     assertLeaseHeld(client); // HOOK(i15 #6) before the staged apply
-    applied = await applyStaged(client, objects, { force: ctx.opts.force, adopt: ctx.opts.adopt, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }) });
+    applied = await set.apply(objects, { force: ctx.opts.force, adopt: ctx.opts.adopt, onEntry });
     if (applied.failed) {
       const bad = applied.entries.find((e) => e.action === 'failed')!;
       throw new GateFailure({ object: describeRef(bad.ref), reason: `${describeRef(bad.ref)}: ${bad.message}` });
@@ -332,28 +391,41 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(timeoutMs)})`);
     // HOOK(i15 #6): a lost lease ends the wait at once and is the failure reported.
     await gate(client, objects, timeoutMs, { ...ctx, signal: withLeaseSignal(ctx.signal, client) }, (n) => phase('health', undefined, n)).finally(() => assertLeaseHeld(client));
-
-    if (ctx.opts.prune !== false) {
-      phase('pruning');
-      assertLeaseHeld(client); // HOOK(i15 #6) before prune and the ApplySet parent
-      const members = await listMembers(client, ctx.set.id, unionState(priorSet, target).groupKinds);
-      pruned = await prune(client, ctx.set.id, staleMembers(members, objects), {
-        cascade: ctx.opts.cascade, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }),
-      });
-      // The parent lists exactly the new set once nothing stale is left; a failed delete stays listed and is retried next run.
-      if (!pruned.failed) await writeApplySet(client, ctx.fed, ctx.set, target);
-    }
-    const deployed: RevisionRecord = { ...pendingRecord, status: 'deployed', updated: new Date(ctx.now()).toISOString() };
-    assertLeaseHeld(client); // HOOK(i15 #6) before the deployed record and trimming
-    await writeRevision(client, deployed);
-    await trimRevisions(client, ctx.fed); // HOOK(i15 #11): re-lists, so unreadable records are trimmed too
-    phase('done', `revision ${revision}`);
-    return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied, pruned, seconds: (ctx.now() - t0) / 1000 };
+    phase('healthy', `revision ${revision}${wave.bakeTimeSeconds > 0 ? '; prune after the wave has baked' : ''}`);
+    return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied, seconds: (ctx.now() - t0) / 1000 };
   } catch (e) {
     const failure: ClusterFailure = e instanceof GateFailure ? e.failure
       : { reason: isFederationError(e) ? e.message : e instanceof UnreachableError ? e.message : errorMessage(e) };
     phase('failed', failure.reason);
-    return { cluster: name, wave: wave.name, outcome: 'failed', revision, previousRevision: previous?.revision, applied, pruned, failure, seconds: (ctx.now() - t0) / 1000 };
+    return { cluster: name, wave: wave.name, outcome: 'failed', revision, previousRevision: previous?.revision, applied, failure, seconds: (ctx.now() - t0) / 1000 };
+  }
+}
+
+/** After the wave has baked: prune what the revision no longer holds, then record it deployed. */
+async function finishCluster(t: Touched, report: ClusterReport, ctx: ClusterContext): Promise<ClusterReport> {
+  const name = t.cluster.spec.name;
+  const t0 = ctx.now();
+  const phase = (p: ClusterPhase, message?: string) => ctx.emit({ type: 'cluster', wave: t.wave.name, cluster: name, phase: p, message });
+  const objects = t.cluster.objects.map((o) => o.manifest);
+  let pruned: ChangeSet | undefined;
+  try {
+    if (ctx.opts.prune !== false) {
+      phase('pruning');
+      assertLeaseHeld(t.client); // HOOK(i15 #6) before prune
+      // Every adoption known (this revision's and earlier ones'): an adopted object is handed back, never deleted.
+      const adopted = [...(t.record.adopted ?? []), ...(t.previous?.adopted ?? [])];
+      pruned = await t.set.prune(objects, { cascade: ctx.opts.cascade, adopted, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }) });
+    }
+    const deployed = withUnpruned({ ...t.record, status: 'deployed', updated: new Date(ctx.now()).toISOString() }, pruned);
+    assertLeaseHeld(t.client); // HOOK(i15 #6) before the deployed record and trimming
+    await writeRevision(t.client, deployed);
+    await trimRevisions(t.client, ctx.fed); // HOOK(i15 #11): re-lists, so unreadable records are trimmed too
+    phase('done', `revision ${t.revision}`);
+    return { ...report, ...(pruned ? { pruned } : {}), seconds: report.seconds + (ctx.now() - t0) / 1000 };
+  } catch (e) {
+    const reason = `finishing revision ${t.revision}: ${isFederationError(e) ? e.message : errorMessage(e)}`;
+    phase('failed', reason);
+    return { ...report, outcome: 'failed', ...(pruned ? { pruned } : {}), failure: { reason }, seconds: report.seconds + (ctx.now() - t0) / 1000 };
   }
 }
 
@@ -376,24 +448,38 @@ async function gate(client: ClusterClient, objects: readonly KubeObject[], timeo
   });
 }
 
+/** How long the reads of one cluster may keep failing during a bake before that counts as a regression (the client's own retry budget). */
+export const BAKE_READ_BUDGET_MS = 20_000;
+
 /** Watches every cluster of a healthy wave for its bake time; returns the regression, if any. */
 async function bake(wave: PlanWave, clusters: Array<{ name: string; client: ClusterClient; cluster: InventoryCluster }>, emit: (e: DeployEvent) => void, now: () => number): Promise<(ClusterFailure & { cluster: string }) | undefined> {
   const bakeMs = wave.bakeTimeSeconds * 1000;
   const start = now();
   emit({ type: 'wave', wave: wave.name, phase: 'bake', bakeSeconds: wave.bakeTimeSeconds });
   const interval = Math.max(250, Math.min(2000, bakeMs / 10));
+  const failingSince = new Map<string, number>();
   for (;;) {
     const all: Array<ObjectHealth & { cluster: string }> = [];
     const subject = (h: ObjectHealth & { cluster: string }) => `${h.cluster}: ${describeRef(h.ref)}`;
+    let unread = false;
     for (const c of clusters) {
       // HOOK(i15 #6): a lease lost while baking fails the wave; that cluster is left to the deploy that took it.
       const lost = leaseLostError(c.client);
       if (lost) return { cluster: c.name, reason: lost.message };
       try {
         for (const h of await checkHealth(c.client, c.cluster.objects.map((o) => o.manifest))) all.push({ ...h, cluster: c.name });
+        failingSince.delete(c.name);
       } catch (e) {
-        return { cluster: c.name, reason: `cluster ${c.name} unreachable during bake: ${errorMessage(e)}` };
+        // A failed read is not a regression: it is read again at the next tick, within the retry budget.
+        const since = failingSince.get(c.name) ?? now();
+        failingSince.set(c.name, since);
+        if (now() - since >= BAKE_READ_BUDGET_MS) return { cluster: c.name, reason: `cluster ${c.name} unreachable during bake for ${fmtSeconds(now() - since)}: ${errorMessage(e)}` };
+        unread = true;
       }
+    }
+    if (unread) {
+      await sleep(interval);
+      continue;
     }
     const v = judgeBake(all.map((h) => ({ subject: subject(h), status: h.health.status, message: h.health.message })),
       now() - start, bakeMs, wave.healthTimeoutSeconds * 1000);

@@ -12,14 +12,14 @@ import { isFederationError } from '../errors';
 import type { InventoryOutline } from '../inventory/read';
 import type { IgnoreDifference } from '../inventory/types';
 import { compareStrings, describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
-import { FIELD_MANAGER, LABEL_APP } from '../kube/ownership';
+import { LABEL_APP } from '../kube/ownership';
 import { errorMessage } from '../cluster/apply';
-import { readApplySet, targetState, unionState } from '../cluster/applyset';
 import { ClusterClient } from '../cluster/client';
-import { listMembers } from '../cluster/prune';
+import { acquireLease, HeldLease } from '../cluster/lease';
 import { currentRevision, listRevisions } from '../cluster/revisions';
-import { maskPair, MASK, stripServerFields } from './normalize';
-import { formatPath, leafPaths, ownerOf, Segment, valueAt } from './paths';
+import { ObjectSet } from '../cluster/set';
+import { maskPair, MASK, sameValue, serverDrops, stripServerFields } from '../kube/normalize';
+import { formatPath, leafPaths, ownerOf, Segment, valueAt } from '../kube/paths';
 
 export interface DriftedField {
   readonly path: string;
@@ -119,9 +119,12 @@ export function driftedFields(desired: KubeObject, live: Record<string, any>, ig
     if (p.length === 0) continue;
     const d = valueAt(want, p);
     const l = valueAt(live, p);
-    if (JSON.stringify(d) === JSON.stringify(l)) continue;
+    // Values, not spellings: `cpu: "0.5"` is stored as `500m`.
+    if (sameValue(want, p, d, l)) continue;
     // An empty map we set (e.g. `emptyDir: {}`) is satisfied by any map there: the server may fill it in.
     if (isEmptyMap(d) && l !== null && typeof l === 'object' && !Array.isArray(l)) continue;
+    // An empty value the server drops (`annotations: {}`, `env: []`, `value: ""`) is absent live.
+    if ((l === undefined || l === null) && serverDrops(want, p, d)) continue;
     const rule = ruleFor(p);
     if (rule) {
       ignoredOut?.push(`${formatPath(p, (q) => valueAt(want, q))} (${rule.why})`);
@@ -151,10 +154,11 @@ async function driftCluster(inv: InventoryOutline, name: string, client: Cluster
     const current = currentRevision(await listRevisions(client, inv.plan.federation));
     if (!current) return { ...base, pendingDeploy: true, objects: [], ignored: [] };
     const recorded = current.objects;
-    const parent = await readApplySet(client, inv.plan.applySet);
-    const members = await listMembers(client, inv.plan.applySet.id, unionState(parent, targetState(recorded)).groupKinds);
+    // Members read at the versions the revision applied, so each compares field by field with what was applied.
+    const members = await new ObjectSet(client, inv.plan.federation, inv.plan.applySet).members(recorded);
     const live = new Map(members.map((m) => [refKey(m), m.live]));
     const ignores = hpaIgnores(recorded);
+    const rulesOf = (o: KubeObject) => [...(ignores.get(objectKey(o)) ?? []), ...userIgnores(inv.plan.ignoreDifferences ?? [], o, name)];
     const objects: DriftedObject[] = [];
     const ignoredNotes: string[] = [];
     for (const want of recorded) {
@@ -164,7 +168,7 @@ async function driftCluster(inv: InventoryOutline, name: string, client: Cluster
         objects.push({ ref, drift: 'deleted' });
         continue;
       }
-      const rules = [...(ignores.get(objectKey(want)) ?? []), ...userIgnores(inv.plan.ignoreDifferences ?? [], want, name)];
+      const rules = rulesOf(want);
       const skipped: string[] = [];
       const fields = driftedFields(want, l, rules, skipped);
       ignoredNotes.push(...skipped.map((x) => `${describeRef(ref)} ${x}`));
@@ -175,29 +179,59 @@ async function driftCluster(inv: InventoryOutline, name: string, client: Cluster
       if (!recordedKeys.has(refKey(m))) objects.push({ ref: { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name }, drift: 'unrecorded' });
     }
     objects.sort((a, b) => compareStrings(refKey(a.ref), refKey(b.ref)));
-    const corrected = opts.correct ? await correct(client, recorded, objects) : objects;
+    const corrected = opts.correct ? await correct(client, inv, recorded, objects, rulesOf, live) : objects;
     return { ...base, revision: current.revision, pendingDeploy: current.digest !== cluster.digest, objects: corrected, ignored: ignoredNotes.sort(compareStrings) };
   } catch (e) {
     return { ...base, pendingDeploy: false, error: isFederationError(e) ? e.message : errorMessage(e), objects: [], ignored: [] };
   }
 }
 
-/** Re-applies the revision's version of each modified or deleted object (taking back our fields); unrecorded objects are only reported. */
-async function correct(client: ClusterClient, recorded: readonly KubeObject[], objects: readonly DriftedObject[]): Promise<DriftedObject[]> {
-  const byKey = new Map(recorded.map((o) => [objectKey(o), o]));
-  const out: DriftedObject[] = [];
-  for (const o of objects) {
-    const want = byKey.get(refKey(o.ref));
-    if (!want) {
-      out.push(o);
-      continue;
-    }
-    try {
-      await client.apply(want, { fieldManager: FIELD_MANAGER, force: true });
-      out.push({ ...o, corrected: true });
-    } catch (e) {
-      out.push({ ...o, corrected: false, error: errorMessage(e) });
-    }
+/** `want` with every field an ignore rule covers set to its live value, or left out where live has none. Pure. */
+export function keepIgnoredAsLive(want: KubeObject, live: Record<string, any> | undefined, rules: readonly IgnoreRule[]): KubeObject {
+  if (rules.length === 0) return want;
+  const out = JSON.parse(JSON.stringify(want));
+  // The whole subtree a rule names is taken from live (a rule covers everything below it).
+  const covered = new Map<string, Segment[]>();
+  for (const p of leafPaths(want)) {
+    const rule = p.length > 0 ? rules.find((r) => ruleCovers(r.path, p, want)) : undefined;
+    if (rule) covered.set(JSON.stringify(p.slice(0, rule.path.length)), p.slice(0, rule.path.length));
+  }
+  for (const p of covered.values()) {
+    const l = valueAt(live, p);
+    const parent = valueAt(out, p.slice(0, -1)) as Record<string | number, unknown> | undefined;
+    if (!parent || typeof parent !== 'object') continue;
+    if (l === undefined) delete parent[p[p.length - 1] as any];
+    else parent[p[p.length - 1] as any] = JSON.parse(JSON.stringify(l));
   }
   return out;
+}
+
+/**
+ * Re-applies the revision's version of each modified or deleted object (taking back our
+ * fields), under the deploy lease, in apply order (namespaces and CRDs first); fields that
+ * ignore rules cover keep their live value. Unrecorded objects are only reported.
+ */
+async function correct(client: ClusterClient, inv: InventoryOutline, recorded: readonly KubeObject[], objects: readonly DriftedObject[],
+  rulesOf: (o: KubeObject) => IgnoreRule[], live: ReadonlyMap<string, Record<string, any>>): Promise<DriftedObject[]> {
+  const drifted = new Set(objects.filter((o) => o.drift !== 'unrecorded').map((o) => refKey(o.ref)));
+  if (drifted.size === 0) return [...objects];
+  let lease: HeldLease;
+  try {
+    lease = await acquireLease(client, inv.plan.federation);
+  } catch (e) {
+    const error = `not corrected: ${isFederationError(e) ? e.message : errorMessage(e)}`;
+    return objects.map((o) => (drifted.has(refKey(o.ref)) ? { ...o, corrected: false, error } : o));
+  }
+  try {
+    const toApply = recorded.filter((o) => drifted.has(objectKey(o))).map((o) => keepIgnoredAsLive(o, live.get(objectKey(o)), rulesOf(o)));
+    const applied = await new ObjectSet(client, inv.plan.federation, inv.plan.applySet).apply(toApply, { force: true });
+    const byKey = new Map(applied.entries.map((e) => [refKey(e.ref), e]));
+    return objects.map((o) => {
+      const e = byKey.get(refKey(o.ref));
+      if (!e) return o;
+      return e.action === 'failed' || e.action === 'skipped' ? { ...o, corrected: false, error: e.message ?? e.action } : { ...o, corrected: true };
+    });
+  } finally {
+    await lease.release();
+  }
 }

@@ -1,40 +1,38 @@
 /**
- * `cdkfed plan`: what a deploy would change, per cluster, computed by the API server
- * itself: a server-side dry-run apply (same field manager as deploy) of every object,
- * compared with the live object; plus the ApplySet members prune would delete, and what
- * else would go with a deleted Namespace. Writes nothing.
+ * `cdkfed plan`: what a deploy would change, per cluster: the set manager's dry-run diff of
+ * every object (cluster/diff.ts), plus the ApplySet members prune would delete, and for a
+ * Namespace or CRD what it holds that is not ours (prune then keeps it). Writes nothing.
  */
 import pLimit from 'p-limit';
-import { createTwoFilesPatch } from 'diff';
 import { isFederationError } from '../errors';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { PlanWave } from '../inventory/types';
-import { describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
-import { APPLYSET_PART_OF, FIELD_MANAGER } from '../kube/ownership';
+import { describeRef, refKey } from '../kube/object';
+import { maskPair, stripServerFields } from '../kube/normalize';
 import { errorMessage } from '../cluster/apply';
-import { readApplySet, targetState, unionState } from '../cluster/applyset';
-import { ClusterClient, KubeApiError } from '../cluster/client';
-import { foreignObjects, listMembers, staleMembers } from '../cluster/prune';
+import type { ClusterClient } from '../cluster/client';
+import { DiffAction, ObjectDiff, unifiedDiff } from '../cluster/diff';
+import { blastRadius, staleMembers } from '../cluster/prune';
 import { currentRevision, listRevisions } from '../cluster/revisions';
-import { maskPair, stripServerFields, toYaml } from './normalize';
-import { changedPaths, formatPath, valueAt } from './paths';
+import { ObjectSet } from '../cluster/set';
 
-export type PlanAction = 'create' | 'update' | 'delete' | 'unchanged' | 'error';
+export { unifiedDiff };
 
-export interface PlannedObject {
-  readonly ref: ObjectRef;
+/** A dry-run result (cluster/diff.ts), or a member prune would delete. */
+export type PlanAction = DiffAction | 'delete';
+
+export interface PlannedObject extends Omit<ObjectDiff, 'action'> {
   readonly action: PlanAction;
-  /** Changed field paths (update), e.g. `.spec.template.spec.containers[name=web].image`. */
-  readonly fields?: readonly string[];
-  /** Unified YAML diff, live → after deploy; secrets masked. */
-  readonly diff?: string;
-  readonly message?: string;
 }
 
-export interface NamespaceBlastRadius {
-  readonly namespace: string;
-  /** Objects in it that are not ours and would be deleted with it. */
+/** A Namespace or CRD prune would remove, and what it holds that is not ours. */
+export interface BlastRadius {
+  /** `Namespace shop`, `CustomResourceDefinition widgets.example.com`. */
+  readonly object: string;
+  /** Objects it holds that are not ours: prune then keeps it and hands it over instead of deleting it. */
   readonly foreign: readonly string[];
+  /** What it holds could not be read: prune keeps it (fails closed). */
+  readonly error?: string;
 }
 
 export interface ClusterPlan {
@@ -43,7 +41,7 @@ export interface ClusterPlan {
   readonly error?: string;
   readonly currentRevision?: number;
   readonly objects: readonly PlannedObject[];
-  readonly blastRadius: readonly NamespaceBlastRadius[];
+  readonly blastRadius: readonly BlastRadius[];
   readonly counts: Readonly<Record<PlanAction, number>>;
 }
 
@@ -63,12 +61,6 @@ export function hasChanges(p: FleetPlan): boolean {
   return p.clusters.some((c) => c.counts.create + c.counts.update + c.counts.delete > 0);
 }
 
-/** Unified diff of two (already masked) objects, headers `live` and `after deploy`. */
-export function unifiedDiff(before: unknown, after: unknown): string {
-  const patch = createTwoFilesPatch('live', 'after deploy', toYaml(before), toYaml(after), undefined, undefined, { context: 3 });
-  return patch.split('\n').filter((l) => !l.startsWith('====') && !l.startsWith('\\ No newline')).join('\n').trimEnd();
-}
-
 export async function planFleet(inv: Inventory, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>): Promise<FleetPlan> {
   const limit = pLimit(4);
   const plans = await Promise.all(clusters.map((name) => limit(() => planCluster(inv, inv.clusters.get(name)!, clients.get(name)!))));
@@ -80,64 +72,28 @@ async function planCluster(inv: Inventory, cluster: InventoryCluster, client: Cl
   try {
     const current = currentRevision(await listRevisions(client, inv.plan.federation));
     const manifests = cluster.objects.map((o) => o.manifest);
-    const crdsInSet = new Set(manifests.filter((m) => m.kind === 'CustomResourceDefinition').map((m: any) => `${m.spec?.group}/${m.spec?.names?.kind}`));
-    // Live objects of the set come from one LIST per kind; only objects not (yet) in it are read one by one.
-    const prior = await readApplySet(client, inv.plan.applySet);
-    const members = prior ? await listMembers(client, inv.plan.applySet.id, unionState(prior, targetState(manifests)).groupKinds) : [];
-    const liveByKey = new Map(members.map((m) => [refKey(m), m.live]));
-    const limit = pLimit(16);
-    const objects: PlannedObject[] = await Promise.all(manifests.map((m) => limit(() => planObject(client, m, crdsInSet, liveByKey.get(objectKey(m))))));
-    const blastRadius: NamespaceBlastRadius[] = [];
+    // Live objects of the set come from one LIST per kind; each object is dry-run against its live copy.
+    const set = new ObjectSet(client, inv.plan.federation, inv.plan.applySet);
+    const members = await set.members(manifests);
+    const objects: PlannedObject[] = [...await set.diff(manifests, members)];
+    const blast: BlastRadius[] = [];
+    const adopted = new Set((current?.adopted ?? []).map((a) => refKey(a.ref)));
     for (const m of staleMembers(members, manifests)) {
       const [, masked] = maskPair(undefined, stripServerFields(m.live));
-      objects.push({ ref: { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name }, action: 'delete', diff: unifiedDiff(masked, undefined) });
-      if (m.kind === 'Namespace' && m.group === '') blastRadius.push({ namespace: m.name, foreign: await foreignObjects(client, m.name, inv.plan.applySet.id) });
+      const ref = { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name };
+      let message: string | undefined;
+      if (adopted.has(refKey(ref))) message = 'not deleted: it was adopted, so prune hands it back to its owner';
+      else if ((m.kind === 'Namespace' && m.group === '') || (m.kind === 'CustomResourceDefinition' && m.group === 'apiextensions.k8s.io')) {
+        const b: BlastRadius = await blastRadius(client, m, inv.plan.applySet.id)
+          .then((foreign) => ({ object: describeRef(ref), foreign }), (e) => ({ object: describeRef(ref), foreign: [], error: errorMessage(e) }));
+        blast.push(b);
+        if (b.error) message = 'not deleted: what it holds cannot be read, so prune keeps it';
+        else if (b.foreign.length > 0) message = `not deleted: holds ${b.foreign.length} object(s) that are not ours, so prune hands it over`;
+      }
+      objects.push({ ref, action: 'delete', diff: unifiedDiff(masked, undefined), ...(message ? { message } : {}) });
     }
-    return { ...base, currentRevision: current?.revision, objects, blastRadius, counts: countPlan(objects) };
+    return { ...base, currentRevision: current?.revision, objects, blastRadius: blast, counts: countPlan(objects) };
   } catch (e) {
     return { ...base, error: isFederationError(e) ? e.message : errorMessage(e), objects: [], blastRadius: [], counts: countPlan([]) };
   }
-}
-
-async function planObject(client: ClusterClient, m: KubeObject, crdsInSet: ReadonlySet<string>, listed: unknown): Promise<PlannedObject> {
-  const ref = refOf(m);
-  let served = true;
-  try {
-    served = await client.serves(m.apiVersion, m.kind);
-  } catch (e) {
-    if (!(e instanceof KubeApiError)) throw e;
-  }
-  if (!served) {
-    const group = ref.group;
-    if (crdsInSet.has(`${group}/${m.kind}`)) return created(ref, m, 'its CRD is created first by the same deploy');
-    return { ref, action: 'error', message: `the cluster does not serve ${m.kind} in ${m.apiVersion}: install its CRD first` };
-  }
-  const live = listed ?? await client.get(m.apiVersion, m.kind, m.metadata.namespace, m.metadata.name);
-  let after: unknown;
-  try {
-    after = await client.apply(m, { fieldManager: FIELD_MANAGER, dryRun: true });
-  } catch (e) {
-    // A namespaced object whose namespace does not exist yet: the deploy creates the namespace first.
-    if (!live && e instanceof KubeApiError && e.status === 404) return created(ref, m);
-    const conflict = e instanceof KubeApiError && e.status === 409 ? ' (deploy would need --force-conflicts)' : '';
-    return { ref, action: 'error', message: `dry run failed: ${errorMessage(e)}${conflict}` };
-  }
-  if (!live) return created(ref, after);
-  const ours = m.metadata.labels?.[APPLYSET_PART_OF];
-  if (ours && (live as any).metadata?.labels?.[APPLYSET_PART_OF] !== ours) {
-    return { ref, action: 'error', message: 'exists and is not this federation\'s (no matching ApplySet label): deploy refuses it unless run with --adopt' };
-  }
-  const [before, next] = maskPair(stripServerFields(live), stripServerFields(after));
-  const paths = changedPaths(before, next);
-  if (paths.length === 0) return { ref, action: 'unchanged' };
-  return { ref, action: 'update', fields: paths.map((p) => formatPath(p, (q) => valueAt(next, q) ?? valueAt(before, q))), diff: unifiedDiff(before, next) };
-}
-
-function created(ref: ObjectRef, obj: unknown, message?: string): PlannedObject {
-  const [, masked] = maskPair(undefined, stripServerFields(obj));
-  return { ref, action: 'create', diff: unifiedDiff(undefined, masked), ...(message ? { message } : {}) };
-}
-
-export function label(ref: ObjectRef): string {
-  return describeRef(ref);
 }

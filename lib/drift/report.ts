@@ -7,7 +7,7 @@ import { stableJson } from '../kube/digest';
 import { describeRef } from '../kube/object';
 import type { ClusterDrift, FleetDrift } from './drift';
 import { hasDrift } from './drift';
-import type { ClusterPlan, FleetPlan, PlannedObject } from './plan';
+import type { BlastRadius, ClusterPlan, FleetPlan, PlannedObject } from './plan';
 import { hasChanges } from './plan';
 
 export type Format = 'text' | 'markdown' | 'json';
@@ -48,11 +48,47 @@ export function renderPlan(p: FleetPlan, format: Format): string {
       out.push(`  ${SIGN[o.action]} ${describeRef(o.ref)}${o.fields ? `: ${o.fields.join(', ')}` : ''}${o.message ? ` (${o.message})` : ''}`);
       if (o.diff && o.action === 'update') out.push(...o.diff.split('\n').map((l) => `      ${l}`));
     }
-    for (const b of c.blastRadius) out.push(`  ! deleting Namespace ${b.namespace}${b.foreign.length ? ` also deletes ${b.foreign.length} object(s) that are not ours: ${b.foreign.join(', ')}` : ''}`);
+    for (const b of c.blastRadius) out.push(`  ! ${blastLine(b)}`);
   }
   const t = rows.reduce((s, c) => ({ create: s.create + c.counts.create, update: s.update + c.counts.update, delete: s.delete + c.counts.delete }), { create: 0, update: 0, delete: 0 });
   out.push(`plan: ${t.create} to create, ${t.update} to update, ${t.delete} to delete across ${rows.length} cluster(s)${rows.some((c) => c.error) ? `; ${rows.filter((c) => c.error).length} cluster(s) could not be planned` : ''}`);
   return `${out.join('\n')}\n`;
+}
+
+/** What prune does with a Namespace or CRD, given what it holds. */
+function blastLine(b: BlastRadius): string {
+  if (b.error) return `${b.object} is kept: what it holds cannot be read (${b.error})`;
+  if (b.foreign.length) return `${b.object} is kept and handed over, not deleted: it holds ${b.foreign.length} object(s) that are not ours: ${b.foreign.join(', ')}`;
+  return `deleting ${b.object} (it holds nothing else)`;
+}
+
+/** The longest run of backticks in s. */
+function longestBacktickRun(s: string): number {
+  return Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
+}
+
+/**
+ * A fenced code block that no content can end early: CommonMark closes a backtick fence only
+ * with a run of backticks at least as long as the opening one, so the fence is one longer than
+ * any run inside (and at least 3).
+ */
+export function fenced(body: string, info = ''): string[] {
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
+  return [`${fence}${info}`, body, fence];
+}
+
+/** Inline text on one line: a line break in content could otherwise start a block (a fence, a heading) in the middle of the report; `<` would start HTML. */
+export function mdText(s: string): string {
+  return s.replace(/\r\n|\r|\n/g, ' ').replace(/</g, '&lt;');
+}
+
+/** An inline code span that holds any text: its backtick run is longer than any inside, padded when the text starts or ends with a backtick or space. */
+export function mdCode(s: string): string {
+  const t = s.replace(/\r\n|\r|\n/g, ' ');
+  if (t.trim() === '') return '` `';
+  const ticks = '`'.repeat(longestBacktickRun(t) + 1);
+  const pad = /^[` ]|[` ]$/.test(t) ? ' ' : '';
+  return `${ticks}${pad}${t}${pad}${ticks}`;
 }
 
 function mermaidId(s: string): string {
@@ -61,7 +97,7 @@ function mermaidId(s: string): string {
 
 /** The rollout as a Mermaid flowchart: waves in order, their clusters, parallelism, bake, changes per cluster. */
 export function rolloutDiagram(p: FleetPlan, rows: readonly ClusterPlan[]): string {
-  const out = ['```mermaid', 'flowchart LR'];
+  const out = ['flowchart LR'];
   const waves = p.waves.filter((w) => rows.some((c) => c.wave === w.name));
   for (const w of waves) {
     out.push(`  subgraph W_${mermaidId(w.name)}["wave ${w.name} · max ${w.maxParallel} at once${w.bakeTimeSeconds ? ` · bake ${w.bakeTimeSeconds}s` : ''}"]`);
@@ -72,15 +108,14 @@ export function rolloutDiagram(p: FleetPlan, rows: readonly ClusterPlan[]): stri
     out.push('  end');
   }
   for (let i = 1; i < waves.length; i++) out.push(`  W_${mermaidId(waves[i - 1].name)} --> W_${mermaidId(waves[i].name)}`);
-  out.push('```');
-  return out.join('\n');
+  return fenced(out.join('\n'), 'mermaid').join('\n');
 }
 
 function planMarkdown(p: FleetPlan, rows: readonly ClusterPlan[]): string {
-  const out = [`## cdkfed plan: federation \`${p.federation}\``, '', rolloutDiagram(p, rows), '',
+  const out = [`## cdkfed plan: federation ${mdCode(p.federation)}`, '', rolloutDiagram(p, rows), '',
     '| wave | cluster | create | update | delete | unchanged |', '|---|---|---:|---:|---:|---:|'];
   for (const c of rows) {
-    out.push(c.error ? `| ${c.wave} | ${c.cluster} | ⚠ ${c.error.replace(/\|/g, '\\|').split('\n')[0]} | | | |`
+    out.push(c.error ? `| ${c.wave} | ${c.cluster} | ⚠ ${mdText(c.error.split('\n')[0]).replace(/\|/g, '\\|')} | | | |`
       : `| ${c.wave} | ${c.cluster} | ${c.counts.create} | ${c.counts.update} | ${c.counts.delete} | ${c.counts.unchanged} |`);
   }
   const deletions = rows.flatMap((c) => c.objects.filter((o) => o.action === 'delete').map((o) => ({ c, o })));
@@ -89,9 +124,9 @@ function planMarkdown(p: FleetPlan, rows: readonly ClusterPlan[]): string {
     for (const { c, o } of deletions) out.push(`- **${c.cluster}**: ${describeRef(o.ref)}`);
     for (const c of rows) {
       for (const b of c.blastRadius) {
-        out.push(b.foreign.length
-          ? `- ⚠ **${c.cluster}**: deleting Namespace \`${b.namespace}\` also deletes **${b.foreign.length} object(s) that are not ours**: ${b.foreign.map((f) => `\`${f}\``).join(', ')}`
-          : `- **${c.cluster}**: Namespace \`${b.namespace}\` holds nothing else`);
+        out.push(b.error ? `- ⚠ **${c.cluster}**: ${mdCode(b.object)} is kept: what it holds cannot be read (${mdText(b.error)})`
+          : b.foreign.length ? `- ⚠ **${c.cluster}**: ${mdCode(b.object)} is kept and handed over, not deleted: it holds **${b.foreign.length} object(s) that are not ours**: ${b.foreign.map(mdCode).join(', ')}`
+            : `- **${c.cluster}**: ${mdCode(b.object)} holds nothing else`);
       }
     }
   }
@@ -100,8 +135,8 @@ function planMarkdown(p: FleetPlan, rows: readonly ClusterPlan[]): string {
     if (changed.length === 0) continue;
     out.push('', `<details><summary>${c.cluster}: ${summary(c)}</summary>`, '');
     for (const o of changed) {
-      out.push(`**${SIGN[o.action]} ${describeRef(o.ref)}**${o.fields ? ` — ${o.fields.map((f) => `\`${f}\``).join(', ')}` : ''}${o.message ? ` (${o.message})` : ''}`, '');
-      if (o.diff) out.push('```diff', o.diff, '```', '');
+      out.push(`**${SIGN[o.action]} ${mdText(describeRef(o.ref))}**${o.fields ? ` — ${o.fields.map(mdCode).join(', ')}` : ''}${o.message ? ` (${mdText(o.message)})` : ''}`, '');
+      if (o.diff) out.push(...fenced(o.diff, 'diff'), '');
     }
     out.push('</details>');
   }
@@ -133,9 +168,9 @@ export function renderDrift(d: FleetDrift, waves: readonly { name: string }[], f
   if (format === 'json') return stableJson(d);
   const rows = ordered(d.clusters, waves);
   if (format === 'markdown') {
-    const out = [`## cdkfed drift: federation \`${d.federation}\``, '', '| wave | cluster | state | drifted |', '|---|---|---|---:|'];
-    for (const c of rows) out.push(`| ${c.wave} | ${c.cluster} | ${driftState(c).replace(/\|/g, '\\|')} | ${c.objects.length} |`);
-    for (const c of rows.filter((x) => x.objects.length > 0)) out.push('', `<details><summary>${c.cluster}</summary>`, '', '```', ...driftLines(c), '```', '', '</details>');
+    const out = [`## cdkfed drift: federation ${mdCode(d.federation)}`, '', '| wave | cluster | state | drifted |', '|---|---|---|---:|'];
+    for (const c of rows) out.push(`| ${c.wave} | ${c.cluster} | ${mdText(driftState(c)).replace(/\|/g, '\\|')} | ${c.objects.length} |`);
+    for (const c of rows.filter((x) => x.objects.length > 0)) out.push('', `<details><summary>${c.cluster}</summary>`, '', ...fenced(driftLines(c).join('\n')), '', '</details>');
     return `${out.join('\n')}\n`;
   }
   const out: string[] = [];

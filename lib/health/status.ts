@@ -169,9 +169,16 @@ function crd(o: Obj): Health {
   return inProgress('NotEstablished', `CustomResourceDefinition: ${established ? describeCondition(established) : 'not yet Established'}`);
 }
 
+/**
+ * kstatus: a LoadBalancer Service is Current once it has a clusterIP; it does not wait for an
+ * ingress address, which clusters without a load-balancer controller never assign.
+ */
 function service(o: Obj): Health {
+  if (o.spec?.type === 'LoadBalancer' && !o.spec?.clusterIP) {
+    return inProgress('NoIPAssigned', 'Service: LoadBalancer has no clusterIP yet');
+  }
   if (o.spec?.type === 'LoadBalancer' && !(o.status?.loadBalancer?.ingress?.length > 0)) {
-    return inProgress('NoIPAssigned', 'Service: LoadBalancer has no ingress address yet');
+    return current(`Service: clusterIP ${o.spec.clusterIP} (no load-balancer ingress address yet)`);
   }
   return current('Service: ready');
 }

@@ -11,6 +11,7 @@ import { FederationError } from '../errors';
 import { contentDigest, objectSetDigest } from '../kube/digest';
 import { describeObject, KubeObject } from '../kube/object';
 import { APPLYSET_PART_OF } from '../kube/ownership';
+import { crdScopes, knownNamespaced, scopeProblem } from '../kube/scope';
 import { FederationPlan, federationPlanSchema, PLAN_FILE, PlanCluster, PlanObject, PlanWave, SCHEMA_VERSION } from './types';
 
 /** One object of a cluster: its inventory entry and the manifest it names. */
@@ -57,6 +58,7 @@ export function readInventory(dist: string): Inventory {
   for (const spec of plan.clusters) {
     const objects = spec.objects.map((entry) => ({ entry, manifest: readManifest(dist, plan, spec, entry) }));
     checkUnlisted(dist, spec);
+    checkScopes(dist, objects);
     clusters.set(spec.name, { spec, objects, digest: setDigest(spec) });
   }
   return { dir: dist, plan, clusters, waves: plan.waves };
@@ -180,6 +182,15 @@ function readManifest(dist: string, plan: FederationPlan, cluster: PlanCluster, 
       `remove the object from cluster "${cluster.name}" (fix the app's placement and synth again)`);
   }
   return obj;
+}
+
+/** A cluster-scoped object (a built-in kind, or one a CRD of the set defines) that names a namespace; other custom kinds are checked by deploy against discovery. */
+function checkScopes(dist: string, objects: readonly InventoryObject[]): void {
+  const crds = crdScopes(objects.map((o) => o.manifest));
+  for (const { entry, manifest } of objects) {
+    const problem = scopeProblem(manifest, knownNamespaced(manifest.apiVersion, manifest.kind, crds));
+    if (problem) throw new FederationError('CLUSTER_SCOPED_NAMESPACE', path.join(dist, entry.file), `field metadata.namespace: ${problem}`, 'remove metadata.namespace from the manifest (FederatedResource) and synth again');
+  }
 }
 
 /** A manifest in dist/<cluster>/ that federation.json does not list would be reviewed but never applied. */

@@ -173,3 +173,29 @@ test('an API server that answers 429 Too Many Requests (one request in flight at
     await cleanup(fed);
   }
 }, 180_000);
+
+test('kube-apiserver down for longer than one request\'s retry budget during a bake: the bake reads again at the next tick and passes once it is back, exit 0', async () => {
+  const fed = uniqueFederation('bakeread');
+  try {
+    const dist = synthFleet(tmpDist(), { name: fed, withApi: false, webTag: '1.0.0' });
+    await deployOk(dist, '--cluster', CTX[0]);
+    synthFleet(dist, { name: fed, withApi: false, webTag: '2.0.0', bakeSeconds: 30 });
+    let outage: Promise<void> | undefined;
+    const r = await cdkfed(['deploy', '--dist', dist, '--yes', '--cluster', CTX[0], '--output', 'json'], {
+      onStderr: (err) => {
+        if (!outage && err.includes('wave w1: healthy; baking')) {
+          // 22 s: one read's transient retries (20 s) give up inside it
+          outage = stopComponent(CTX[0], 'kube-apiserver').then(() => new Promise((res) => setTimeout(res, 22_000))).then(() => restartComponent(CTX[0], 'kube-apiserver'));
+        }
+      },
+    });
+    await outage;
+    expect(outage).toBeDefined();
+    if (r.code !== 0) throw new Error(`deploy exited ${r.code}:\n${r.stdout.slice(0, 2000)}\n${r.stderr.slice(-2000)}`);
+    expect(json(r.stdout).waves[0].clusters[0].outcome).toBe('deployed');
+    expect(await image(CTX[0], fed)).toBe('registry.example/web:2.0.0');
+    expect((await assertFleetConsistent(fed, [CTX[0]])).map((s) => s.revision)).toEqual([2]);
+  } finally {
+    await cleanup(fed, [CTX[0]]);
+  }
+}, 180_000);

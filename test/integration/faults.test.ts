@@ -249,7 +249,7 @@ test('secrets: every command and output format, with a Secret in the cluster and
   }
 });
 
-test('a namespace we created that now holds objects that are not ours: plan flags what would go with it, prune keeps it and says why', async () => {
+test('a namespace we created that now holds objects that are not ours: plan flags it, prune keeps it, hands it over and says why', async () => {
   const fed = uniqueFederation('nsfor');
   const extra = `${fed}-x`;
   try {
@@ -259,11 +259,12 @@ test('a namespace we created that now holds objects that are not ours: plan flag
     await clients(CTX[0]).core.createNamespacedConfigMap({ namespace: extra, body: { metadata: { name: 'theirs' }, data: { k: 'v' } } });
     synthFleet(dist, { name: fed, withApi: false });
     const plan = await cdkfed(['plan', '--dist', dist, '--output', 'markdown']);
-    expect(plan.stdout).toContain(`⚠ **local-1**: deleting Namespace \`${extra}\` also deletes **1 object(s) that are not ours**: \`ConfigMap theirs\``);
+    expect(plan.stdout).toContain(`⚠ **local-1**: \`Namespace ${extra}\` is kept and handed over, not deleted: it holds **1 object(s) that are not ours**: \`ConfigMap theirs\``);
     const r = await cdkfed(['deploy', '--dist', dist, '--yes', '--output', 'json']);
     expect(r.code).toBe(0);
     const pruned = json(r.stdout).waves[0].clusters[0].pruned.entries;
-    expect(pruned).toEqual([{ ref: { group: '', kind: 'Namespace', name: extra }, action: 'skipped', message: 'kept: holds 1 object(s) that are not ours (ConfigMap theirs)' }]);
+    expect(pruned).toEqual([{ ref: { group: '', kind: 'Namespace', name: extra }, action: 'released',
+      message: 'kept and handed over: holds 1 object(s) that are not ours (ConfigMap theirs); our labels were removed, so it is no longer part of this federation' }]);
     expect((await clients(CTX[0]).core.readNamespacedConfigMap({ name: 'theirs', namespace: extra })).data).toEqual({ k: 'v' });
     // where it held nothing foreign, the namespace was pruned
     const ns2 = await clients(CTX[1]).core.readNamespace({ name: extra }).catch(() => undefined);

@@ -1,5 +1,5 @@
 import { FederatedResource, FederationError } from '../../lib';
-import { federation, find, objectsOf } from './support/fixtures';
+import { errorOf, federation, find, objectsOf } from './support/fixtures';
 
 const WIDGET = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'tools' }, spec: { size: 1, color: 'red' } };
 
@@ -27,6 +27,23 @@ describe('FederatedResource', () => {
     new FederatedResource(fed, 'widget', { manifest: WIDGET, placement: { clusters: ['us-1'] } });
     new FederatedResource(fed, 'crd', { manifest: { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: {} }, placement: { clusters: ['us-1'] } });
     expect(objectsOf(fed, 'us-1').map((o) => `${o.kind}/${o.metadata.namespace ?? '-'}`)).toEqual(['Namespace/-', 'CustomResourceDefinition/-', 'Widget/tools']);
+  });
+
+  test('refuses a cluster-scoped object that names a namespace (built-in kinds at once, kinds of its own CRDs at synth), naming the field', () => {
+    const e = errorOf(() => new FederatedResource(federation().fed, 'reader', {
+      manifest: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader', namespace: 'shop' }, rules: [] },
+    }));
+    expect(e.code).toBe('CLUSTER_SCOPED_NAMESPACE');
+    expect(e.message).toMatch(/shop\/reader: prop "manifest" field metadata.namespace.*ClusterRole reader is cluster-scoped but sets metadata.namespace "shop"/);
+    expect(e.hint).toMatch(/remove metadata.namespace/);
+    const { fed } = federation();
+    new FederatedResource(fed, 'crd', { manifest: { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'fleets.example.com' }, spec: { group: 'example.com', scope: 'Cluster', names: { kind: 'Fleet' } } } });
+    new FederatedResource(fed, 'fleet', { manifest: { apiVersion: 'example.com/v1', kind: 'Fleet', metadata: { name: 'f', namespace: 'shop' } } });
+    expect(() => fed.toModel()).toThrow(/shop\/fleet: prop "manifest" field metadata.namespace: Fleet f is cluster-scoped/);
+    // a namespaced custom kind with a namespace is fine
+    const ok = federation().fed;
+    new FederatedResource(ok, 'w', { manifest: WIDGET });
+    expect(() => ok.toModel()).not.toThrow();
   });
 
   test('refuses a Secret with data, naming the construct; the value appears nowhere in the message', () => {

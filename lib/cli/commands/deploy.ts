@@ -2,14 +2,10 @@ import * as readline from 'readline';
 import { FederationError } from '../../errors';
 import { readInventory } from '../../inventory/read';
 import { stableJson } from '../../kube/digest';
-import { currentRevision, listRevisions } from '../../cluster/revisions';
-import { errorMessage } from '../../cluster/apply';
-import type { HeldLease } from '../../cluster/lease';
-import { Cascade } from '../../cluster/prune';
-import { previewCluster, ClusterPreview } from '../../deploy/preview';
-import { deploy, DeployReport } from '../../deploy/rollout';
+import { connectAll } from '../../deploy/connect';
+import { previewFleet, ClusterPreview } from '../../deploy/preview';
+import { Cascade, deploy, DeployReport, HeldLease } from '../../deploy/rollout';
 import { scheduleWaves } from '../../deploy/schedule';
-import { connectAll } from '../connect';
 import { liveRenderer, plainRenderer } from '../progress';
 
 export interface DeployFlags {
@@ -40,13 +36,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
         throw new FederationError('NOT_CONFIRMED', 'cdkfed deploy', 'no terminal to ask for confirmation and --yes not given; nothing was applied',
           'review with `cdkfed plan`, then run `cdkfed deploy --yes` in pipelines');
       }
-      const previews = await Promise.all(names.map(async (n) => {
-        try {
-          return previewCluster(inv.clusters.get(n)!, currentRevision(await listRevisions(clients.get(n)!, inv.plan.federation)));
-        } catch (e) {
-          return `${n}: cannot read its revision (${errorMessage(e)})`;
-        }
-      }));
+      const previews = await previewFleet(inv, names, clients);
       err(renderPreview(inv.plan.federation, waves.map((w) => ({ wave: w.wave.name, maxParallel: w.wave.maxParallel, bake: w.wave.bakeTimeSeconds, clusters: w.clusters })), previews, flags));
       if (!(await ask('\nDo you want to deploy? Only "yes" will be accepted: '))) {
         err('deploy cancelled; nothing was applied\n');

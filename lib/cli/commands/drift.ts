@@ -2,7 +2,7 @@ import { readOutline } from '../../inventory/read';
 import { driftFleet } from '../../drift/drift';
 import { driftExitCode, Format, renderDrift } from '../../drift/report';
 import { scheduleWaves } from '../../deploy/schedule';
-import { connectAll } from '../connect';
+import { connectAll } from '../../deploy/connect';
 
 export interface DriftFlags {
   readonly dist: string;

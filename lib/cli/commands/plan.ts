@@ -2,7 +2,7 @@ import { readInventory } from '../../inventory/read';
 import { planFleet } from '../../drift/plan';
 import { Format, planExitCode, renderPlan } from '../../drift/report';
 import { scheduleWaves } from '../../deploy/schedule';
-import { connectAll } from '../connect';
+import { connectAll } from '../../deploy/connect';
 
 export interface PlanFlags {
   readonly dist: string;

@@ -17,7 +17,8 @@ function appCommand(flag: string | undefined): string {
   if (flag) return flag;
   const file = path.resolve('cdk8s.yaml');
   if (!fs.existsSync(file)) {
-    throw new FederationError('NO_APP', process.cwd(), 'no --app given and no cdk8s.yaml here', 'pass --app "npx tsx apps/my-app.ts" or run where cdk8s.yaml names the app');
+    throw new FederationError('NO_APP', process.cwd(), 'no --app given and no cdk8s.yaml here, so this is not a cdk-federation project folder',
+      'run it in your project folder (where cdk8s.yaml names the app) or pass --app "npx tsx main.ts"; to start a project: `npx cdkfed init my-fleet`, then `cd my-fleet && npm install && npm run synth`');
   }
   const app = (YAML.parse(fs.readFileSync(file, 'utf8')) ?? {}).app;
   if (typeof app !== 'string' || !app.trim()) {
@@ -45,6 +46,9 @@ export function synthCommand(flags: SynthFlags): number {
   }
   if (result.status !== 0) {
     process.stderr.write(`cdkfed: the app exited with ${result.status ?? result.signal}; nothing was written, previous output is unchanged\n`);
+    if (fs.existsSync('package.json') && !fs.existsSync('node_modules')) {
+      process.stderr.write('  hint: there is a package.json but no node_modules/ here: run `npm install` first\n');
+    }
     return 1;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

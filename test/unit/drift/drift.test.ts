@@ -1,6 +1,6 @@
 import { driftedFields, hpaIgnores } from '../../../lib/drift/drift';
-import { maskPair, maskSecrets, stripServerFields } from '../../../lib/drift/normalize';
-import { changedPaths, formatPath, leafPaths, ownerOf, valueAt } from '../../../lib/drift/paths';
+import { maskPair, maskSecrets, stripServerFields } from '../../../lib/kube/normalize';
+import { changedPaths, formatPath, leafPaths, ownerOf, valueAt } from '../../../lib/kube/paths';
 import { FleetPlan } from '../../../lib/drift/plan';
 import { driftExitCode, planExitCode, renderPlan } from '../../../lib/drift/report';
 
@@ -86,7 +86,7 @@ describe('plan report', () => {
     federation: 'shop',
     waves: [{ name: 'canary', clusters: ['b'], maxParallel: 2, healthTimeoutSeconds: 60, bakeTimeSeconds: 600 }, { name: 'prod', clusters: ['a'], maxParallel: 1, healthTimeoutSeconds: 60, bakeTimeSeconds: 0 }],
     clusters: [
-      { cluster: 'a', wave: 'prod', objects: [{ ref: { group: '', kind: 'Namespace', name: 'old' }, action: 'delete' }], blastRadius: [{ namespace: 'old', foreign: ['ConfigMap x'] }], counts: counts({ delete: 1 }) },
+      { cluster: 'a', wave: 'prod', objects: [{ ref: { group: '', kind: 'Namespace', name: 'old' }, action: 'delete' }], blastRadius: [{ object: 'Namespace old', foreign: ['ConfigMap x'] }], counts: counts({ delete: 1 }) },
       { cluster: 'b', wave: 'canary', objects: [{ ref: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'web' }, action: 'update', fields: ['.spec.x'], diff: '-a\n+b' }], blastRadius: [], counts: counts({ update: 1 }) },
     ],
   };
@@ -95,7 +95,7 @@ describe('plan report', () => {
     expect(md).toContain('subgraph W_canary["wave canary · max 2 at once · bake 600s"]\n    C_b["b<br/>+0 ~1 -0"]\n  end\n  subgraph W_prod');
     expect(md).toContain('W_canary --> W_prod');
     expect(md.indexOf('| canary | b |')).toBeLessThan(md.indexOf('| prod | a |'));
-    expect(md).toContain('⚠ **a**: deleting Namespace `old` also deletes **1 object(s) that are not ours**: `ConfigMap x`');
+    expect(md).toContain('⚠ **a**: `Namespace old` is kept and handed over, not deleted: it holds **1 object(s) that are not ours**: `ConfigMap x`');
     expect(renderPlan(plan, 'markdown')).toBe(md);
   });
   test('exit codes: detailed 2 on changes, 0 without; 1 on any error', () => {

@@ -123,11 +123,17 @@ describe('Job, CronJob, CRD', () => {
 });
 
 describe('core kinds', () => {
-  test('Service: only a LoadBalancer without an ingress address is InProgress', () => {
+  test('Service (kstatus): only a LoadBalancer without a clusterIP is InProgress; an ingress address is not waited for', () => {
     const svc = (spec: object, status: object = {}) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec, status });
-    expect(computeHealth(svc({ type: 'ClusterIP' })).status).toBe('Current');
-    expect(computeHealth(svc({ type: 'LoadBalancer' })).status).toBe('InProgress');
-    expect(computeHealth(svc({ type: 'LoadBalancer' }, { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } })).status).toBe('Current');
+    expect(computeHealth(svc({ type: 'ClusterIP', clusterIP: '10.0.0.1' })).status).toBe('Current');
+    expect(computeHealth(svc({})).status).toBe('Current');
+    expect(computeHealth(svc({ type: 'NodePort', clusterIP: '10.0.0.1' })).status).toBe('Current');
+    expect(computeHealth(svc({ type: 'ExternalName', externalName: 'db.example' })).status).toBe('Current');
+    expect(computeHealth(svc({ type: 'LoadBalancer' }))).toEqual({ status: 'InProgress', reason: 'NoIPAssigned', message: 'Service: LoadBalancer has no clusterIP yet' });
+    expect(computeHealth(svc({ type: 'LoadBalancer', clusterIP: '' })).status).toBe('InProgress');
+    expect(computeHealth(svc({ type: 'LoadBalancer', clusterIP: '10.0.0.7' }, { loadBalancer: {} })))
+      .toEqual({ status: 'Current', reason: 'Current', message: 'Service: clusterIP 10.0.0.7 (no load-balancer ingress address yet)' });
+    expect(computeHealth(svc({ type: 'LoadBalancer', clusterIP: '10.0.0.7' }, { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } })).status).toBe('Current');
   });
   test('Pod: ready, succeeded, failed, crash-looping, unschedulable', () => {
     const pod = (status: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, status });

@@ -4,6 +4,8 @@ import { buildShop } from '../../../apps/shop';
 import { FederationApp } from '../../../lib';
 import { readInventory, readOutline } from '../../../lib/inventory/read';
 import { federationPlanSchema } from '../../../lib/inventory/types';
+import { contentDigest } from '../../../lib/kube/digest';
+import * as YAML from 'yaml';
 import { errorOf, tmpdir } from '../support/fixtures';
 
 /** A fresh synth of the example into a temporary dist/. */
@@ -54,6 +56,21 @@ describe('readInventory: the example', () => {
 });
 
 describe('readInventory: tampered or broken dist/ is refused before any cluster is contacted', () => {
+  test('a cluster-scoped object that names a namespace (digest and inventory consistent): refused naming the file and the field', () => {
+    const d = copy();
+    const plan = planOf(d);
+    const entry = plan.clusters.find((c: any) => c.name === 'us-primary').objects.find((o: any) => o.kind === 'Namespace');
+    const obj = YAML.parse(fs.readFileSync(file(d, entry.file), 'utf8'));
+    obj.metadata.namespace = 'shop';
+    fs.writeFileSync(file(d, entry.file), YAML.stringify(obj));
+    entry.namespace = 'shop';
+    entry.digest = contentDigest(obj);
+    writePlan(d, plan);
+    const e = errorOf(() => readInventory(d));
+    expect(e.code).toBe('CLUSTER_SCOPED_NAMESPACE');
+    expect(e.message).toContain(entry.file);
+    expect(e.message).toMatch(/field metadata.namespace: Namespace shop is cluster-scoped but sets metadata.namespace "shop"/);
+  });
   test('a manifest edited after synth: digest mismatch naming the file', () => {
     const d = copy();
     const f = firstFile(d, 'us-primary', 'Deployment');

@@ -2,6 +2,7 @@
  * Field paths of JSON objects, pure: which leaves differ between two objects, the leaves a
  * desired object sets, and which field manager owns a path in managedFields (FieldsV1).
  */
+import { sameValue, serverDrops } from './normalize';
 
 export type Segment = string | number;
 
@@ -40,17 +41,29 @@ export function leafPaths(v: unknown, prefix: Segment[] = []): Segment[][] {
   return [prefix];
 }
 
-/** Paths whose values differ between a and b (added, removed or changed leaves), sorted. */
+/**
+ * Paths whose values differ between a and b (added, removed or changed leaves), sorted.
+ * Values, not spellings: quantities compare by value, and an empty value the API server
+ * drops equals its absence (see sameValue and serverDrops).
+ */
 export function changedPaths(a: unknown, b: unknown, prefix: Segment[] = []): Segment[][] {
+  const root = (isObj(b) ? b : isObj(a) ? a : {}) as Record<string, any>;
+  return diffPaths(root, a, b, prefix);
+}
+
+function diffPaths(root: Record<string, any>, a: unknown, b: unknown, prefix: Segment[]): Segment[][] {
   if (Array.isArray(a) && Array.isArray(b)) {
     const n = Math.max(a.length, b.length);
-    return Array.from({ length: n }, (_, i) => (i < a.length && i < b.length ? changedPaths(a[i], b[i], [...prefix, i]) : [[...prefix, i]])).flat();
+    return Array.from({ length: n }, (_, i) => (i < a.length && i < b.length ? diffPaths(root, a[i], b[i], [...prefix, i]) : [[...prefix, i]])).flat();
   }
   if (isObj(a) && isObj(b)) {
     return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
-      .flatMap((k) => (k in a && k in b ? changedPaths(a[k], b[k], [...prefix, k]) : [[...prefix, k]]));
+      .flatMap((k) => diffPaths(root, a[k], b[k], [...prefix, k]));
   }
-  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
+  if (sameValue(root, prefix, a, b)) return [];
+  if ((a === undefined || a === null) && serverDrops(root, prefix, b)) return [];
+  if ((b === undefined || b === null) && serverDrops(root, prefix, a)) return [];
+  return [prefix];
 }
 
 /**

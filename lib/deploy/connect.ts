@@ -3,7 +3,8 @@ import type { InventoryOutline } from '../inventory/read';
 import { ClusterClient } from '../cluster/client';
 
 /**
- * One client per selected cluster, every kubeconfig and context resolved before anything
+ * The CLI's one way to reach clusters (it talks to deploy/ and drift/, never to cluster/):
+ * one client per selected cluster, every kubeconfig and context resolved before anything
  * is written anywhere. Warns (stderr) for a kubeconfig that turns TLS verification off.
  */
 export function connectAll(inv: InventoryOutline, names: readonly string[], kubeconfig: string | undefined, warn: (line: string) => void): Map<string, ClusterClient> {
