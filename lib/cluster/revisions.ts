@@ -4,6 +4,8 @@
  * read them, so a second pipeline runner with no local files still knows the state.
  */
 import { gunzipSync, gzipSync } from 'zlib';
+import { FederationError } from '../errors';
+import { contentDigest, objectSetDigest } from '../kube/digest';
 import { KubeObject, ObjectRef } from '../kube/object';
 import { FIELD_MANAGER, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY, revisionSecretName, SYSTEM_NAMESPACE } from '../kube/ownership';
 import { ClusterClient, KubeApiError } from './client';
@@ -47,42 +49,176 @@ export interface RevisionRecord {
   readonly unpruned?: readonly ObjectRef[];
 }
 
-function toSecret(r: RevisionRecord): object {
+/** The API server rejects a Secret whose data values add up to more than 1 MiB (decoded bytes). */
+export const SECRET_DATA_LIMIT = 1024 * 1024;
+/** Room left for what a record gains later (a failed record's reason, capped below), so a record that fits when pending fits when failed. */
+const RECORD_HEADROOM = 8 * 1024;
+const MAX_REASON = 4000;
+
+function encode(r: RevisionRecord): { meta: Buffer; objects: Buffer } {
   const { objects, ...meta } = r;
+  const m = meta.reason && meta.reason.length > MAX_REASON ? { ...meta, reason: `${meta.reason.slice(0, MAX_REASON)}…` } : meta;
+  return { meta: Buffer.from(JSON.stringify(m)), objects: gzipSync(Buffer.from(JSON.stringify(objects))) };
+}
+
+/** The Secret that stores a record. */
+export function revisionSecret(r: RevisionRecord): any {
+  const data = encode(r);
   return {
     apiVersion: 'v1', kind: 'Secret', type: REVISION_SECRET_TYPE,
     metadata: {
       name: revisionSecretName(r.federation, r.revision), namespace: SYSTEM_NAMESPACE,
       labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_FEDERATION]: r.federation, [LABEL_KIND]: 'revision', [LABEL_REVISION]: String(r.revision), [LABEL_STATUS]: r.status },
     },
-    data: {
-      meta: Buffer.from(JSON.stringify(meta)).toString('base64'),
-      objects: gzipSync(Buffer.from(JSON.stringify(objects))).toString('base64'),
-    },
+    data: { meta: data.meta.toString('base64'), objects: data.objects.toString('base64') },
   };
 }
 
-function fromSecret(s: any): RevisionRecord | undefined {
-  try {
-    const meta = JSON.parse(Buffer.from(s.data.meta, 'base64').toString('utf8'));
-    const objects = JSON.parse(gunzipSync(Buffer.from(s.data.objects, 'base64')).toString('utf8'));
-    return { ...meta, objects };
-  } catch {
-    return undefined; // an unreadable record is ignored, never trusted
-  }
+/** Bytes of a record's Secret data as the API server counts them (decoded). */
+export function revisionRecordSize(r: RevisionRecord): number {
+  const { meta, objects } = encode(r);
+  return meta.length + objects.length;
 }
 
-/** All records of a federation in the cluster, oldest first. One LIST. */
-export async function listRevisions(client: ClusterClient, federation: string): Promise<RevisionRecord[]> {
+/**
+ * Throws REVISION_TOO_LARGE if the record of this object set cannot be stored: called before
+ * the first write of a deploy, so an oversized set fails with its size instead of half deployed.
+ */
+export function checkRevisionSize(federation: string, cluster: string, digest: string, objects: readonly KubeObject[]): void {
+  // gzip never grows data by more than a few bytes per 16 KiB block: a set small before compression needs no gzip to know it fits.
+  const raw = Buffer.byteLength(JSON.stringify(objects));
+  if (raw + raw / 1000 + 2048 + RECORD_HEADROOM <= SECRET_DATA_LIMIT) return;
+  const at = new Date(0).toISOString();
+  const size = revisionRecordSize({ federation, cluster, revision: 1_000_000, status: 'deployed', digest, objects, started: at, updated: at, reason: `rollback to revision 1000000` });
+  if (size + RECORD_HEADROOM <= SECRET_DATA_LIMIT) return;
+  throw new FederationError('REVISION_TOO_LARGE', `cluster ${cluster}`,
+    `the revision record of its ${objects.length} objects would hold ${size} bytes (gzipped), over the ${SECRET_DATA_LIMIT}-byte limit of a Secret (less ${RECORD_HEADROOM} bytes kept free); nothing was written`,
+    'make the objects of this cluster smaller: large ConfigMap or Secret data (files, bundles) belongs in an image or a volume; or split the app into more than one federation');
+}
+
+/** A record that is there but cannot be trusted: its name, so the user can repair or delete it. */
+export interface UnreadableRecord {
+  readonly namespace: string;
+  readonly name: string;
+  /** From its label (or name); NaN when neither says. */
+  readonly revision: number;
+  readonly status?: string;
+  readonly reason: string;
+}
+
+function labelledRevision(s: any): number {
+  const label = s?.metadata?.labels?.[LABEL_REVISION];
+  const fromName = /\.v(\d+)$/.exec(s?.metadata?.name ?? '')?.[1];
+  const n = Number(label ?? fromName);
+  return Number.isInteger(n) && n > 0 ? n : NaN;
+}
+
+/** Digest of a record's objects, computed as the inventory computes a cluster's digest (its objects' digests, in order). */
+export function recordedSetDigest(objects: readonly KubeObject[]): string {
+  return objectSetDigest(objects.map((o) => contentDigest(o)));
+}
+
+function unreadableOf(s: any, reason: string): UnreadableRecord {
+  return { namespace: s?.metadata?.namespace ?? SYSTEM_NAMESPACE, name: s?.metadata?.name ?? '?', revision: labelledRevision(s), status: s?.metadata?.labels?.[LABEL_STATUS], reason };
+}
+
+/** Pure: whether a decoded record's objects match its digest; why not if they do not. */
+export function digestMismatch(r: RevisionRecord): string | undefined {
+  const digest = recordedSetDigest(r.objects);
+  return digest === r.digest ? undefined : `its objects do not match its digest (recorded ${String(r.digest).slice(0, 19)}…, computed ${digest.slice(0, 19)}…)`;
+}
+
+/** Pure: a record Secret, decoded (and, unless verify is false, checked against its digest), or why it cannot be trusted. */
+export function decodeRevision(s: any, federation: string, verify = true): { record: RevisionRecord } | { unreadable: UnreadableRecord } {
+  const bad = (reason: string) => ({ unreadable: unreadableOf(s, reason) });
+  let meta: any;
+  let objects: any;
+  try {
+    meta = JSON.parse(Buffer.from(s.data.meta, 'base64').toString('utf8'));
+  } catch {
+    return bad('data.meta is not base64-encoded JSON');
+  }
+  try {
+    objects = JSON.parse(gunzipSync(Buffer.from(s.data.objects, 'base64')).toString('utf8'));
+  } catch {
+    return bad('data.objects is not gzipped JSON');
+  }
+  if (!meta || typeof meta !== 'object' || !Array.isArray(objects)) return bad('it does not hold a record (meta object and object list)');
+  if (meta.federation !== federation) return bad(`it records federation "${meta.federation}"`);
+  if (meta.revision !== labelledRevision(s)) return bad(`it records revision ${meta.revision} under revision label ${s?.metadata?.labels?.[LABEL_REVISION]}`);
+  if (!['pending', 'deployed', 'failed'].includes(meta.status)) return bad(`unknown status "${meta.status}"`);
+  const record: RevisionRecord = { ...meta, objects };
+  const mismatch = verify ? digestMismatch(record) : undefined;
+  return mismatch ? bad(mismatch) : { record };
+}
+
+/**
+ * Pure: the unreadable records that may matter. One newer than the readable record in force
+ * (or any, if none is in force) could itself be the revision in force or the one to resume, so
+ * reading past it would mistake the cluster's state; older ones are only history (trimmed in turn).
+ */
+export function blockingUnreadable(records: readonly RevisionRecord[], unreadable: readonly UnreadableRecord[]): UnreadableRecord[] {
+  const current = currentRevision(records);
+  return unreadable.filter((u) => !Number.isFinite(u.revision) || !current || u.revision > current.revision);
+}
+
+/** All records of a federation in the cluster, readable ones oldest first, and the ones that are not. One LIST. */
+export async function readRevisions(client: ClusterClient, federation: string): Promise<{ records: RevisionRecord[]; unreadable: UnreadableRecord[] }> {
   let items: any[];
   try {
     items = await client.list('v1', 'Secret', { namespace: SYSTEM_NAMESPACE, labelSelector: `${LABEL_FEDERATION}=${federation},${LABEL_KIND}=revision` });
   } catch (e) {
-    if (e instanceof KubeApiError && e.status === 404) return [];
+    if (e instanceof KubeApiError && e.status === 404) return { records: [], unreadable: [] };
     throw e;
   }
-  return items.filter((s) => s.type === REVISION_SECRET_TYPE).map(fromSecret).filter((r): r is RevisionRecord => !!r && r.federation === federation)
-    .sort((a, b) => a.revision - b.revision);
+  const unreadable: UnreadableRecord[] = [];
+  const decoded: Array<{ s: any; record: RevisionRecord }> = [];
+  for (const s of items.filter((x) => x.type === REVISION_SECRET_TYPE)) {
+    const d = decodeRevision(s, federation, false);
+    if ('record' in d) decoded.push({ s, record: d.record });
+    else unreadable.push(d.unreadable);
+  }
+  const checked = checkDigests(decoded);
+  return { records: checked.records, unreadable: [...unreadable, ...checked.unreadable] };
+}
+
+/** Pure: decoded records (Secret and record) sorted into trusted ones, oldest first, and those failing their digest. */
+export function checkDigests(decoded: ReadonlyArray<{ s: any; record: RevisionRecord }>): { records: RevisionRecord[]; unreadable: UnreadableRecord[] } {
+  const records: RevisionRecord[] = [];
+  const unreadable: UnreadableRecord[] = [];
+  // Digests are checked newest first down to the first deployed record that passes (the one in force): those are the
+  // records deploy, rollback and drift use. Older ones are history, used for their numbers only; checking them too
+  // would cost a digest of every object of every kept record on every plan, drift and deploy.
+  let inForce = false;
+  for (const { s, record } of [...decoded].sort((a, b) => b.record.revision - a.record.revision)) {
+    const mismatch = inForce ? undefined : digestMismatch(record);
+    if (mismatch) {
+      unreadable.push(unreadableOf(s, mismatch));
+      continue;
+    }
+    records.push(record);
+    if (record.status === 'deployed') inForce = true;
+  }
+  records.sort((a, b) => a.revision - b.revision);
+  return { records, unreadable };
+}
+
+/**
+ * The readable records of a federation in the cluster, oldest first. Throws REVISION_UNREADABLE
+ * naming the record if one that may be in force cannot be read or fails its digest: the cluster
+ * must never be taken for one with no (or an older) previous revision.
+ */
+export async function listRevisions(client: ClusterClient, federation: string): Promise<RevisionRecord[]> {
+  const { records, unreadable } = await readRevisions(client, federation);
+  const blocking = blockingUnreadable(records, unreadable);
+  if (blocking.length > 0) {
+    const u = blocking[blocking.length - 1];
+    const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more: ${blocking.slice(0, -1).map((x) => x.name).join(', ')})` : '';
+    throw new FederationError('REVISION_UNREADABLE', `cluster ${client.name}`,
+      `revision record ${u.namespace}/${u.name}${Number.isFinite(u.revision) ? ` (revision ${u.revision}${u.status ? `, ${u.status}` : ''})` : ''} cannot be trusted: ${u.reason}${more}; this cluster is left as it is`,
+      `restore the record from a backup, or delete it (kubectl -n ${u.namespace} delete secret ${u.name}) and deploy again: the cluster is then compared with the readable revision before it, and server-side apply converges it`);
+  }
+  return records;
 }
 
 /** The record with the members its prune had to keep as ours (so a rerun of the same target prunes them again). */
@@ -99,15 +235,34 @@ export function currentRevision(records: readonly RevisionRecord[]): RevisionRec
 
 /** Writes (creates or replaces) a record with server-side apply. */
 export async function writeRevision(client: ClusterClient, r: RevisionRecord): Promise<void> {
-  await client.apply(toSecret(r) as any, { fieldManager: FIELD_MANAGER, force: true });
+  await client.apply(revisionSecret(r), { fieldManager: FIELD_MANAGER, force: true });
 }
 
-/** Deletes the oldest records beyond KEEP_REVISIONS, never the one in force. */
-export async function trimRevisions(client: ClusterClient, federation: string, records: readonly RevisionRecord[]): Promise<void> {
-  const current = currentRevision(records);
-  const excess = records.filter((r) => r !== current).slice(0, Math.max(0, records.length - KEEP_REVISIONS));
-  for (const r of excess) {
-    await client.delete({ apiVersion: 'v1', group: '', kind: 'Secret', namespace: SYSTEM_NAMESPACE, name: revisionSecretName(federation, r.revision) });
+/** A record as its labels describe it: enough to trim it, readable or not. */
+export interface RecordEntry {
+  readonly name: string;
+  readonly revision: number;
+  readonly status?: string;
+}
+
+/**
+ * Pure: the records to delete so that `keep` remain: the oldest first, failed and unreadable ones
+ * included (one without a number counts as oldest), never the one in force (the highest deployed).
+ */
+export function recordsToTrim(entries: readonly RecordEntry[], keep = KEEP_REVISIONS): RecordEntry[] {
+  const order = (e: RecordEntry) => (Number.isFinite(e.revision) ? e.revision : -1);
+  const sorted = [...entries].sort((a, b) => order(a) - order(b));
+  const inForce = [...sorted].reverse().find((e) => e.status === 'deployed' && Number.isFinite(e.revision));
+  return sorted.filter((e) => e !== inForce).slice(0, Math.max(0, entries.length - keep));
+}
+
+/** Deletes the oldest records beyond KEEP_REVISIONS, readable or not, never the one in force. Reads the records' labels afresh (one LIST). */
+export async function trimRevisions(client: ClusterClient, federation: string): Promise<void> {
+  const items = await client.list('v1', 'Secret', { namespace: SYSTEM_NAMESPACE, labelSelector: `${LABEL_FEDERATION}=${federation},${LABEL_KIND}=revision` });
+  const entries = items.filter((s) => s.type === REVISION_SECRET_TYPE)
+    .map((s): RecordEntry => ({ name: s.metadata.name, revision: labelledRevision(s), status: s.metadata.labels?.[LABEL_STATUS] }));
+  for (const e of recordsToTrim(entries)) {
+    await client.delete({ apiVersion: 'v1', group: '', kind: 'Secret', namespace: SYSTEM_NAMESPACE, name: e.name });
   }
 }
 

@@ -15,11 +15,11 @@ import { ApplySetRef } from '../cluster/applyset';
 import { ChangeSet, ChangeSetEntry } from '../cluster/changeset';
 import { ClusterClient, UnreachableError } from '../cluster/client';
 import type { AdoptedObject } from '../cluster/handback';
-import { acquireLease, HeldLease } from '../cluster/lease';
+import { acquireLease, assertLeaseHeld, HeldLease, leaseLostError, withLeaseSignal } from '../cluster/lease';
 import type { Cascade } from '../cluster/prune';
 
 export type { Cascade, HeldLease };
-import { currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, withUnpruned, writeRevision } from '../cluster/revisions';
+import { checkRevisionSize, currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, withUnpruned, writeRevision } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
 import { crdScopes } from '../kube/scope';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
@@ -144,6 +144,8 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
 
   const clusterReports = new Map<string, ClusterReport>();
   const record = (r: ClusterReport) => clusterReports.set(r.cluster, r);
+  // HOOK(i15 #11): every cluster's revision record must fit in a Secret; checked for the whole selection before any write anywhere.
+  for (const { clusters } of waves) for (const c of clusters) checkRevisionSize(fed, c, inv.clusters.get(c)!.digest, inv.clusters.get(c)!.objects.map((o) => o.manifest));
 
   try {
     for (const [wi, { wave, clusters }] of waves.entries()) {
@@ -165,9 +167,10 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
         await new ObjectSet(client, fed, set).checkScopes(cluster.objects.map((o) => o.manifest));
       });
       if (pre.every((p) => !p)) {
-        pre = await step(async (client) => {
+        pre = await step(async (client, name) => {
           await ensureSystemNamespace(client);
-          leases.add(await acquireLease(client, fed, { breakLock: opts.breakLock }));
+          // HOOK(i15 #6): onWait reports a stale lease being watched before it is taken over.
+          leases.add(await acquireLease(client, fed, { breakLock: opts.breakLock, onWait: (message) => emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'waiting', message }) }));
         });
       }
       const preFailures = pre.filter((p): p is string => !!p);
@@ -231,6 +234,14 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       emit({ type: 'rollback', phase: 'start', clusters: touched.map((t) => t.cluster.spec.name) });
       const limit = pLimit(4);
       await Promise.all(touched.map((t) => limit(async () => {
+        // HOOK(i15 #6): a cluster whose lease this run lost belongs to another deploy now: never rolled back by this one.
+        const lost = leaseLostError(t.client);
+        if (lost) {
+          const prev = clusterReports.get(t.cluster.spec.name);
+          record({ ...(prev ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome: 'failed', failure: prev?.failure ?? { reason: lost.message },
+            rollback: { ok: false, message: 'not rolled back: this run lost its lease there, so the cluster is left to the run that took it' } } as ClusterReport);
+          return;
+        }
         emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: 'rolling-back' });
         const before = clusterReports.get(t.cluster.spec.name);
         // A resumed revision may have been applied in full by the run that died: it counts as changed.
@@ -331,6 +342,7 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
       const missing = new Set(health.filter((h) => h.health.status === 'NotFound').map((h) => refKey(h.ref)));
       if (missing.size > 0) {
         phase('applying', `revision ${revision}: repairing ${missing.size} object(s) deleted behind our back`);
+        assertLeaseHeld(client); // HOOK(i15 #6) before the repair
         applied = await set.apply(objects.filter((o) => missing.has(objectKey(o))), { force: ctx.opts.force, onEntry });
         if (applied.failed) {
           const bad = applied.entries.find((e) => e.action === 'failed')!;
@@ -342,6 +354,7 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
       let pruned: ChangeSet | undefined;
       if (leftover.length > 0) {
         phase('pruning', `revision ${revision}: ${leftover.length} object(s) an earlier prune kept`);
+        assertLeaseHeld(client); // HOOK(i15 #6) before pruning again
         pruned = await set.prune(objects, { cascade: ctx.opts.cascade, adopted: previous!.adopted, onEntry });
         await writeRevision(client, withUnpruned({ ...previous!, updated: new Date(ctx.now()).toISOString() }, pruned));
       }
@@ -356,6 +369,7 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     const carried = (previous?.adopted ?? []).filter((a) => keys.has(refKey(a.ref)));
     const fresh = ctx.opts.adopt ? (await set.adoptions(objects)).filter((a) => !carried.some((c) => refKey(c.ref) === refKey(a.ref))) : [];
     const adopted = [...carried, ...fresh];
+    assertLeaseHeld(client); // HOOK(i15 #6) before the records
     // From here on the cluster is written to: it is rolled back if the run fails.
     const started = new Date(ctx.now()).toISOString();
     const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, started, updated: started, ...(adopted.length ? { adopted } : {}) };
@@ -367,6 +381,7 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     }
 
     phase('applying', `revision ${revision}${step.resumes ? ' (resumed)' : ''}`);
+    assertLeaseHeld(client); // HOOK(i15 #6) before the staged apply
     applied = await set.apply(objects, { force: ctx.opts.force, adopt: ctx.opts.adopt, onEntry });
     if (applied.failed) {
       const bad = applied.entries.find((e) => e.action === 'failed')!;
@@ -374,7 +389,8 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     }
 
     phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(timeoutMs)})`);
-    await gate(client, objects, timeoutMs, ctx, (n) => phase('health', undefined, n));
+    // HOOK(i15 #6): a lost lease ends the wait at once and is the failure reported.
+    await gate(client, objects, timeoutMs, { ...ctx, signal: withLeaseSignal(ctx.signal, client) }, (n) => phase('health', undefined, n)).finally(() => assertLeaseHeld(client));
     phase('healthy', `revision ${revision}${wave.bakeTimeSeconds > 0 ? '; prune after the wave has baked' : ''}`);
     return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied, seconds: (ctx.now() - t0) / 1000 };
   } catch (e) {
@@ -395,13 +411,15 @@ async function finishCluster(t: Touched, report: ClusterReport, ctx: ClusterCont
   try {
     if (ctx.opts.prune !== false) {
       phase('pruning');
+      assertLeaseHeld(t.client); // HOOK(i15 #6) before prune
       // Every adoption known (this revision's and earlier ones'): an adopted object is handed back, never deleted.
       const adopted = [...(t.record.adopted ?? []), ...(t.previous?.adopted ?? [])];
       pruned = await t.set.prune(objects, { cascade: ctx.opts.cascade, adopted, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }) });
     }
     const deployed = withUnpruned({ ...t.record, status: 'deployed', updated: new Date(ctx.now()).toISOString() }, pruned);
+    assertLeaseHeld(t.client); // HOOK(i15 #6) before the deployed record and trimming
     await writeRevision(t.client, deployed);
-    await trimRevisions(t.client, ctx.fed, [...t.records.filter((x) => x.revision !== t.revision), deployed]);
+    await trimRevisions(t.client, ctx.fed); // HOOK(i15 #11): re-lists, so unreadable records are trimmed too
     phase('done', `revision ${t.revision}`);
     return { ...report, ...(pruned ? { pruned } : {}), seconds: report.seconds + (ctx.now() - t0) / 1000 };
   } catch (e) {
@@ -445,6 +463,9 @@ async function bake(wave: PlanWave, clusters: Array<{ name: string; client: Clus
     const subject = (h: ObjectHealth & { cluster: string }) => `${h.cluster}: ${describeRef(h.ref)}`;
     let unread = false;
     for (const c of clusters) {
+      // HOOK(i15 #6): a lease lost while baking fails the wave; that cluster is left to the deploy that took it.
+      const lost = leaseLostError(c.client);
+      if (lost) return { cluster: c.name, reason: lost.message };
       try {
         for (const h of await checkHealth(c.client, c.cluster.objects.map((o) => o.manifest))) all.push({ ...h, cluster: c.name });
         failingSince.delete(c.name);

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { FederationError } from '../errors';
-import { contentDigest } from '../kube/digest';
+import { contentDigest, objectSetDigest } from '../kube/digest';
 import { describeObject, KubeObject } from '../kube/object';
 import { APPLYSET_PART_OF } from '../kube/ownership';
 import { crdScopes, knownNamespaced, scopeProblem } from '../kube/scope';
@@ -78,7 +78,7 @@ export function readOutline(dist: string): InventoryOutline {
 }
 
 function setDigest(spec: PlanCluster): string {
-  return contentDigest(spec.objects.map((o) => o.digest));
+  return objectSetDigest(spec.objects.map((o) => o.digest));
 }
 
 function readPlan(file: string): FederationPlan {

@@ -77,6 +77,11 @@ export function contentDigest(o: unknown): string {
   return `sha256:${sha256Hex(canonicalJson(o))}`;
 }
 
+/** Digest of a cluster's object set from its objects' digests, in order: what the inventory and revision records carry. */
+export function objectSetDigest(objectDigests: readonly string[]): string {
+  return contentDigest(objectDigests);
+}
+
 /** Pretty JSON with object keys sorted at every level: byte-stable for review diffs and reports. */
 export function stableJson(v: unknown): string {
   return `${JSON.stringify(sortDeep(v), null, 2)}\n`;
