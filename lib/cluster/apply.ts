@@ -15,6 +15,8 @@ export interface ApplyOptions {
   readonly definitionsTimeoutMs?: number;
   /** Called after each object. */
   readonly onEntry?: (e: ChangeSetEntry) => void;
+  /** Called right before each write; throwing stops the apply there (the deploy lease was lost). */
+  readonly beforeWrite?: () => void;
 }
 
 /**
@@ -100,7 +102,7 @@ async function prefetch(client: ClusterClient, objects: readonly KubeObject[]): 
 }
 
 /** One object: created if it was absent, unchanged if the apply wrote nothing (same resourceVersion), else configured. */
-export async function applyOne(client: ClusterClient, o: KubeObject, opts: { force?: boolean; adopt?: boolean; terminatingTimeoutMs?: number; before?: { live: any } }): Promise<ChangeSetEntry> {
+export async function applyOne(client: ClusterClient, o: KubeObject, opts: { force?: boolean; adopt?: boolean; terminatingTimeoutMs?: number; before?: { live: any }; beforeWrite?: () => void }): Promise<ChangeSetEntry> {
   const ref = refOf(o);
   try {
     let before = opts.before ? opts.before.live : await client.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
@@ -111,6 +113,7 @@ export async function applyOne(client: ClusterClient, o: KubeObject, opts: { for
     const foreign = before && !opts.adopt ? notOurs(o, before) : undefined;
     // Someone else's object of the same name: never taken over silently.
     if (foreign) return { ref, action: 'failed', message: `${foreign}; rerun with --adopt to take it over` };
+    opts.beforeWrite?.();
     if (before && handsOverReplicas(o, before)) {
       // Kubernetes' documented hand-over of a field to another manager (an HPA): a second manager
       // first co-owns spec.replicas at its live value, so dropping it from our apply leaves the count

@@ -120,6 +120,8 @@ export interface PruneOptions {
   /** Objects this federation adopted: handed back, never deleted. */
   readonly adopted?: readonly AdoptedObject[];
   readonly onEntry?: (e: ChangeSetEntry) => void;
+  /** Called right before each write; throwing leaves that member (and the rest) in the set (the deploy lease was lost). */
+  readonly beforeWrite?: () => void;
 }
 
 /**
@@ -135,7 +137,7 @@ export async function prune(client: ClusterClient, applySetId: string, stale: re
     const ref: ObjectRef = { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name };
     let e: ChangeSetEntry;
     try {
-      e = await pruneOne(client, applySetId, m, ref, adopted.get(refKey(ref)), policy);
+      e = await pruneOne(client, applySetId, m, ref, adopted.get(refKey(ref)), policy, opts.beforeWrite ?? (() => undefined));
     } catch (err) {
       e = { ref, action: 'failed', message: `delete failed: ${errorMessage(err)}` };
     }
@@ -145,8 +147,9 @@ export async function prune(client: ClusterClient, applySetId: string, stale: re
   return changeSet(entries);
 }
 
-async function pruneOne(client: ClusterClient, applySetId: string, m: Member, ref: ObjectRef, adopted: AdoptedObject | undefined, policy: 'Background' | 'Foreground' | 'Orphan'): Promise<ChangeSetEntry> {
+async function pruneOne(client: ClusterClient, applySetId: string, m: Member, ref: ObjectRef, adopted: AdoptedObject | undefined, policy: 'Background' | 'Foreground' | 'Orphan', beforeWrite: () => void): Promise<ChangeSetEntry> {
   if (adopted) {
+    beforeWrite();
     await handBack(client, m.live, adopted.before, false);
     return { ref, action: 'released', message: 'handed back: it existed before this federation adopted it, so it is never deleted; our labels were removed' };
   }
@@ -156,6 +159,7 @@ async function pruneOne(client: ClusterClient, applySetId: string, m: Member, re
   } catch (err) {
     return { ref, action: 'skipped', message: `kept: could not check what it holds (${errorMessage(err)}); it stays in the set and the next deploy checks again` };
   }
+  beforeWrite();
   if (foreign.length > 0) {
     await handBack(client, m.live, undefined, false);
     return { ref, action: 'released', message: `kept and handed over: holds ${foreign.length} object(s) that are not ours (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); our labels were removed, so it is no longer part of this federation` };

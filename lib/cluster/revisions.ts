@@ -11,6 +11,7 @@ import { FIELD_MANAGER, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY, revision
 import { ClusterClient, KubeApiError } from './client';
 import type { AdoptedObject } from './handback';
 import type { ChangeSet } from './changeset';
+import { assertLeaseHeld } from './lease';
 
 /** pending: being applied (a run that dies leaves it); deployed: healthy and pruned; failed: gate failed, rolled back or interrupted. */
 export type RevisionStatus = 'pending' | 'deployed' | 'failed';
@@ -235,6 +236,7 @@ export function currentRevision(records: readonly RevisionRecord[]): RevisionRec
 
 /** Writes (creates or replaces) a record with server-side apply. */
 export async function writeRevision(client: ClusterClient, r: RevisionRecord): Promise<void> {
+  assertLeaseHeld(client); // a run that lost the lease never writes a record
   await client.apply(revisionSecret(r), { fieldManager: FIELD_MANAGER, force: true });
 }
 

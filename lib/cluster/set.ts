@@ -20,6 +20,7 @@ import { ChangeSet, changeSet, ChangeSetEntry } from './changeset';
 import { ClusterClient } from './client';
 import { dryRunDiff, ObjectDiff } from './diff';
 import { AdoptedObject, adoptionSnapshot, handBack } from './handback';
+import { assertLeaseHeld } from './lease';
 import { appliedVersions, listMembers, Member, prune, PruneOptions, staleMembers } from './prune';
 
 type Target = Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>;
@@ -32,6 +33,14 @@ export class ObjectSet {
     public readonly federation: string,
     public readonly applySet: ApplySetRef,
   ) {}
+
+  /**
+   * Every write of the set goes through here first: a run that lost the cluster's deploy lease
+   * (it could not renew it, or another run took it) stops before its next write (LEASE_LOST).
+   */
+  private assertWritable(): void {
+    assertLeaseHeld(this.client);
+  }
 
   /** The parent's recorded group-kinds and namespaces (read once per instance). */
   public parent(): Promise<ApplySetState | undefined> {
@@ -83,9 +92,10 @@ export class ObjectSet {
 
   /** Writes the parent as a superset of what the cluster holds and will hold, then applies (staged server-side apply). */
   public async apply(objects: readonly KubeObject[], opts: ApplyOptions = {}): Promise<ChangeSet> {
+    this.assertWritable();
     await writeApplySet(this.client, this.federation, this.applySet, unionState(await this.parent(), targetState(objects)));
     this.parentRead = undefined;
-    return applyStaged(this.client, objects, opts);
+    return applyStaged(this.client, objects, { ...opts, beforeWrite: () => this.assertWritable() });
   }
 
   /**
@@ -95,9 +105,10 @@ export class ObjectSet {
    */
   public async prune(keep: readonly KubeObject[], opts: PruneOptions = {}): Promise<ChangeSet> {
     const stale = staleMembers(await this.members(keep), keep);
-    const pruned = await prune(this.client, this.applySet.id, stale, opts);
+    const pruned = await prune(this.client, this.applySet.id, stale, { ...opts, beforeWrite: () => this.assertWritable() });
     const kept = new Set(pruned.entries.filter((e) => e.action === 'failed' || e.action === 'skipped').map((e) => refKey(e.ref)));
     const stillOurs = stale.filter((m) => kept.has(refKey(m)));
+    this.assertWritable();
     await writeApplySet(this.client, this.federation, this.applySet, unionState(targetState(stillOurs.map((m) => m.live)), targetState(keep)));
     this.parentRead = undefined;
     return pruned;
@@ -126,6 +137,7 @@ export class ObjectSet {
         const live = await this.client.get(a.apiVersion, a.ref.kind, a.ref.namespace, a.ref.name);
         if (!live) e = { ref: a.ref, action: 'unchanged', message: 'adopted, and gone since' };
         else {
+          this.assertWritable();
           await handBack(this.client, live, a.before, opts.restore);
           e = { ref: a.ref, action: 'released', message: `handed back${opts.restore ? ' as it was before it was adopted' : ''}; never deleted` };
         }

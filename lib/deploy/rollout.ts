@@ -144,7 +144,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
 
   const clusterReports = new Map<string, ClusterReport>();
   const record = (r: ClusterReport) => clusterReports.set(r.cluster, r);
-  // HOOK(i15 #11): every cluster's revision record must fit in a Secret; checked for the whole selection before any write anywhere.
+  // Every cluster's revision record must fit in a Secret: checked for the whole selection before any write anywhere.
   for (const { clusters } of waves) for (const c of clusters) checkRevisionSize(fed, c, inv.clusters.get(c)!.digest, inv.clusters.get(c)!.objects.map((o) => o.manifest));
 
   try {
@@ -169,7 +169,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       if (pre.every((p) => !p)) {
         pre = await step(async (client, name) => {
           await ensureSystemNamespace(client);
-          // HOOK(i15 #6): onWait reports a stale lease being watched before it is taken over.
+          // onWait reports a stale lease being watched before it is taken over.
           leases.add(await acquireLease(client, fed, { breakLock: opts.breakLock, onWait: (message) => emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'waiting', message }) }));
         });
       }
@@ -234,7 +234,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       emit({ type: 'rollback', phase: 'start', clusters: touched.map((t) => t.cluster.spec.name) });
       const limit = pLimit(4);
       await Promise.all(touched.map((t) => limit(async () => {
-        // HOOK(i15 #6): a cluster whose lease this run lost belongs to another deploy now: never rolled back by this one.
+        // A cluster whose lease this run lost belongs to another deploy now: never rolled back by this one.
         const lost = leaseLostError(t.client);
         if (lost) {
           const prev = clusterReports.get(t.cluster.spec.name);
@@ -342,7 +342,6 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
       const missing = new Set(health.filter((h) => h.health.status === 'NotFound').map((h) => refKey(h.ref)));
       if (missing.size > 0) {
         phase('applying', `revision ${revision}: repairing ${missing.size} object(s) deleted behind our back`);
-        assertLeaseHeld(client); // HOOK(i15 #6) before the repair
         applied = await set.apply(objects.filter((o) => missing.has(objectKey(o))), { force: ctx.opts.force, onEntry });
         if (applied.failed) {
           const bad = applied.entries.find((e) => e.action === 'failed')!;
@@ -354,7 +353,6 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
       let pruned: ChangeSet | undefined;
       if (leftover.length > 0) {
         phase('pruning', `revision ${revision}: ${leftover.length} object(s) an earlier prune kept`);
-        assertLeaseHeld(client); // HOOK(i15 #6) before pruning again
         pruned = await set.prune(objects, { cascade: ctx.opts.cascade, adopted: previous!.adopted, onEntry });
         await writeRevision(client, withUnpruned({ ...previous!, updated: new Date(ctx.now()).toISOString() }, pruned));
       }
@@ -369,7 +367,6 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     const carried = (previous?.adopted ?? []).filter((a) => keys.has(refKey(a.ref)));
     const fresh = ctx.opts.adopt ? (await set.adoptions(objects)).filter((a) => !carried.some((c) => refKey(c.ref) === refKey(a.ref))) : [];
     const adopted = [...carried, ...fresh];
-    assertLeaseHeld(client); // HOOK(i15 #6) before the records
     // From here on the cluster is written to: it is rolled back if the run fails.
     const started = new Date(ctx.now()).toISOString();
     const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, started, updated: started, ...(adopted.length ? { adopted } : {}) };
@@ -381,7 +378,6 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     }
 
     phase('applying', `revision ${revision}${step.resumes ? ' (resumed)' : ''}`);
-    assertLeaseHeld(client); // HOOK(i15 #6) before the staged apply
     applied = await set.apply(objects, { force: ctx.opts.force, adopt: ctx.opts.adopt, onEntry });
     if (applied.failed) {
       const bad = applied.entries.find((e) => e.action === 'failed')!;
@@ -389,7 +385,7 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     }
 
     phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(timeoutMs)})`);
-    // HOOK(i15 #6): a lost lease ends the wait at once and is the failure reported.
+    // A lost lease ends the wait at once and is the failure reported.
     await gate(client, objects, timeoutMs, { ...ctx, signal: withLeaseSignal(ctx.signal, client) }, (n) => phase('health', undefined, n)).finally(() => assertLeaseHeld(client));
     phase('healthy', `revision ${revision}${wave.bakeTimeSeconds > 0 ? '; prune after the wave has baked' : ''}`);
     return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied, seconds: (ctx.now() - t0) / 1000 };
@@ -411,15 +407,13 @@ async function finishCluster(t: Touched, report: ClusterReport, ctx: ClusterCont
   try {
     if (ctx.opts.prune !== false) {
       phase('pruning');
-      assertLeaseHeld(t.client); // HOOK(i15 #6) before prune
       // Every adoption known (this revision's and earlier ones'): an adopted object is handed back, never deleted.
       const adopted = [...(t.record.adopted ?? []), ...(t.previous?.adopted ?? [])];
       pruned = await t.set.prune(objects, { cascade: ctx.opts.cascade, adopted, onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }) });
     }
     const deployed = withUnpruned({ ...t.record, status: 'deployed', updated: new Date(ctx.now()).toISOString() }, pruned);
-    assertLeaseHeld(t.client); // HOOK(i15 #6) before the deployed record and trimming
     await writeRevision(t.client, deployed);
-    await trimRevisions(t.client, ctx.fed); // HOOK(i15 #11): re-lists, so unreadable records are trimmed too
+    await trimRevisions(t.client, ctx.fed); // re-lists, so unreadable records are trimmed too
     phase('done', `revision ${t.revision}`);
     return { ...report, ...(pruned ? { pruned } : {}), seconds: report.seconds + (ctx.now() - t0) / 1000 };
   } catch (e) {
@@ -463,7 +457,7 @@ async function bake(wave: PlanWave, clusters: Array<{ name: string; client: Clus
     const subject = (h: ObjectHealth & { cluster: string }) => `${h.cluster}: ${describeRef(h.ref)}`;
     let unread = false;
     for (const c of clusters) {
-      // HOOK(i15 #6): a lease lost while baking fails the wave; that cluster is left to the deploy that took it.
+      // A lease lost while baking fails the wave; that cluster is left to the deploy that took it.
       const lost = leaseLostError(c.client);
       if (lost) return { cluster: c.name, reason: lost.message };
       try {
