@@ -82,6 +82,7 @@ function program(handlers: CommandHandlers, done: (code: number) => void, quiet 
     .option('--kubeconfig <file>', 'kubeconfig for every cluster')
     .addOption(new Option('--output <format>', 'report format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none (1 on error)')
+    .option('--dry-run-all', 'dry-run every object, also those the revision in force shows unchanged (same report, slower)')
     .action(async (flags: PlanFlags) => done(await handlers.plan(flags)));
   cmd('drift')
     .description('compare live objects with the revision in force in each cluster; exit 2 on drift')

@@ -7,7 +7,8 @@ import pLimit from 'p-limit';
 import { isFederationError } from '../errors';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { PlanWave } from '../inventory/types';
-import { describeRef, refKey } from '../kube/object';
+import { contentDigest } from '../kube/digest';
+import { describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
 import { maskPair, stripServerFields } from '../kube/normalize';
 import { errorMessage } from '../cluster/apply';
 import type { ClusterClient } from '../cluster/client';
@@ -15,6 +16,7 @@ import { DiffAction, ObjectDiff, unifiedDiff } from '../cluster/diff';
 import { blastRadius, staleMembers } from '../cluster/prune';
 import { currentRevision, listRevisions } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
+import { driftedFields } from './drift';
 
 export { unifiedDiff };
 
@@ -61,21 +63,45 @@ export function hasChanges(p: FleetPlan): boolean {
   return p.clusters.some((c) => c.counts.create + c.counts.update + c.counts.delete > 0);
 }
 
-export async function planFleet(inv: Inventory, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>): Promise<FleetPlan> {
+export interface PlanOptions {
+  /** Dry-run every object, even those the revision in force shows unchanged (`--dry-run-all`). @default false */
+  readonly dryRunAll?: boolean;
+}
+
+export async function planFleet(inv: Inventory, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: PlanOptions = {}): Promise<FleetPlan> {
   const limit = pLimit(4);
-  const plans = await Promise.all(clusters.map((name) => limit(() => planCluster(inv, inv.clusters.get(name)!, clients.get(name)!))));
+  const plans = await Promise.all(clusters.map((name) => limit(() => planCluster(inv, inv.clusters.get(name)!, clients.get(name)!, opts))));
   return { federation: inv.plan.federation, waves: inv.waves, clusters: plans };
 }
 
-async function planCluster(inv: Inventory, cluster: InventoryCluster, client: ClusterClient): Promise<ClusterPlan> {
+/**
+ * Whether an object is unchanged without asking the API server: the revision in force (and
+ * no later record: nothing else of ours may own fields there) applied exactly this manifest,
+ * and its live copy still has every value we set (drift's comparison). Applying the same
+ * configuration again over values that all match changes nothing, so a dry run would report
+ * it unchanged too; anything else (new, changed, drifted, a later failed revision) is dry-run.
+ */
+export function unchangedSinceRecord(entryDigest: string, recorded: KubeObject | undefined, live: Record<string, any> | undefined): boolean {
+  return !!recorded && !!live && contentDigest(recorded) === entryDigest && driftedFields(recorded, live).length === 0;
+}
+
+async function planCluster(inv: Inventory, cluster: InventoryCluster, client: ClusterClient, opts: PlanOptions): Promise<ClusterPlan> {
   const base = { cluster: cluster.spec.name, wave: cluster.spec.wave };
   try {
-    const current = currentRevision(await listRevisions(client, inv.plan.federation));
+    const records = await listRevisions(client, inv.plan.federation);
+    const current = currentRevision(records);
     const manifests = cluster.objects.map((o) => o.manifest);
-    // Live objects of the set come from one LIST per kind; each object is dry-run against its live copy.
+    // Live objects of the set come from one LIST per kind.
     const set = new ObjectSet(client, inv.plan.federation, inv.plan.applySet);
     const members = await set.members(manifests);
-    const objects: PlannedObject[] = [...await set.diff(manifests, members)];
+    const live = new Map(members.map((m) => [refKey(m), m.live]));
+    const trusted = !opts.dryRunAll && current && records[records.length - 1] === current;
+    const recorded = new Map(trusted ? current.objects.map((o) => [objectKey(o), o]) : []);
+    // Only objects that may change are dry-run: the cost follows what changed, not the fleet's size.
+    const same = cluster.objects.map(({ entry, manifest }) => unchangedSinceRecord(entry.digest, recorded.get(objectKey(manifest)), live.get(objectKey(manifest))));
+    const diffs = await set.diff(manifests.filter((_, i) => !same[i]), members);
+    let next = 0;
+    const objects: PlannedObject[] = manifests.map((m, i) => (same[i] ? { ref: refOf(m), action: 'unchanged' as const } : diffs[next++]));
     const blast: BlastRadius[] = [];
     const adopted = new Set((current?.adopted ?? []).map((a) => refKey(a.ref)));
     for (const m of staleMembers(members, manifests)) {

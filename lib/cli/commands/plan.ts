@@ -11,6 +11,7 @@ export interface PlanFlags {
   readonly kubeconfig?: string;
   readonly output: Format;
   readonly detailedExitcode?: boolean;
+  readonly dryRunAll?: boolean;
 }
 
 /** `cdkfed plan`: writes nothing; 0 ok (or no changes with --detailed-exitcode), 2 changes with --detailed-exitcode, 1 error. */
@@ -19,7 +20,7 @@ export async function planCommand(flags: PlanFlags): Promise<number> {
   const names = scheduleWaves(inv, { waves: flags.wave, clusters: flags.cluster }).flatMap((w) => w.clusters);
   const clients = connectAll(inv, names, flags.kubeconfig, (l) => process.stderr.write(`${l}\n`));
   try {
-    const plan = await planFleet(inv, names, clients);
+    const plan = await planFleet(inv, names, clients, { dryRunAll: flags.dryRunAll });
     process.stdout.write(renderPlan(plan, flags.output));
     return planExitCode(plan, !!flags.detailedExitcode);
   } finally {

@@ -1,4 +1,6 @@
 import { keepIgnoredAsLive } from '../../../lib/drift/drift';
+import { unchangedSinceRecord } from '../../../lib/drift/plan';
+import { contentDigest } from '../../../lib/kube/digest';
 
 const want = {
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' },
@@ -19,5 +21,18 @@ describe('drift --correct keeps ignored fields as they are live', () => {
     expect(out.spec.template.spec.containers[0].resources).toBeUndefined();
     expect(out.spec.template.spec.containers[0].image).toBe('web:1');
     expect(keepIgnoredAsLive(want, {}, [])).toBe(want);
+  });
+});
+
+describe('plan: unchanged without a dry run only when the revision in force applied this very manifest and live still holds every value', () => {
+  const live = { ...want, metadata: { ...want.metadata, uid: 'u', resourceVersion: '9' }, status: { replicas: 2 } };
+  test.each([
+    ['recorded as is, live matches', contentDigest(want), want, live, true],
+    ['no record of it (new in the set)', contentDigest(want), undefined, live, false],
+    ['absent live', contentDigest(want), want, undefined, false],
+    ['the manifest changed since the record', 'sha256:other', want, live, false],
+    ['drifted live (another image)', contentDigest(want), want, { ...live, spec: { ...want.spec, template: { spec: { containers: [{ name: 'web', image: 'web:hotfix' }, want.spec.template.spec.containers[1]] } } } }, false],
+  ])('%s', (_what, digest, recorded, l, expected) => {
+    expect(unchangedSinceRecord(digest as string, recorded as any, l as any)).toBe(expected);
   });
 });
