@@ -8,6 +8,7 @@
  * With `restore`, the object's content goes back to what it was before we adopted it (the
  * rollback of the revision that adopted it).
  */
+import { SERVER_METADATA } from '../kube/normalize';
 import { KubeObject, ObjectRef } from '../kube/object';
 import { ANNOTATION_CLUSTER, APPLYSET_PART_OF, FIELD_MANAGER, LABEL_APP, LABEL_FEDERATION, LABEL_MANAGED_BY } from '../kube/ownership';
 import { ClusterClient } from './client';
@@ -25,9 +26,8 @@ export const HANDBACK_MANAGER = 'cdk-federation-handback';
 
 const OUR_LABELS = [APPLYSET_PART_OF, LABEL_MANAGED_BY, LABEL_FEDERATION, LABEL_APP];
 const OUR_ANNOTATIONS = [ANNOTATION_CLUSTER];
-const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'];
 
-/** The object as recorded for a later hand-back: no status, no server-populated metadata. */
+/** The object as recorded for a later hand-back: no status, no server-populated metadata (its annotations kept whole, last-applied included). */
 export function adoptionSnapshot(live: Record<string, any>): Record<string, any> {
   const { status: _status, ...rest } = live;
   const metadata = { ...(live.metadata ?? {}) };

@@ -144,6 +144,13 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
 
   const clusterReports = new Map<string, ClusterReport>();
   const record = (r: ClusterReport) => clusterReports.set(r.cluster, r);
+  /** A gate, bake or prune failed in wave `wi`: the rollout stops there and rolls back what it touched. */
+  const failWave = (wi: number, message: string) => {
+    gateFailed = true;
+    failure = message;
+    emit({ type: 'wave', wave: waves[wi].wave.name, phase: 'failed', message });
+    failedWaveIndex = wi;
+  };
   // Every cluster's revision record must fit in a Secret: checked for the whole selection before any write anywhere.
   for (const { clusters } of waves) for (const c of clusters) checkRevisionSize(fed, c, inv.clusters.get(c)!.digest, inv.clusters.get(c)!.objects.map((o) => o.manifest));
 
@@ -196,22 +203,16 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       results.forEach(record);
       const failed = results.find((r) => r.outcome === 'failed');
       if (failed) {
-        gateFailed = true;
-        failure = `wave ${wave.name}: cluster ${failed.cluster}: ${failed.failure?.reason}`;
-        emit({ type: 'wave', wave: wave.name, phase: 'failed', message: failure });
-        failedWaveIndex = wi;
+        failWave(wi, `wave ${wave.name}: cluster ${failed.cluster}: ${failed.failure?.reason}`);
         break;
       }
       // A wave in which nothing changed has nothing to bake.
       if (wave.bakeTimeSeconds > 0 && results.some((r) => r.outcome === 'deployed' || r.outcome === 'repaired')) {
         const regression = await bake(wave, clusters.map((c) => ({ name: c, client: opts.clients.get(c)!, cluster: inv.clusters.get(c)! })), emit, now);
         if (regression) {
-          gateFailed = true;
-          failure = `wave ${wave.name}: ${regression.reason}`;
           const prev = clusterReports.get(regression.cluster);
           if (prev) record({ ...prev, outcome: 'failed', failure: { object: regression.object, reason: regression.reason } });
-          emit({ type: 'wave', wave: wave.name, phase: 'failed', message: failure });
-          failedWaveIndex = wi;
+          failWave(wi, `wave ${wave.name}: ${regression.reason}`);
           break;
         }
       }
@@ -221,10 +222,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
       finished.forEach(record);
       const unfinished = finished.find((r) => r.outcome === 'failed');
       if (unfinished) {
-        gateFailed = true;
-        failure = `wave ${wave.name}: cluster ${unfinished.cluster}: ${unfinished.failure?.reason}`;
-        emit({ type: 'wave', wave: wave.name, phase: 'failed', message: failure });
-        failedWaveIndex = wi;
+        failWave(wi, `wave ${wave.name}: cluster ${unfinished.cluster}: ${unfinished.failure?.reason}`);
         break;
       }
       emit({ type: 'wave', wave: wave.name, phase: 'done' });

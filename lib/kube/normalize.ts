@@ -8,7 +8,7 @@ import { isQuantityPath, sameQuantity } from './quantity';
 import { looksLikeCredential } from './secret-names';
 
 /** metadata fields the server owns (kubectl diff, Argo CD and Flux strip the same). */
-const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'];
+export const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'];
 const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision'];
 
 export const MASK = '***';
