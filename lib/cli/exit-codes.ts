@@ -8,6 +8,7 @@ export const EXIT_CODES = {
   plan: { 0: 'planned (with --detailed-exitcode: no changes)', 1: 'error', 2: 'with --detailed-exitcode only: changes to deploy' },
   deploy: { 0: 'deployed, or already up to date', 1: 'error, or a failed health gate (after rollback)' },
   drift: { 0: 'no drift (with --correct: all corrected)', 1: 'error', 2: 'drift found' },
+  gitops: { 0: 'written', 1: 'error (nothing was written)' },
 } as const;
 
 export type CommandName = keyof typeof EXIT_CODES;

@@ -3,6 +3,7 @@ import { isFederationError } from '../errors';
 import { packageInfo } from '../package-info';
 import { deployCommand, DeployFlags } from './commands/deploy';
 import { DriftFlags, driftCommand } from './commands/drift';
+import { GitopsFlags, gitopsCommand } from './commands/gitops';
 import { InitFlags, initCommand } from './commands/init';
 import { PlanFlags, planCommand } from './commands/plan';
 import { SynthFlags, synthCommand } from './commands/synth';
@@ -18,6 +19,7 @@ export interface CommandHandlers {
   readonly deploy: (flags: DeployFlags) => number | Promise<number>;
   readonly plan: (flags: PlanFlags) => number | Promise<number>;
   readonly drift: (flags: DriftFlags) => number | Promise<number>;
+  readonly gitops: (flags: GitopsFlags) => number | Promise<number>;
 }
 
 const HANDLERS: CommandHandlers = {
@@ -34,6 +36,10 @@ const HANDLERS: CommandHandlers = {
   drift: (flags) => {
     requireProject(flags.dist, 'drift');
     return driftCommand(flags);
+  },
+  gitops: (flags) => {
+    requireProject(flags.dist, 'gitops');
+    return gitopsCommand(flags);
   },
 };
 
@@ -92,6 +98,21 @@ function program(handlers: CommandHandlers, done: (code: number) => void, quiet 
     .addOption(new Option('--output <format>', 'report format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--correct', 're-apply the drifted objects (server-side apply, field manager cdk-federation)')
     .action(async (flags: DriftFlags) => done(await handlers.drift(flags)));
+  cmd('gitops')
+    .description('render dist/ for a pull-based engine (Flux or Argo CD): one folder per cluster and the engine\'s objects, all or nothing')
+    .addOption(new Option('--engine <engine>', 'the engine that applies the clusters\' folders').choices(['flux', 'argocd']).makeOptionMandatory())
+    .requiredOption('--repo-url <url>', 'URL the engine clones the GitOps repository from (no credentials in it)')
+    .option('--dist <dir>', 'folder written by cdkfed synth', 'dist')
+    .option('--out <dir>', 'folder to write, replaced as a whole (commit it to the GitOps repository)', 'gitops')
+    .option('--ref <branch>', 'branch the output is merged to', 'main')
+    .option('--path-prefix <path>', 'where --out sits inside the repository (default: --out relative to the working directory)')
+    .option('--interval <duration>', 'how often the engine fetches and re-applies (Go duration)', '10m')
+    .addOption(new Option('--promotion <who>', 'cdkfed: each wave reads a release branch that `cdkfed gitops promote` advances (bake, gates, rollback); engine: the engine orders the waves').choices(['cdkfed', 'engine']).default('cdkfed'))
+    .option('--ignore-bake-time', 'with --promotion engine: render although a wave has a bake time the engine cannot wait for')
+    .addOption(new Option('--argocd-mode <mode>', 'one ApplicationSet, or one Application per cluster').choices(['applicationset', 'applications']).default('applicationset'))
+    .option('--hub <cluster>', 'the cluster the engine runs in: applied without a kubeconfig Secret')
+    .option('--namespace <ns>', 'namespace of the engine\'s objects (default: flux-system, argocd)')
+    .action(async (flags: GitopsFlags) => done(await handlers.gitops(flags)));
   return root;
 }
 
@@ -115,7 +136,7 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     parsed = { command, args: a.filter((x): x is string => typeof x === 'string'), flags: { ...flags } };
     return 0;
   };
-  const handlers: CommandHandlers = { init: record('init'), synth: record('synth'), deploy: record('deploy'), plan: record('plan'), drift: record('drift') };
+  const handlers: CommandHandlers = { init: record('init'), synth: record('synth'), deploy: record('deploy'), plan: record('plan'), drift: record('drift'), gitops: record('gitops') };
   const p = program(handlers, () => undefined, true);
   try {
     p.parse(['node', 'cdkfed', ...args]);

@@ -19,7 +19,7 @@ import { acquireLease, HeldLease } from '../cluster/lease';
 import { currentRevision, listRevisions } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
 import { maskPair, MASK, sameValue, serverDrops, stripServerFields } from '../kube/normalize';
-import { formatPath, leafPaths, ownerOf, Segment, valueAt } from '../kube/paths';
+import { formatPath, leafPaths, ownerOf, pointerSegments, Segment, valueAt } from '../kube/paths';
 
 export interface DriftedField {
   readonly path: string;
@@ -64,12 +64,6 @@ export function hasDrift(d: FleetDrift): boolean {
 export interface IgnoreRule {
   readonly path: readonly string[];
   readonly why: string;
-}
-
-/** `/spec/replicas` (JSON pointer) or `.spec.replicas` (field path) as segments. */
-export function pointerSegments(p: string): string[] {
-  if (p.startsWith('/')) return p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  return p.slice(1).split('.');
 }
 
 /** Whether `path` (of a field of `obj`) lies under the rule's path. */

@@ -101,3 +101,9 @@ function holds(fields: any, live: unknown, path: readonly Segment[]): boolean {
   }
   return node !== undefined;
 }
+
+/** `/spec/replicas` (JSON pointer) or `.spec.replicas` (field path) as segments. */
+export function pointerSegments(p: string): string[] {
+  if (p.startsWith('/')) return p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return p.slice(1).split('.');
+}

@@ -167,7 +167,7 @@ describe('pipeline recipes (examples/)', () => {
     const doc = read('docs/pipelines.md');
     for (const f of [...GITHUB, GITLAB]) expect(doc).toContain(`\`\`\`yaml\n${read(f)}\`\`\``);
     expect(doc).toContain(exitCodeTable());
-    expect(Object.keys(EXIT_CODES).sort()).toEqual(['deploy', 'drift', 'init', 'plan', 'synth']);
+    expect(Object.keys(EXIT_CODES).sort()).toEqual(['deploy', 'drift', 'gitops', 'init', 'plan', 'synth']);
   });
 });
 

@@ -107,7 +107,8 @@ describe('plan report', () => {
 });
 
 describe('user ignore rules (federation.json ignoreDifferences)', () => {
-  const { pointerSegments, ruleCovers, userIgnores } = require('../../../lib/drift/drift');
+  const { ruleCovers, userIgnores } = require('../../../lib/drift/drift');
+  const { pointerSegments } = require('../../../lib/kube/paths');
   test('JSON pointers and field paths', () => {
     expect(pointerSegments('/spec/replicas')).toEqual(['spec', 'replicas']);
     expect(pointerSegments('/metadata/annotations/a~1b')).toEqual(['metadata', 'annotations', 'a/b']);

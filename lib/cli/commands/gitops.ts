@@ -1,0 +1,50 @@
+import * as path from 'path';
+import { readInventory } from '../../inventory/read';
+import { Engine, ArgoMode, Promotion } from '../../gitops/options';
+import { renderGitops } from '../../gitops/render';
+import { writeGitops } from '../../gitops/write';
+
+export interface GitopsFlags {
+  readonly engine: Engine;
+  readonly dist: string;
+  readonly out: string;
+  readonly repoUrl: string;
+  readonly ref: string;
+  readonly pathPrefix?: string;
+  readonly interval: string;
+  readonly argocdMode: ArgoMode;
+  readonly promotion: Promotion;
+  readonly ignoreBakeTime?: boolean;
+  readonly hub?: string;
+  readonly namespace?: string;
+}
+
+/** `cdkfed gitops`: dist/ rendered for Flux or Argo CD into --out, all or nothing; 0 written, 1 error. */
+export function gitopsCommand(flags: GitopsFlags): number {
+  const inv = readInventory(flags.dist);
+  const files = renderGitops(inv, {
+    engine: flags.engine,
+    repoUrl: flags.repoUrl,
+    ref: flags.ref,
+    // By default the folder sits where --out says, relative to the repository root (the working directory).
+    pathPrefix: flags.pathPrefix ?? defaultPrefix(flags.out),
+    interval: flags.interval,
+    argocdMode: flags.argocdMode,
+    promotion: flags.promotion,
+    ignoreBakeTime: flags.ignoreBakeTime,
+    ...(flags.hub !== undefined ? { hub: flags.hub } : {}),
+    ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
+  });
+  writeGitops(flags.out, files);
+  const waves = inv.waves.filter((w) => w.clusters.length > 0).length;
+  process.stdout.write(`wrote ${flags.out}/ for ${flags.engine === 'flux' ? 'Flux' : 'Argo CD'}: ${inv.clusters.size} clusters in ${waves} waves, ${files.length} files\n`);
+  process.stdout.write(flags.promotion === 'engine'
+    ? `waves are ordered by ${flags.engine === 'flux' ? 'dependsOn' : 'RollingSync'}; commit ${flags.out}/ and apply ${flags.out}/${flags.engine}/ to the hub\n`
+    : `each wave reads its own release branch (see ${flags.out}/gitops.json); commit ${flags.out}/, apply ${flags.out}/${flags.engine}/ to the hub, then run \`cdkfed gitops promote\`\n`);
+  return 0;
+}
+
+function defaultPrefix(out: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(out));
+  return rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(out) : rel.split(path.sep).join('/');
+}
