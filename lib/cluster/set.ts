@@ -11,6 +11,7 @@
  */
 import pLimit from 'p-limit';
 import { FederationError } from '../errors';
+import { managingEngine } from '../kube/engines';
 import { describeObject, KubeObject, objectKey, refKey, refOf } from '../kube/object';
 import { APPLYSET_PART_OF } from '../kube/ownership';
 import { crdScopes, knownNamespaced, scopeProblem } from '../kube/scope';
@@ -87,6 +88,22 @@ export class ObjectSet {
         throw new FederationError('CLUSTER_SCOPED_NAMESPACE', `cluster ${this.client.name}: ${describeObject(o)}`, problem,
           'remove metadata.namespace from the manifest (FederatedResource) and synth again');
       }
+    }
+  }
+
+  /**
+   * Refuses, before any write, a cluster where a pull-based engine (Flux, Argo CD) applies
+   * this set: both would re-apply their own copy and fight over every field. Every object
+   * an engine applies carries its mark, so the first object of the set (in apply order,
+   * one GET) is enough to tell.
+   */
+  public async checkNoEngine(objects: readonly KubeObject[]): Promise<void> {
+    const first = objects[0];
+    if (!first) return;
+    const engine = managingEngine(await this.client.get(first.apiVersion, first.kind, first.metadata.namespace, first.metadata.name));
+    if (engine) {
+      throw new FederationError('ENGINE_MANAGED', `cluster ${this.client.name}: ${describeObject(first)}`, `is applied by ${engine}; a deploy would fight it over every field`,
+        'let the engine roll this cluster out (`cdkfed gitops promote`), or take the cluster away from the engine first (delete its Kustomization or Application, keeping the objects), then deploy');
     }
   }
 

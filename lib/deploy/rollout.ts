@@ -171,7 +171,9 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
         await client.version();
         const cluster = inv.clusters.get(name)!;
         await checkKindsServed(client, cluster);
-        await new ObjectSet(client, fed, set).checkScopes(cluster.objects.map((o) => o.manifest));
+        const objectSet = new ObjectSet(client, fed, set);
+        await objectSet.checkScopes(cluster.objects.map((o) => o.manifest));
+        await objectSet.checkNoEngine(cluster.objects.map((o) => o.manifest));
       });
       if (pre.every((p) => !p)) {
         pre = await step(async (client, name) => {
