@@ -3,7 +3,7 @@ import { isFederationError } from '../errors';
 import { packageInfo } from '../package-info';
 import { deployCommand, DeployFlags } from './commands/deploy';
 import { DriftFlags, driftCommand } from './commands/drift';
-import { GitopsFlags, gitopsCommand } from './commands/gitops';
+import { GitopsFlags, gitopsCommand, GitopsPromoteFlags, gitopsPromoteCommand, GitopsStatusFlags, gitopsStatusCommand } from './commands/gitops';
 import { InitFlags, initCommand } from './commands/init';
 import { PlanFlags, planCommand } from './commands/plan';
 import { SynthFlags, synthCommand } from './commands/synth';
@@ -20,6 +20,8 @@ export interface CommandHandlers {
   readonly plan: (flags: PlanFlags) => number | Promise<number>;
   readonly drift: (flags: DriftFlags) => number | Promise<number>;
   readonly gitops: (flags: GitopsFlags) => number | Promise<number>;
+  readonly gitopsPromote: (flags: GitopsPromoteFlags) => number | Promise<number>;
+  readonly gitopsStatus: (flags: GitopsStatusFlags) => number | Promise<number>;
 }
 
 const HANDLERS: CommandHandlers = {
@@ -41,6 +43,8 @@ const HANDLERS: CommandHandlers = {
     requireProject(flags.dist, 'gitops');
     return gitopsCommand(flags);
   },
+  gitopsPromote: gitopsPromoteCommand,
+  gitopsStatus: gitopsStatusCommand,
 };
 
 /** The `cdkfed` command line: one definition, used by main and by parseCommandLine. */
@@ -98,10 +102,10 @@ function program(handlers: CommandHandlers, done: (code: number) => void, quiet 
     .addOption(new Option('--output <format>', 'report format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--correct', 're-apply the drifted objects (server-side apply, field manager cdk-federation)')
     .action(async (flags: DriftFlags) => done(await handlers.drift(flags)));
-  cmd('gitops')
+  const gitops = cmd('gitops')
     .description('render dist/ for a pull-based engine (Flux or Argo CD): one folder per cluster and the engine\'s objects, all or nothing')
-    .addOption(new Option('--engine <engine>', 'the engine that applies the clusters\' folders').choices(['flux', 'argocd']).makeOptionMandatory())
-    .requiredOption('--repo-url <url>', 'URL the engine clones the GitOps repository from (no credentials in it)')
+    .addOption(new Option('--engine <engine>', 'the engine that applies the clusters\' folders (required)').choices(['flux', 'argocd']))
+    .option('--repo-url <url>', 'URL the engine clones the GitOps repository from, without credentials (required)')
     .option('--dist <dir>', 'folder written by cdkfed synth', 'dist')
     .option('--out <dir>', 'folder to write, replaced as a whole (commit it to the GitOps repository)', 'gitops')
     .option('--ref <branch>', 'branch the output is merged to', 'main')
@@ -113,6 +117,23 @@ function program(handlers: CommandHandlers, done: (code: number) => void, quiet 
     .option('--hub <cluster>', 'the cluster the engine runs in: applied without a kubeconfig Secret')
     .option('--namespace <ns>', 'namespace of the engine\'s objects (default: flux-system, argocd)')
     .action(async (flags: GitopsFlags) => done(await handlers.gitops(flags)));
+  const hubOptions = (c: Command) => c
+    .option('--repo <dir>', 'a clone of the GitOps repository (its origin is pushed to)', '.')
+    .option('--ref <branch>', 'branch the output of cdkfed gitops is merged to', 'main')
+    .option('--path-prefix <path>', 'folder of that output inside the repository', 'gitops')
+    .requiredOption('--context <name>', 'kubeconfig context of the hub, where the engine\'s objects live')
+    .option('--kubeconfig <file>', 'kubeconfig of the hub (default: $KUBECONFIG or ~/.kube/config)')
+    .addOption(new Option('--output <format>', 'report format').choices(['text', 'json']).default('text'))
+    .exitOverride();
+  hubOptions(gitops.command('promote'))
+    .description('move the release merged on --ref through the waves: advance each batch\'s release branch, wait until the engine reports it Ready at that commit, bake, and roll back on a failed gate')
+    .option('--wave <name>', 'stop after this wave')
+    .addHelpText('after', '\nExit codes:\n  0  promoted, or already up to date\n  1  error, or a failed gate (after rollback)\n')
+    .action(async (flags: GitopsPromoteFlags) => done(await handlers.gitopsPromote(flags)));
+  hubOptions(gitops.command('status'))
+    .description('per wave and cluster: the release branch, the commit the engine applied, Ready, and whether its inventory matches')
+    .addHelpText('after', '\nExit codes:\n  0  every cluster runs the release\n  1  error\n  2  some clusters do not run it (yet)\n')
+    .action(async (flags: GitopsStatusFlags) => done(await handlers.gitopsStatus(flags)));
   return root;
 }
 
@@ -136,7 +157,7 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     parsed = { command, args: a.filter((x): x is string => typeof x === 'string'), flags: { ...flags } };
     return 0;
   };
-  const handlers: CommandHandlers = { init: record('init'), synth: record('synth'), deploy: record('deploy'), plan: record('plan'), drift: record('drift'), gitops: record('gitops') };
+  const handlers: CommandHandlers = { init: record('init'), synth: record('synth'), deploy: record('deploy'), plan: record('plan'), drift: record('drift'), gitops: record('gitops'), gitopsPromote: record('gitops'), gitopsStatus: record('gitops') };
   const p = program(handlers, () => undefined, true);
   try {
     p.parse(['node', 'cdkfed', ...args]);

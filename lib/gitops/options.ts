@@ -49,6 +49,8 @@ export function resolveOptions(o: GitopsOptions): ResolvedOptions {
   const bad = (flag: string, value: unknown, fix: string): never => {
     throw new FederationError('INVALID_FLAG', where, `${flag} ${JSON.stringify(value)} is not valid`, fix);
   };
+  if (o.engine === undefined) throw new FederationError('INVALID_FLAG', where, '--engine is missing', 'add --engine flux or --engine argocd');
+  if (!o.repoUrl) throw new FederationError('INVALID_FLAG', where, '--repo-url is missing', 'give the URL the engine clones the GitOps repository from, e.g. --repo-url https://github.com/acme/fleet.git');
   if (o.engine !== 'flux' && o.engine !== 'argocd') bad('--engine', o.engine, 'use --engine flux or --engine argocd');
   if (!o.repoUrl || /\s/.test(o.repoUrl)) bad('--repo-url', o.repoUrl ?? '', 'give the URL the engine clones the GitOps repository from, e.g. --repo-url https://github.com/acme/fleet.git');
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(o.repoUrl)) {

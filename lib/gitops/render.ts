@@ -20,9 +20,10 @@ import { batchesOf, clusterPath, sourceBranch, sourceName } from './batches';
 import { clusterFolders, OutputFile } from './cluster-folders';
 import { fluxObjects, kustomizationName } from './flux';
 import { GitopsOptions, resolveOptions, ResolvedOptions } from './options';
+import { GITOPS_FILE, GITOPS_KIND, GitopsSummary } from './summary';
 
-export const GITOPS_FILE = 'gitops.json';
-export const GITOPS_KIND = 'GitOpsOutput';
+export { GITOPS_FILE };
+
 /** Top-level entries of the output folder; anything else there is not ours. */
 export const GITOPS_ENTRIES = ['argocd', 'clusters', 'flux', GITOPS_FILE] as const;
 
@@ -54,7 +55,7 @@ export function renderGitops(inv: Inventory, options: GitopsOptions): OutputFile
     kind: 'Kustomization',
     resources: engineFiles.map((f) => f.path.slice(dir.length + 1)),
   };
-  const summary = {
+  const summary: GitopsSummary = {
     apiVersion: PLAN_API_VERSION,
     kind: GITOPS_KIND,
     federation: fed,
@@ -62,19 +63,22 @@ export function renderGitops(inv: Inventory, options: GitopsOptions): OutputFile
     promotion: opts.promotion,
     ref: opts.ref,
     pathPrefix: opts.pathPrefix,
+    namespace: opts.namespace,
+    ...(opts.hub !== undefined ? { hub: opts.hub } : {}),
     waves: inv.waves.map((w) => ({
       name: w.name,
       healthTimeoutSeconds: w.healthTimeoutSeconds,
       bakeTimeSeconds: w.bakeTimeSeconds,
-      batches: batches.filter((b) => b.wave.name === w.name).map((b) => ({ index: b.index, branch: sourceBranch(fed, b, opts), clusters: b.clusters, ...(opts.engine === 'flux' ? { source: sourceName(fed, b, opts) } : {}) })),
+      batches: batches.filter((b) => b.wave.name === w.name).map((b) => ({ index: b.index, branch: sourceBranch(fed, b, opts), clusters: [...b.clusters], ...(opts.engine === 'flux' ? { source: sourceName(fed, b, opts) } : {}) })),
     })),
     clusters: [...inv.clusters.values()].map((c) => ({
       name: c.spec.name,
       wave: c.spec.wave,
       path: clusterPath(opts, c.spec.name),
       engineObject: opts.engine === 'flux' ? `Kustomization ${opts.namespace}/${kustomizationName(fed, c.spec.name)}` : `Application ${opts.namespace}/${applicationName(fed, c.spec.name)}`,
+      engineObjectName: opts.engine === 'flux' ? kustomizationName(fed, c.spec.name) : applicationName(fed, c.spec.name),
       digest: c.digest,
-      objects: c.spec.objects.length,
+      objects: c.spec.objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, ...(o.namespace ? { namespace: o.namespace } : {}), name: o.name })),
     })),
   };
   const files = [

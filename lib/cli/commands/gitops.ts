@@ -3,6 +3,9 @@ import { readInventory } from '../../inventory/read';
 import { Engine, ArgoMode, Promotion } from '../../gitops/options';
 import { renderGitops } from '../../gitops/render';
 import { writeGitops } from '../../gitops/write';
+import { connectHub } from '../../gitops/hub';
+import { promote, renderPromotion } from '../../gitops/promote';
+import { gitopsStatus, renderStatus, statusExitCode } from '../../gitops/status';
 
 export interface GitopsFlags {
   readonly engine: Engine;
@@ -47,4 +50,50 @@ export function gitopsCommand(flags: GitopsFlags): number {
 function defaultPrefix(out: string): string {
   const rel = path.relative(process.cwd(), path.resolve(out));
   return rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(out) : rel.split(path.sep).join('/');
+}
+
+export interface GitopsPromoteFlags {
+  readonly repo: string;
+  readonly ref: string;
+  readonly pathPrefix: string;
+  readonly wave?: string;
+  readonly kubeconfig?: string;
+  readonly context: string;
+  readonly output: 'text' | 'json';
+}
+
+/** `cdkfed gitops promote`: 0 promoted or already up to date, 1 error or a failed gate (after rollback). */
+export async function gitopsPromoteCommand(flags: GitopsPromoteFlags): Promise<number> {
+  const hub = connectHub(flags.context, flags.kubeconfig);
+  try {
+    const report = await promote({
+      repo: flags.repo, ref: flags.ref, pathPrefix: flags.pathPrefix, hub, ...(flags.wave !== undefined ? { upToWave: flags.wave } : {}),
+      onEvent: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(renderPromotion(report, flags.output));
+    return report.outcome === 'failed' ? 1 : 0;
+  } finally {
+    hub.close();
+  }
+}
+
+export interface GitopsStatusFlags {
+  readonly repo: string;
+  readonly ref: string;
+  readonly pathPrefix: string;
+  readonly kubeconfig?: string;
+  readonly context: string;
+  readonly output: 'text' | 'json';
+}
+
+/** `cdkfed gitops status`: 0 every cluster runs the release, 2 some do not (yet), 1 error. */
+export async function gitopsStatusCommand(flags: GitopsStatusFlags): Promise<number> {
+  const hub = connectHub(flags.context, flags.kubeconfig);
+  try {
+    const st = await gitopsStatus({ repo: flags.repo, ref: flags.ref, pathPrefix: flags.pathPrefix, hub });
+    process.stdout.write(renderStatus(st, flags.output));
+    return statusExitCode(st);
+  } finally {
+    hub.close();
+  }
 }

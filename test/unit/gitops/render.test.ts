@@ -7,6 +7,7 @@ import { readInventory } from '../../../lib/inventory/read';
 import { renderGitops } from '../../../lib/gitops/render';
 import { GitopsOptions } from '../../../lib/gitops/options';
 import { writeGitops } from '../../../lib/gitops/write';
+import { gitopsSummarySchema } from '../../../lib/gitops/summary';
 import { errorOf, federation, readTree, tmpdir } from '../support/fixtures';
 
 function shopDist(): string {
@@ -221,7 +222,14 @@ describe('cdkfed gitops: options and gitops.json', () => {
     const g = JSON.parse(fileOf(render(), 'gitops.json'));
     expect(g).toMatchObject({ apiVersion: 'cdk-federation.io/v1alpha1', kind: 'GitOpsOutput', federation: 'shop', engine: 'flux', promotion: 'cdkfed', ref: 'main', pathPrefix: 'gitops' });
     expect(g.waves[0]).toEqual({ name: 'canary', healthTimeoutSeconds: 300, bakeTimeSeconds: 600, batches: [{ index: 1, branch: 'cdkfed/shop/canary/1', source: 'shop.canary.1', clusters: ['apac-standby', 'eu-standby', 'us-standby'] }] });
-    expect(g.clusters.find((c: any) => c.name === 'eu-primary')).toEqual({ name: 'eu-primary', wave: 'eu', path: 'gitops/clusters/eu-primary', engineObject: 'Kustomization flux-system/shop.eu-primary', digest: inv.clusters.get('eu-primary')!.digest, objects: inv.clusters.get('eu-primary')!.objects.length });
+    const eu = inv.clusters.get('eu-primary')!;
+    expect(g.clusters.find((c: any) => c.name === 'eu-primary')).toEqual({
+      name: 'eu-primary', wave: 'eu', path: 'gitops/clusters/eu-primary', engineObject: 'Kustomization flux-system/shop.eu-primary', engineObjectName: 'shop.eu-primary', digest: eu.digest,
+      objects: eu.spec.objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, ...(o.namespace ? { namespace: o.namespace } : {}), name: o.name })),
+    });
+    expect(gitopsSummarySchema.parse(g)).toEqual(g);
+    expect(g.namespace).toBe('flux-system');
+    expect(g.hub).toBeUndefined();
   });
 });
 
