@@ -4,6 +4,9 @@
  * fluxcd/flux2-hub-spoke-example: every Kustomization lives on the hub and applies into
  * its cluster through a kubeconfig Secret (except the hub's own).
  *
+ * Prune removes what a cluster's folder no longer holds, but deleting a Kustomization
+ * orphans its objects (deletionPolicy Orphan) instead of deleting the workloads with it.
+ *
  * With promotion by the engine the waves become dependsOn: a batch waits for every
  * cluster of the batch before it to be Ready at the same source revision (Flux checks
  * the revision when both use one source), batches of maxParallel clusters inside a wave
@@ -51,6 +54,8 @@ export function fluxObjects(inv: Inventory, batches: readonly Batch[], opts: Res
           sourceRef: { kind: 'GitRepository', name: source },
           path: `./${clusterPath(opts, cluster)}`,
           prune: true,
+          // Deleting the Kustomization (to hand the cluster back to deploy, or by mistake) leaves what runs alone.
+          deletionPolicy: 'Orphan',
           wait: true,
           ...(batch.wave.healthTimeoutSeconds > 0 ? { timeout: goDuration(batch.wave.healthTimeoutSeconds) } : {}),
           ...(cluster === opts.hub ? {} : { kubeConfig: { secretRef: { name: kubeconfigSecretName(cluster), key: 'value' } } }),

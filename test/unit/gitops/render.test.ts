@@ -84,7 +84,7 @@ describe('cdkfed gitops --engine flux', () => {
       kind: 'Kustomization',
       metadata: { name: 'shop.eu-primary', namespace: 'flux-system', labels: { 'cdk-federation.io/federation': 'shop', 'cdk-federation.io/wave': 'eu', 'cdk-federation.io/cluster': 'eu-primary' } },
       spec: {
-        interval: '10m', sourceRef: { kind: 'GitRepository', name: 'shop.eu.1' }, path: './gitops/clusters/eu-primary', prune: true, wait: true, timeout: '10m',
+        interval: '10m', sourceRef: { kind: 'GitRepository', name: 'shop.eu.1' }, path: './gitops/clusters/eu-primary', prune: true, deletionPolicy: 'Orphan', wait: true, timeout: '10m',
         kubeConfig: { secretRef: { name: 'eu-primary-kubeconfig', key: 'value' } },
       },
     });
