@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds (or reuses) the local Kubernetes toolchain from Go modules:
 #   kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok, OpenTofu,
-#   the Terraform kubernetes provider (in a filesystem mirror), and the localk8s-pki helper.
+#   the Terraform kubernetes provider (in a filesystem mirror), the localk8s-pki helper,
+#   and Flux's source-controller and kustomize-controller with their CRDs (CDKFED_BUILD_FLUX=0 skips them).
 # Output: ${CDKFED_LOCALK8S_HOME:-$HOME/.cache/cdk-federation/localk8s}/<component>-<version>/
 # A component is rebuilt only when its version or its wrapper go.mod/go.sum changes.
 set -euo pipefail
@@ -40,10 +41,12 @@ key() {
 # build_component NAME VERSION MODDIR LDFLAGS OUT PKG...
 # Builds PKG... from the wrapper module MODDIR into $home/NAME-VERSION (atomically).
 # OUT is the binary name for a single package, or "" to name binaries after their packages.
+# If BUILD_HOOK names a function, it is called as `$BUILD_HOOK <tmp-output-dir> <moddir> PKG...` after
+# the build and before the output is moved into place (to add files such as CRDs).
 build_component() {
   local name="$1" version="$2" moddir="$3" ldflags="$4" bin="$5"; shift 5
-  local out="$home/$name-$version" k
-  k="$(key "$moddir" "$ldflags" "$bin" "$@")"
+  local out="$home/$name-$version" k hook="${BUILD_HOOK:-}"
+  k="$(key "$moddir" "$ldflags" "$bin" "$@" ${hook:+"$hook"})"  # no hook: the key of before
   if [[ -f "$out/.stamp" && "$(cat "$out/.stamp")" == "$k" ]]; then
     log "$name $version: cached ($out)"
     return 0
@@ -53,6 +56,7 @@ build_component() {
   tmp="$(mktemp -d "$home/.tmp-$name-XXXXXX")"
   chmod 0755 "$tmp"
   (cd "$moddir" && go build -ldflags="$ldflags" -o "$tmp/$bin" "$@")
+  [[ -z "$hook" ]] || "$hook" "$tmp" "$moddir" "$@"
   echo "$k" > "$tmp/.stamp"
   rm -rf "$out"
   mv "$tmp" "$out"
@@ -88,6 +92,27 @@ build_component tfprovider-kubernetes "$TFK8S_SOURCE_VERSION" "$here/go/tfprovid
 # kubectl from the same Kubernetes version (its own wrapper module: kubectl needs more modules), only for benchmarks (bench/deploy.sh sets CDKFED_BUILD_KUBECTL=1).
 if [[ "${CDKFED_BUILD_KUBECTL:-0}" == 1 ]]; then
   build_component kubectl "$kv" "$here/go/kubectl" "$ldflags_base$kver_flags" kubectl k8s.io/kubernetes/cmd/kubectl
+fi
+
+# Flux's source-controller and kustomize-controller (GitOps tests), on by default; CDKFED_BUILD_FLUX=0 skips them.
+# Their CRDs are copied from the controller module in the Go module cache into <output>/crds/
+# (never committed to this repository).
+flux_crds() {
+  local tmp="$1" moddir="$2" mod="$3" dir  # the package built is the controller module's root
+  dir="$(cd "$moddir" && go list -m -f '{{.Dir}}' "$mod")"
+  [[ -n "$dir" && -d "$dir/config/crd/bases" ]] || { echo "build.sh: no config/crd/bases in $mod ($dir)" >&2; return 1; }
+  mkdir -p "$tmp/crds"
+  cp "$dir"/config/crd/bases/*.yaml "$tmp/crds/"
+  chmod 0644 "$tmp"/crds/*.yaml   # the module cache is read-only
+}
+if [[ "${CDKFED_BUILD_FLUX:-1}" == 1 ]]; then
+  for c in source kustomize; do
+    # versions.env names the version; the wrapper go.mod pins it: they must agree.
+    grep -qP "^\tgithub.com/fluxcd/$c-controller $FLUX_VERSION\$" "$here/go/flux-$c/go.mod" ||
+      { echo "build.sh: go/flux-$c/go.mod does not require github.com/fluxcd/$c-controller $FLUX_VERSION (versions.env FLUX_VERSION)" >&2; exit 1; }
+    BUILD_HOOK=flux_crds build_component "flux-$c-controller" "$FLUX_VERSION" "$here/go/flux-$c" "$ldflags_base" \
+      "$c-controller" "github.com/fluxcd/$c-controller"
+  done
 fi
 
 # Filesystem mirror for `tofu init` without network (unpacked layout), under both hostnames.

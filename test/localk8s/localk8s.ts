@@ -37,6 +37,8 @@ export interface Versions {
   readonly OPENTOFU_VERSION: string;
   readonly TFK8S_MIRROR_VERSION: string;
   readonly TFK8S_SOURCE_VERSION: string;
+  /** Flux source-controller and kustomize-controller (test/localk8s/flux.ts). */
+  readonly FLUX_VERSION: string;
 }
 
 export function versions(): Versions {
