@@ -46,6 +46,9 @@ export interface BatchReport {
   /** Commit the branch pointed at before, and after this run. */
   readonly from?: string;
   readonly to?: string;
+  /** When the branch was moved, and when the gate passed (ISO 8601). */
+  readonly promotedAt?: string;
+  readonly readyAt?: string;
   readonly message?: string;
 }
 
@@ -101,12 +104,19 @@ export async function promote(o: PromoteOptions): Promise<PromoteReport> {
     await Promise.all(batch.clusters.map((c) => requestReconcile(o.hub, 'Kustomization', ns, objectOf.get(c)!, at)));
   };
   /** Waits until the batch is Ready at `commit`; resolves to the failure, or undefined. */
-  const gate = async (batch: { source?: string; clusters: readonly string[] }, commit: string, timeoutMs: number): Promise<string | undefined> => {
+  /**
+   * Waits until the batch is Ready at `commit`; resolves to the failure, or undefined. A
+   * release fails at the engine's first failed attempt (the engine already waited its health
+   * timeout); a rollback waits out its whole deadline, since the engine retries and an
+   * attempt can fail while the release's pods are still being replaced.
+   */
+  const gate = async (batch: { source?: string; clusters: readonly string[] }, commit: string, timeoutMs: number, untilDeadline = false): Promise<string | undefined> => {
     const t0 = now();
     for (;;) {
-      const v = judgeBatch(await statuses(batch.clusters), commit, now() - t0, timeoutMs);
+      const elapsed = now() - t0;
+      const v = judgeBatch(await statuses(batch.clusters), commit, elapsed, timeoutMs);
       if (v.state === 'ready') return undefined;
-      if (v.state === 'failed') return `${v.cluster}: ${v.reason}`;
+      if (v.state === 'failed' && (!untilDeadline || elapsed >= timeoutMs)) return `${v.cluster}: ${v.reason}`;
       await sleep(o.pollMs ?? 2000);
     }
   };
@@ -118,16 +128,21 @@ export async function promote(o: PromoteOptions): Promise<PromoteReport> {
     for (const batch of wave.batches) {
       const before = await branchCommit(repo, batch.branch);
       let commit = before;
+      let promotedAt: string | undefined;
       if (!before || (await treeOf(repo, before)) !== releaseTree) {
         commit = await commitTree(repo, releaseTree, before ? [before, release] : [release], `cdkfed: promote ${short(release)} to wave ${wave.name} (batch ${batch.index}: ${batch.clusters.join(', ')})`);
         await pushBranch(repo, batch.branch, commit);
+        promotedAt = new Date(now()).toISOString();
         touched.push({ batch, wave, ...(before ? { before } : {}), index: reports.length });
         changed = true;
         log(`wave ${wave.name} batch ${batch.index}: ${batch.branch} ${before ? short(before) : '(new)'} → ${short(commit)}`);
         await nudge(batch);
       }
       const failed = await gate(batch, commit!, timeoutMs);
-      reports.push({ wave: wave.name, index: batch.index, branch: batch.branch, clusters: batch.clusters, outcome: failed ? 'failed' : commit === before ? 'up-to-date' : 'promoted', ...(before ? { from: before } : {}), to: commit!, ...(failed ? { message: failed } : {}) });
+      reports.push({
+        wave: wave.name, index: batch.index, branch: batch.branch, clusters: batch.clusters, outcome: failed ? 'failed' : commit === before ? 'up-to-date' : 'promoted',
+        ...(before ? { from: before } : {}), to: commit!, ...(promotedAt ? { promotedAt } : {}), ...(failed ? { message: failed } : { readyAt: new Date(now()).toISOString() }),
+      });
       if (failed) {
         failure = `wave ${wave.name} failed: ${failed}`;
         break outer;
@@ -166,7 +181,8 @@ export async function promote(o: PromoteOptions): Promise<PromoteReport> {
       const back = await commitTree(repo, await treeOf(repo, t.before), [current], `cdkfed: roll back wave ${t.wave.name} (batch ${t.batch.index}) to ${short(t.before)}: ${failure.slice(0, 200)}`);
       await pushBranch(repo, t.batch.branch, back);
       await nudge(t.batch);
-      const stuck = await gate(t.batch, back, t.wave.healthTimeoutSeconds * 1000 + (o.fetchGraceMs ?? 30_000));
+      // The engine may first finish its attempt at the failed release (up to its health timeout), then apply this one.
+      const stuck = await gate(t.batch, back, 2 * (t.wave.healthTimeoutSeconds * 1000 + (o.fetchGraceMs ?? 30_000)), true);
       reports[t.index] = { ...r, outcome: stuck ? 'rollback-failed' : 'rolled-back', to: back, message: `${r.message ? `${r.message}; ` : ''}${stuck ? `rollback did not converge: ${stuck}` : `rolled back to the tree of ${short(t.before)}`}` };
       log(`wave ${t.wave.name} batch ${t.batch.index}: ${stuck ? `rollback did not converge: ${stuck}` : `rolled back (${short(back)})`}`);
     }
