@@ -5,6 +5,7 @@
  * Plain data in, files out; no cdk8s, cdktf or constructs, so it runs on worker threads too.
  */
 import * as path from 'path';
+import { fileDigest } from '../kube/digest';
 import { FederationPlan } from '../inventory/types';
 import { KubeObject } from '../kube/object';
 import { manifestFileName } from '../kube/order';
@@ -50,7 +51,11 @@ export function stackFileText(stack: StackFile, objects: readonly KubeObject[], 
 export function writeClusterFiles(job: ClusterJob, fs: FileOps): PlanCluster {
   const clusterDir = path.join(job.dir, job.cluster.name);
   fs.mkdir(clusterDir);
-  for (const o of job.objects) fs.write(path.join(clusterDir, manifestFileName(o)), manifestYaml(o));
+  const digests = job.objects.map((o) => {
+    const text = manifestYaml(o);
+    fs.write(path.join(clusterDir, manifestFileName(o)), text);
+    return fileDigest(text);
+  });
   if (job.stack) fs.write(job.stack.file, stackFileText(job.stack, job.objects, `cluster ${job.cluster.name}`));
-  return planCluster({ cluster: job.cluster, wave: job.wave, objects: job.objects, origins: job.origins ? new Map(job.origins) : undefined });
+  return planCluster({ cluster: job.cluster, wave: job.wave, objects: job.objects, origins: job.origins ? new Map(job.origins) : undefined }, digests);
 }
