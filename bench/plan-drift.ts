@@ -1,5 +1,6 @@
 /**
- * plan, drift and a no-op deploy over N local clusters × ~200 objects against the floor measured
+ * plan (of the fleet as deployed, and with one image changed), drift and a no-op deploy over
+ * N local clusters × ~200 objects (a Deployment, ConfigMaps, their Namespace) against the floor measured
  * in the same run: one LIST per (cluster, kind) with the ApplySet label, all clusters in
  * parallel, as a process of its own (so Node and client-node start-up count on both sides).
  * The no-op deploy's report also gives the requests it made per cluster.
@@ -33,16 +34,24 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 async function main(): Promise<void> {
   await up(clusters);
   const names = Array.from({ length: clusters }, (_, i) => `local-${i + 1}`);
-  const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkfed-benchpd-'));
-  const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
-  const fed = new Federation(app, FED, {
-    registry: ClusterRegistry.fromClusters(names.map((n) => ({ name: n, region: n, provider: 'local', jurisdiction: 'local', context: n, kubeconfig: kc }))),
-    rollout: { waves: [{ name: 'all', selector: {}, maxParallel: clusters }] },
-  });
-  for (let i = 0; i < objects - 1; i++) {
-    new FederatedResource(fed, `cm-${i}`, { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: FED }, data: { i: String(i), pad: 'x'.repeat(200) } } });
-  }
-  app.synth();
+  // The fleet: a Namespace, one Deployment and ConfigMaps; `changed` is the same fleet with the Deployment's image changed (a typical pull request).
+  const synth = (image: string) => {
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkfed-benchpd-'));
+    const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+    const fed = new Federation(app, FED, {
+      registry: ClusterRegistry.fromClusters(names.map((n) => ({ name: n, region: n, provider: 'local', jurisdiction: 'local', context: n, kubeconfig: kc }))),
+      rollout: { waves: [{ name: 'all', selector: {}, maxParallel: clusters }] },
+    });
+    new FederatedResource(fed, 'web', { manifest: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: FED },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } } } } });
+    for (let i = 0; i < objects - 2; i++) {
+      new FederatedResource(fed, `cm-${i}`, { manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: FED }, data: { i: String(i), pad: 'x'.repeat(200) } } });
+    }
+    app.synth();
+    return dist;
+  };
+  const dist = synth('registry.example.com/web:1.0.0');
+  const changed = synth('registry.example.com/web:1.0.1');
   execFileSync(process.execPath, ['bin/cdkfed', 'deploy', '--dist', dist, '--yes'], { cwd: REPO_ROOT, stdio: 'ignore' });
   const floorScript = path.join(dist, 'floor.js');
   fs.writeFileSync(floorScript, `
@@ -51,14 +60,16 @@ async function main(): Promise<void> {
     Promise.all(plan.clusters.map(async (c) => {
       const client = ClusterClient.connect({ name: c.name, context: c.context, kubeconfig: c.kubeconfig });
       const sel = 'applyset.kubernetes.io/part-of=' + plan.applySet.id;
-      await Promise.all([client.list('v1', 'Namespace', { labelSelector: sel }), client.list('v1', 'ConfigMap', { labelSelector: sel })]);
+      const kinds = [...new Map(c.objects.map((o) => [o.apiVersion + ' ' + o.kind, [o.apiVersion, o.kind]])).values()];
+      await Promise.all(kinds.map(([v, k]) => client.list(v, k, { labelSelector: sel })));
       client.close();
     })).catch((e) => { console.error(e); process.exit(1); });`);
-  const res = { floor: [] as number[], plan: [] as number[], drift: [] as number[], noop: [] as number[] };
+  const res = { floor: [] as number[], plan: [] as number[], changed: [] as number[], drift: [] as number[], noop: [] as number[] };
   let requests: Record<string, { reads: number; writes: number; leaseWrites: number }> = {};
   for (let r = 0; r < runs; r++) {
     res.floor.push(time([floorScript]));
     res.plan.push(time(['bin/cdkfed', 'plan', '--dist', dist, '--output', 'json']));
+    res.changed.push(time(['bin/cdkfed', 'plan', '--dist', changed, '--output', 'json']));
     res.drift.push(time(['bin/cdkfed', 'drift', '--dist', dist, '--output', 'json']));
     const t0 = process.hrtime.bigint();
     const noop = JSON.parse(execFileSync(process.execPath, ['bin/cdkfed', 'deploy', '--dist', dist, '--yes', '--output', 'json'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 }));
@@ -77,11 +88,12 @@ async function main(): Promise<void> {
     }
     c.close();
   }
-  const [f, p, d, n] = [median(res.floor), median(res.plan), median(res.drift), median(res.noop)];
+  const [f, p, d, n, ch] = [median(res.floor), median(res.plan), median(res.drift), median(res.noop), median(res.changed)];
   process.stdout.write(`| ${clusters} clusters × ${objects} objects (median of ${runs}) | seconds | × floor |\n|---|---|---|\n` +
     `| floor: one LIST per (cluster, kind), clusters in parallel | ${f.toFixed(2)} | 1.00 |\n` +
     `| cdkfed deploy, no-op (per cluster: ${avg('reads')} reads, ${avg('writes')} object writes, ${avg('leaseWrites')} lease writes) | ${n.toFixed(2)} | ${(n / f).toFixed(2)} |\n` +
-    `| cdkfed drift | ${d.toFixed(2)} | ${(d / f).toFixed(2)} |\n| cdkfed plan | ${p.toFixed(2)} | ${(p / f).toFixed(2)} |\n`);
+    `| cdkfed drift | ${d.toFixed(2)} | ${(d / f).toFixed(2)} |\n| cdkfed plan, unchanged fleet | ${p.toFixed(2)} | ${(p / f).toFixed(2)} |\n` +
+    `| cdkfed plan, one image changed (the Deployment of every cluster) | ${ch.toFixed(2)} | ${(ch / f).toFixed(2)} |\n`);
 }
 
 main().catch((e) => {

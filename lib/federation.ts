@@ -9,7 +9,7 @@ import { ClusterSpec } from './registry/types';
 import { canonicalJson } from './kube/digest';
 import { compareStrings, objectKey } from './kube/object';
 import type { IgnoreDifference } from './inventory/types';
-import { ClusterManifests, ClusterOutline, FederationModel, FederationOutline, FederationSource, KubeObject, ObjectOrigin, TerraformOptions } from './synth/model';
+import { ClusterManifests, ClusterOutline, FederationModel, FederationOutline, FederationSource, KubeObject, ObjectOrigin, RenderedCluster, TerraformOptions } from './synth/model';
 import { finalizeObjects } from './synth/objects';
 
 /** One rollout wave: a group of clusters updated together, gated on health. */
@@ -237,15 +237,20 @@ export class Federation extends Construct {
       terraform: this.terraform,
       ...(this.ignoreRules.length ? { ignoreDifferences: [...this.ignoreRules].sort((a, b) => compareStrings(canonicalJson(a), canonicalJson(b))) } : {}),
     };
-    return { outline, render: (c) => this.renderCluster(c) };
+    return { outline, render: (c) => this.renderCluster(c), renderUnfinalized: (c) => this.renderUnfinalized(c) };
   }
 
   /** One cluster's objects, finalized (ownership stamped, checked, in apply order). */
-  private renderCluster({ cluster, wave }: ClusterOutline): ClusterManifests {
-    const name = cluster.name;
-    const { objects: rendered, origins } = this.renderChart(this.charts.get(name)!);
-    const objects = finalizeObjects(rendered, { federation: this.name, cluster: name, where: `${this.node.path}/${name}` });
+  private renderCluster(c: ClusterOutline): ClusterManifests {
+    const { cluster, wave, objects: rendered, origins, where } = this.renderUnfinalized(c);
+    const objects = finalizeObjects(rendered, { federation: this.name, cluster: cluster.name, where });
     return { cluster, wave, objects, origins };
+  }
+
+  /** One cluster's objects as its chart renders them: what renderCluster finalizes. */
+  private renderUnfinalized({ cluster, wave }: ClusterOutline): RenderedCluster {
+    const { objects, origins } = this.renderChart(this.charts.get(cluster.name)!);
+    return { cluster, wave, objects, origins, where: `${this.node.path}/${cluster.name}` };
   }
 
   /**

@@ -1,12 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isFederationError } from '../errors';
 import { packageInfo } from '../package-info';
-import { deployCommand, DeployFlags } from './commands/deploy';
-import { DriftFlags, driftCommand } from './commands/drift';
-import { GitopsFlags, gitopsCommand, GitopsPromoteFlags, gitopsPromoteCommand, GitopsStatusFlags, gitopsStatusCommand } from './commands/gitops';
-import { InitFlags, initCommand } from './commands/init';
-import { PlanFlags, planCommand } from './commands/plan';
-import { SynthFlags, synthCommand } from './commands/synth';
+import type { DeployFlags } from './commands/deploy';
+import type { DriftFlags } from './commands/drift';
+import type { GitopsFlags, GitopsPromoteFlags, GitopsStatusFlags } from './commands/gitops';
+import type { InitFlags } from './commands/init';
+import type { PlanFlags } from './commands/plan';
+import type { SynthFlags } from './commands/synth';
 import { CommandName, exitCodeHelp } from './exit-codes';
 import { requireProject } from './project';
 
@@ -24,28 +24,31 @@ export interface CommandHandlers {
   readonly gitopsStatus: (flags: GitopsStatusFlags) => number | Promise<number>;
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Each command's module is loaded when it runs: a deploy never loads what synth or init need (cdk8s-free, but yaml and more), nor the other way round.
 const HANDLERS: CommandHandlers = {
-  init: initCommand,
-  synth: synthCommand,
+  init: (dir, flags) => (require('./commands/init') as typeof import('./commands/init')).initCommand(dir, flags),
+  synth: (flags) => (require('./commands/synth') as typeof import('./commands/synth')).synthCommand(flags),
   deploy: (flags) => {
     requireProject(flags.dist, 'deploy');
-    return deployCommand({ ...flags, prune: flags.prune !== false });
+    return (require('./commands/deploy') as typeof import('./commands/deploy')).deployCommand({ ...flags, prune: flags.prune !== false });
   },
   plan: (flags) => {
     requireProject(flags.dist, 'plan');
-    return planCommand(flags);
+    return (require('./commands/plan') as typeof import('./commands/plan')).planCommand(flags);
   },
   drift: (flags) => {
     requireProject(flags.dist, 'drift');
-    return driftCommand(flags);
+    return (require('./commands/drift') as typeof import('./commands/drift')).driftCommand(flags);
   },
   gitops: (flags) => {
     requireProject(flags.dist, 'gitops');
-    return gitopsCommand(flags);
+    return (require('./commands/gitops') as typeof import('./commands/gitops')).gitopsCommand(flags);
   },
-  gitopsPromote: gitopsPromoteCommand,
-  gitopsStatus: gitopsStatusCommand,
+  gitopsPromote: (flags) => (require('./commands/gitops') as typeof import('./commands/gitops')).gitopsPromoteCommand(flags),
+  gitopsStatus: (flags) => (require('./commands/gitops') as typeof import('./commands/gitops')).gitopsStatusCommand(flags),
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The `cdkfed` command line: one definition, used by main and by parseCommandLine. */
 function program(handlers: CommandHandlers, done: (code: number) => void, quiet = false): Command {

@@ -3,7 +3,7 @@
  * N objects, baking with time left, done, failed, rolled back), plain timestamped lines
  * otherwise (CI logs). Never prints object contents, so never a secret value.
  */
-import logUpdate from 'log-update';
+import type LogUpdate from 'log-update';
 import type { ClusterPhase, DeployEvent } from '../deploy/rollout';
 import type { ScheduledWave } from '../deploy/schedule';
 
@@ -43,7 +43,10 @@ const ICON: Record<ClusterPhase, string> = {
 };
 
 export function liveRenderer(waves: readonly ScheduledWave[], stream: NodeJS.WriteStream): Renderer {
-  const update = logUpdate.create(stream);
+  // Loaded for a live view only (a terminal): pipelines never load it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require('log-update') as { default?: typeof LogUpdate } & typeof LogUpdate;
+  const update = (mod.default ?? mod).create(stream);
   const state = new Map<string, { phase: ClusterPhase; message?: string; pending?: number }>();
   const waveState = new Map<string, { phase: string; bakeUntil?: number }>();
   const draw = () => {

@@ -4,7 +4,7 @@
  * with server-populated fields stripped and secret values masked. `cdkfed plan` reports it
  * per object; the set manager (set.ts) runs it over a whole set. Writes nothing.
  */
-import { createTwoFilesPatch } from 'diff';
+import type * as DiffModule from 'diff';
 import { KubeObject, ObjectRef, refOf } from '../kube/object';
 import { FIELD_MANAGER } from '../kube/ownership';
 import { maskPair, stripServerFields, toYaml } from '../kube/normalize';
@@ -26,7 +26,8 @@ export interface ObjectDiff {
 
 /** Unified diff of two (already masked) objects, headers `live` and `after deploy`. */
 export function unifiedDiff(before: unknown, after: unknown): string {
-  const patch = createTwoFilesPatch('live', 'after deploy', toYaml(before), toYaml(after), undefined, undefined, { context: 3 });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const patch = (require('diff') as typeof DiffModule).createTwoFilesPatch('live', 'after deploy', toYaml(before), toYaml(after), undefined, undefined, { context: 3 });
   return patch.split('\n').filter((l) => !l.startsWith('====') && !l.startsWith('\\ No newline')).join('\n').trimEnd();
 }
 

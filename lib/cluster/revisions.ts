@@ -82,13 +82,19 @@ export function revisionRecordSize(r: RevisionRecord): number {
 }
 
 /**
+ * Whether the record of objects whose JSON takes at most `jsonBytes` bytes surely fits, without
+ * compressing it: gzip never grows data by more than a few bytes per 16 KiB block.
+ */
+export function revisionFits(jsonBytes: number): boolean {
+  return jsonBytes + jsonBytes / 1000 + 2048 + RECORD_HEADROOM <= SECRET_DATA_LIMIT;
+}
+
+/**
  * Throws REVISION_TOO_LARGE if the record of this object set cannot be stored: called before
  * the first write of a deploy, so an oversized set fails with its size instead of half deployed.
  */
 export function checkRevisionSize(federation: string, cluster: string, digest: string, objects: readonly KubeObject[]): void {
-  // gzip never grows data by more than a few bytes per 16 KiB block: a set small before compression needs no gzip to know it fits.
-  const raw = Buffer.byteLength(JSON.stringify(objects));
-  if (raw + raw / 1000 + 2048 + RECORD_HEADROOM <= SECRET_DATA_LIMIT) return;
+  if (revisionFits(Buffer.byteLength(JSON.stringify(objects)))) return;
   const at = new Date(0).toISOString();
   const size = revisionRecordSize({ federation, cluster, revision: 1_000_000, status: 'deployed', digest, objects, started: at, updated: at, reason: `rollback to revision 1000000` });
   if (size + RECORD_HEADROOM <= SECRET_DATA_LIMIT) return;

@@ -29,13 +29,13 @@ export function previewCluster(cluster: InventoryCluster, current: RevisionRecor
   const create: string[] = [];
   const update: string[] = [];
   let unchanged = 0;
-  for (const { entry, manifest } of cluster.objects) {
-    const old = before.get(objectKey(manifest));
-    if (!old) create.push(label(manifest));
-    else if (contentDigest(old) !== entry.digest) update.push(label(manifest));
+  for (const { entry, target } of cluster.objects) {
+    const old = before.get(objectKey(target));
+    if (!old) create.push(label(target));
+    else if (contentDigest(old) !== entry.digest) update.push(label(target));
     else unchanged++;
   }
-  const keep = new Set(cluster.objects.map((o) => objectKey(o.manifest)));
+  const keep = new Set(cluster.objects.map((o) => objectKey(o.target)));
   const prune = [...before.entries()].filter(([k]) => !keep.has(k)).map(([, o]) => label(o));
   return { cluster: cluster.spec.name, currentRevision: current?.revision, upToDate: current?.digest === cluster.digest, create, update, prune, unchanged };
 }

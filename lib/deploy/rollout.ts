@@ -7,6 +7,7 @@
  */
 import pLimit from 'p-limit';
 import { FederationError, isFederationError } from '../errors';
+import { identities, jsonBytesBound } from '../inventory/read';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { PlanWave } from '../inventory/types';
 import { describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
@@ -19,7 +20,7 @@ import { acquireLease, assertLeaseHeld, HeldLease, leaseLostError, withLeaseSign
 import type { Cascade } from '../cluster/prune';
 
 export type { Cascade, HeldLease };
-import { checkRevisionSize, currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, withUnpruned, writeRevision } from '../cluster/revisions';
+import { checkRevisionSize, revisionFits, currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, withUnpruned, writeRevision } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
 import { crdScopes } from '../kube/scope';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
@@ -151,8 +152,14 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
     emit({ type: 'wave', wave: waves[wi].wave.name, phase: 'failed', message });
     failedWaveIndex = wi;
   };
-  // Every cluster's revision record must fit in a Secret: checked for the whole selection before any write anywhere.
-  for (const { clusters } of waves) for (const c of clusters) checkRevisionSize(fed, c, inv.clusters.get(c)!.digest, inv.clusters.get(c)!.objects.map((o) => o.manifest));
+  // Every cluster's revision record must fit in a Secret: checked for the whole selection before any write anywhere
+  // (from the files' sizes when they are small enough to be sure, else from the parsed manifests).
+  for (const { clusters } of waves) {
+    for (const c of clusters) {
+      const cluster = inv.clusters.get(c)!;
+      if (!revisionFits(jsonBytesBound(cluster))) checkRevisionSize(fed, c, cluster.digest, cluster.objects.map((o) => o.manifest));
+    }
+  }
 
   try {
     for (const [wi, { wave, clusters }] of waves.entries()) {
@@ -172,8 +179,8 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
         const cluster = inv.clusters.get(name)!;
         await checkKindsServed(client, cluster);
         const objectSet = new ObjectSet(client, fed, set);
-        await objectSet.checkScopes(cluster.objects.map((o) => o.manifest));
-        await objectSet.checkNoEngine(cluster.objects.map((o) => o.manifest));
+        await objectSet.checkScopes(identities(cluster));
+        await objectSet.checkNoEngine(identities(cluster));
       });
       if (pre.every((p) => !p)) {
         pre = await step(async (client, name) => {
@@ -280,9 +287,9 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
 
 /** Every kind of the set is served by the cluster or defined by a CRD of the same set: checked before the wave writes anything. */
 async function checkKindsServed(client: ClusterClient, cluster: InventoryCluster): Promise<void> {
-  const defined = crdScopes(cluster.objects.map((o) => o.manifest));
+  const defined = crdScopes(identities(cluster));
   const seen = new Set<string>();
-  for (const { manifest: m } of cluster.objects) {
+  for (const { target: m } of cluster.objects) {
     const key = `${m.apiVersion}/${m.kind}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -308,12 +315,16 @@ interface ClusterContext {
  * Applies the target to one cluster and waits for it to be healthy; the revision stays
  * pending until finishCluster prunes it after the wave has baked. A cluster already at the
  * target is only checked, and objects of it deleted behind our back are re-applied (repaired).
+ * Manifests are parsed (and checked against their entries) only to be applied or pruned
+ * against, always before the write: a cluster found up to date reads its objects by the
+ * identities of their entries and parses none.
  */
 async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: ClusterClient, ctx: ClusterContext): Promise<ClusterReport> {
   const name = cluster.spec.name;
   const t0 = ctx.now();
   const phase = (p: ClusterPhase, message?: string, pending?: number) => ctx.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: p, message, pending });
-  const objects = cluster.objects.map((o) => o.manifest);
+  const targets = cluster.objects.map((o) => o.target);
+  const manifests = () => cluster.objects.map((o) => o.manifest);
   const timeoutMs = wave.healthTimeoutSeconds * 1000;
   const set = new ObjectSet(client, ctx.fed, ctx.set);
   const onEntry = (entry: ChangeSetEntry) => ctx.emit({ type: 'object', cluster: name, entry });
@@ -333,7 +344,7 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     if (step.action === 'verify') {
       // Recorded revision equals the target: read-only health check, unless an earlier run left work:
       // objects deleted behind our back are re-applied, members its prune had to keep are pruned again.
-      const health = await checkHealth(client, objects);
+      const health = await checkHealth(client, targets);
       const leftover = ctx.opts.prune !== false ? previous?.unpruned ?? [] : [];
       if (health.every((h) => h.health.status === 'Current') && leftover.length === 0) {
         phase('up-to-date', `revision ${revision}`);
@@ -342,18 +353,18 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
       const missing = new Set(health.filter((h) => h.health.status === 'NotFound').map((h) => refKey(h.ref)));
       if (missing.size > 0) {
         phase('applying', `revision ${revision}: repairing ${missing.size} object(s) deleted behind our back`);
-        applied = await set.apply(objects.filter((o) => missing.has(objectKey(o))), { force: ctx.opts.force, onEntry });
+        applied = await set.apply(cluster.objects.filter((o) => missing.has(objectKey(o.target))).map((o) => o.manifest), { force: ctx.opts.force, onEntry });
         if (applied.failed) {
           const bad = applied.entries.find((e) => e.action === 'failed')!;
           throw new GateFailure({ object: describeRef(bad.ref), reason: `repairing revision ${revision}: ${describeRef(bad.ref)}: ${bad.message}` });
         }
       }
       phase('health', `revision ${revision} recorded, waiting for it to be healthy`);
-      await gate(client, objects, timeoutMs, ctx, (n) => phase('health', undefined, n));
+      await gate(client, targets, timeoutMs, ctx, (n) => phase('health', undefined, n));
       let pruned: ChangeSet | undefined;
       if (leftover.length > 0) {
         phase('pruning', `revision ${revision}: ${leftover.length} object(s) an earlier prune kept`);
-        pruned = await set.prune(objects, { cascade: ctx.opts.cascade, adopted: previous!.adopted, onEntry });
+        pruned = await set.prune(manifests(), { cascade: ctx.opts.cascade, adopted: previous!.adopted, onEntry });
         await writeRevision(client, withUnpruned({ ...previous!, updated: new Date(ctx.now()).toISOString() }, pruned));
       }
       const repaired = missing.size > 0 || leftover.length > 0;
@@ -361,6 +372,8 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
       return { cluster: name, wave: wave.name, outcome: repaired ? 'repaired' : 'up-to-date', revision, previousRevision: previous?.revision, ...(applied ? { applied } : {}), ...(pruned ? { pruned } : {}), seconds: (ctx.now() - t0) / 1000 };
     }
 
+    // Every manifest parsed and checked before the first write to the cluster.
+    const objects = manifests();
     // Objects taken over with --adopt, as they were before, so rollback and prune can hand them back;
     // adoptions of earlier revisions are carried while the target still holds them.
     const keys = new Set(objects.map(objectKey));
@@ -386,7 +399,7 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
 
     phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(timeoutMs)})`);
     // A lost lease ends the wait at once and is the failure reported.
-    await gate(client, objects, timeoutMs, { ...ctx, signal: withLeaseSignal(ctx.signal, client) }, (n) => phase('health', undefined, n)).finally(() => assertLeaseHeld(client));
+    await gate(client, targets, timeoutMs, { ...ctx, signal: withLeaseSignal(ctx.signal, client) }, (n) => phase('health', undefined, n)).finally(() => assertLeaseHeld(client));
     phase('healthy', `revision ${revision}${wave.bakeTimeSeconds > 0 ? '; prune after the wave has baked' : ''}`);
     return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied, seconds: (ctx.now() - t0) / 1000 };
   } catch (e) {
@@ -424,7 +437,7 @@ async function finishCluster(t: Touched, report: ClusterReport, ctx: ClusterCont
 }
 
 /** Waits for health; throws GateFailure with the object and the reason (from pods for workloads). */
-async function gate(client: ClusterClient, objects: readonly KubeObject[], timeoutMs: number, ctx: ClusterContext, onPending: (n: number) => void): Promise<void> {
+async function gate(client: ClusterClient, objects: ReadonlyArray<Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>>, timeoutMs: number, ctx: ClusterContext, onPending: (n: number) => void): Promise<void> {
   const result = await waitHealthy(client, objects, {
     timeoutMs, signal: ctx.signal,
     onPoll: (h) => onPending(h.filter((x) => x.health.status !== 'Current').length),
@@ -461,7 +474,7 @@ async function bake(wave: PlanWave, clusters: Array<{ name: string; client: Clus
       const lost = leaseLostError(c.client);
       if (lost) return { cluster: c.name, reason: lost.message };
       try {
-        for (const h of await checkHealth(c.client, c.cluster.objects.map((o) => o.manifest))) all.push({ ...h, cluster: c.name });
+        for (const h of await checkHealth(c.client, c.cluster.objects.map((o) => o.target))) all.push({ ...h, cluster: c.name });
         failingSince.delete(c.name);
       } catch (e) {
         // A failed read is not a regression: it is read again at the next tick, within the retry budget.

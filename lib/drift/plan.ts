@@ -90,21 +90,22 @@ async function planCluster(inv: Inventory, cluster: InventoryCluster, client: Cl
   try {
     const records = await listRevisions(client, inv.plan.federation);
     const current = currentRevision(records);
-    const manifests = cluster.objects.map((o) => o.manifest);
+    // Objects by the identities of their entries: a manifest is parsed (and checked) only to be dry-run.
+    const targets = cluster.objects.map((o) => o.target);
     // Live objects of the set come from one LIST per kind.
     const set = new ObjectSet(client, inv.plan.federation, inv.plan.applySet);
-    const members = await set.members(manifests);
+    const members = await set.members(targets);
     const live = new Map(members.map((m) => [refKey(m), m.live]));
     const trusted = !opts.dryRunAll && current && records[records.length - 1] === current;
     const recorded = new Map(trusted ? current.objects.map((o) => [objectKey(o), o]) : []);
     // Only objects that may change are dry-run: the cost follows what changed, not the fleet's size.
-    const same = cluster.objects.map(({ entry, manifest }) => unchangedSinceRecord(entry.digest, recorded.get(objectKey(manifest)), live.get(objectKey(manifest))));
-    const diffs = await set.diff(manifests.filter((_, i) => !same[i]), members);
+    const same = cluster.objects.map(({ entry, target }) => unchangedSinceRecord(entry.digest, recorded.get(objectKey(target)), live.get(objectKey(target))));
+    const diffs = await set.diff(cluster.objects.filter((_, i) => !same[i]).map((o) => o.manifest), members);
     let next = 0;
-    const objects: PlannedObject[] = manifests.map((m, i) => (same[i] ? { ref: refOf(m), action: 'unchanged' as const } : diffs[next++]));
+    const objects: PlannedObject[] = targets.map((t, i) => (same[i] ? { ref: refOf(t), action: 'unchanged' as const } : diffs[next++]));
     const blast: BlastRadius[] = [];
     const adopted = new Set((current?.adopted ?? []).map((a) => refKey(a.ref)));
-    for (const m of staleMembers(members, manifests)) {
+    for (const m of staleMembers(members, targets)) {
       const [, masked] = maskPair(undefined, stripServerFields(m.live));
       const ref = { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name };
       let message: string | undefined;

@@ -1,22 +1,42 @@
 /**
  * The only reader of dist/. Everything deploy, plan and drift apply or compare comes
- * through here, checked before any cluster is contacted: the schema of federation.json, that
- * every manifest is the one that was reviewed (digest), that it is the object the inventory
- * names, that it carries our ApplySet label, and data residency — even if dist/ was edited by hand.
+ * through here. Before any cluster is contacted: the schema of federation.json, that every
+ * manifest file holds exactly the bytes synth wrote (fileDigest), that its file name is the
+ * one synth gives the object its entry names, that the ApplySet is the federation's, data
+ * residency, and cluster-scoped objects that name a namespace — even if dist/ was edited by
+ * hand. A manifest is parsed only when it is used (applied, dry-run, compared): then its
+ * content digest, its identity against its entry and its ApplySet label are checked, and any
+ * failure is the same FederationError naming the file.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
+import type * as YAMLModule from 'yaml';
 import { FederationError } from '../errors';
-import { contentDigest, objectSetDigest } from '../kube/digest';
+import { contentDigest, fileDigest, objectSetDigest } from '../kube/digest';
 import { describeObject, KubeObject } from '../kube/object';
-import { APPLYSET_PART_OF } from '../kube/ownership';
+import { manifestFileName } from '../kube/order';
+import { APPLYSET_PART_OF, applySetId, applySetParent } from '../kube/ownership';
 import { crdScopes, knownNamespaced, scopeProblem } from '../kube/scope';
 import { FederationPlan, federationPlanSchema, PLAN_FILE, PlanCluster, PlanObject, PlanWave, SCHEMA_VERSION } from './types';
 
-/** One object of a cluster: its inventory entry and the manifest it names. */
+/**
+ * One object of a cluster: its inventory entry, the object as the entry names it, and the
+ * manifest, parsed on first use.
+ */
 export interface InventoryObject {
   readonly entry: PlanObject;
+  /**
+   * The object's identity from its entry, with our ApplySet label: what finds it in a cluster
+   * (health, LISTs, keys). Never applied: it holds nothing else. Once the manifest is parsed,
+   * its identity and label are checked to be these.
+   */
+  readonly target: KubeObject;
+  /** Size of the manifest file in bytes. */
+  readonly bytes: number;
+  /**
+   * The manifest, parsed and checked on first use (content digest, identity, ApplySet label,
+   * size): throws a FederationError naming the file if it is not what its entry says.
+   */
   readonly manifest: KubeObject;
 }
 
@@ -46,17 +66,37 @@ export interface Inventory extends InventoryOutline {
   readonly clusters: ReadonlyMap<string, InventoryCluster>;
 }
 
+/**
+ * The objects of a cluster as their entries name them (InventoryObject.target), the CRDs
+ * parsed: enough to check scopes and served kinds, and to find every object, without parsing
+ * the other manifests.
+ */
+export function identities(cluster: InventoryCluster): KubeObject[] {
+  return cluster.objects.map((o) => (o.entry.kind === 'CustomResourceDefinition' ? o.manifest : o.target));
+}
+
+/**
+ * An upper bound of the JSON size of a cluster's objects, from the sizes of their files:
+ * synth's YAML takes at least a third of the bytes of the same data as JSON.
+ */
+export function jsonBytesBound(cluster: InventoryCluster): number {
+  return cluster.objects.reduce((n, o) => n + 3 * o.bytes + 16, 2);
+}
+
 /** etcd's default --max-request-bytes (1.5 MiB): a larger object can never be stored. */
 export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
 const HINT_RESYNTH = 'run `cdkfed synth` again and review the result; never edit dist/ by hand';
 
-/** Reads and verifies `dist`; throws a FederationError naming the file, cluster or object and the fix. */
+/**
+ * Reads and verifies `dist` (every file's bytes against its fileDigest; manifests are parsed
+ * on first use); throws a FederationError naming the file, cluster or object and the fix.
+ */
 export function readInventory(dist: string): Inventory {
   const { plan } = readOutline(dist);
   const clusters = new Map<string, InventoryCluster>();
   for (const spec of plan.clusters) {
-    const objects = spec.objects.map((entry) => ({ entry, manifest: readManifest(dist, plan, spec, entry) }));
+    const objects = spec.objects.map((entry) => readObject(dist, plan, spec, entry));
     checkUnlisted(dist, spec);
     checkScopes(dist, objects);
     clusters.set(spec.name, { spec, objects, digest: setDigest(spec) });
@@ -74,6 +114,7 @@ export function readOutline(dist: string): InventoryOutline {
   const planFile = path.join(dist, PLAN_FILE);
   const plan = readPlan(planFile);
   checkWaves(plan, planFile);
+  checkApplySet(plan, planFile);
   return { dir: dist, plan, clusters: new Map(plan.clusters.map((spec) => [spec.name, { spec, digest: setDigest(spec) }])), waves: plan.waves };
 }
 
@@ -97,8 +138,11 @@ function readPlan(file: string): FederationPlan {
   }
   const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (json && typeof json === 'object' && version !== SCHEMA_VERSION) {
-    throw new FederationError('DIST_SCHEMA_VERSION', file, `has schemaVersion ${JSON.stringify(version ?? null)}; this cdkfed reads schemaVersion ${SCHEMA_VERSION}`,
-      'synthesize with the same cdk-federation version as the one that deploys');
+    const older = typeof version === 'number' && version < SCHEMA_VERSION;
+    throw new FederationError('DIST_SCHEMA_VERSION', file, `has schemaVersion ${JSON.stringify(version ?? null)}; this cdkfed reads schemaVersion ${SCHEMA_VERSION}${older
+      ? ` (version ${version} was written by an older cdk-federation${version === 1 ? ', without the fileDigest of each manifest' : ''})` : ''}`,
+    older ? 'run `cdkfed synth` again with this version of cdk-federation, review the result and deploy that'
+      : 'synthesize with the same cdk-federation version as the one that deploys');
   }
   const parsed = federationPlanSchema.safeParse(json);
   if (!parsed.success) {
@@ -136,21 +180,108 @@ function checkWaves(plan: FederationPlan, file: string): void {
   }
 }
 
-function readManifest(dist: string, plan: FederationPlan, cluster: PlanCluster, entry: PlanObject): KubeObject {
+/** The ApplySet is the federation's own (synth derives it from the name): every manifest, bound to synth's bytes by its fileDigest, carries its id. */
+function checkApplySet(plan: FederationPlan, file: string): void {
+  const parent = applySetParent(plan.federation);
+  const id = applySetId(parent);
+  const p = plan.applySet.parent;
+  if (plan.applySet.id !== id || p.kind !== parent.kind || p.namespace !== parent.namespace || p.name !== parent.name) {
+    throw new FederationError('DIST_INVALID', file, `field applySet is not the ApplySet of federation "${plan.federation}" (id ${id}, parent ${parent.kind} ${parent.namespace}/${parent.name})`, HINT_RESYNTH);
+  }
+}
+
+/** The object as its entry names it, labelled with the ApplySet id: the identity every manifest is checked against. */
+function targetOf(entry: PlanObject, applySet: string): KubeObject {
+  return {
+    apiVersion: entry.apiVersion,
+    kind: entry.kind,
+    metadata: { name: entry.name, ...(entry.namespace !== undefined ? { namespace: entry.namespace } : {}), labels: { [APPLYSET_PART_OF]: applySet } },
+  };
+}
+
+/**
+ * From this file size up, a manifest is parsed (and its size checked) while dist/ is read:
+ * JSON is at most 3 bytes for every byte of the YAML synth writes (an escape such as `\e`
+ * becomes `\u001b`), so a smaller file can never hold an object over etcd's limit.
+ */
+const PARSE_AT_READ_BYTES = Math.floor(MAX_OBJECT_BYTES / 3) - 64;
+
+/**
+ * An entry and its file, checked without parsing it: the file name synth gives the entry's
+ * object (so the entry's identity is the one synth wrote beside these bytes), the bytes
+ * against fileDigest (so they are the bytes synth wrote and the pull request showed), and
+ * residency (the entry's app against the cluster's jurisdiction).
+ */
+function readObject(dist: string, plan: FederationPlan, cluster: PlanCluster, entry: PlanObject): InventoryObject {
   const rel = entry.file;
   const file = path.join(dist, rel);
+  const planFile = path.join(dist, PLAN_FILE);
   if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..') || !rel.startsWith(`${cluster.name}/`)) {
-    throw new FederationError('DIST_INVALID', path.join(dist, PLAN_FILE), `cluster "${cluster.name}" lists file "${rel}" outside dist/${cluster.name}/`, HINT_RESYNTH);
+    throw new FederationError('DIST_INVALID', planFile, `cluster "${cluster.name}" lists file "${rel}" outside dist/${cluster.name}/`, HINT_RESYNTH);
   }
-  let text: string;
+  const target = targetOf(entry, plan.applySet.id);
+  const expected = `${cluster.name}/${manifestFileName(target)}`;
+  if (rel !== expected) {
+    throw new FederationError('DIST_INVALID', planFile, `cluster "${cluster.name}" lists ${describeObject(target)} (${entry.apiVersion}) in file "${rel}", but synth writes that object to "${expected}"`, HINT_RESYNTH);
+  }
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (e) {
     throw new FederationError('DIST_MISSING', file, `is listed in ${PLAN_FILE} for cluster "${cluster.name}" but cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, HINT_RESYNTH);
   }
+  const digest = fileDigest(bytes);
+  if (digest !== entry.fileDigest) {
+    throw new FederationError('DIST_DIGEST_MISMATCH', file, `bytes do not match their fileDigest in ${PLAN_FILE} (was ${entry.fileDigest.slice(0, 19)}…, is ${digest.slice(0, 19)}…): the file changed after synth`,
+      HINT_RESYNTH);
+  }
+  if (entry.residency !== undefined && entry.residency !== cluster.jurisdiction) {
+    throw new FederationError('RESIDENCY_VIOLATION', file, `${describeObject(target)} of app "${entry.app ?? '?'}" must stay in jurisdiction "${entry.residency}" but cluster "${cluster.name}" is in "${cluster.jurisdiction}"`,
+      `remove the object from cluster "${cluster.name}" (fix the app's placement and synth again)`);
+  }
+  const object = new LazyObject(entry, target, bytes, file, plan.applySet.id);
+  if (bytes.length > PARSE_AT_READ_BYTES) void object.manifest;
+  return object;
+}
+
+let yamlModule: typeof YAMLModule | undefined;
+/** The yaml package, loaded on the first manifest parsed (a no-op deploy parses none). */
+function yaml(): typeof YAMLModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (yamlModule ??= require('yaml') as typeof YAMLModule);
+}
+
+class LazyObject implements InventoryObject {
+  private parsed?: KubeObject;
+  private text?: Buffer;
+
+  constructor(
+    public readonly entry: PlanObject,
+    public readonly target: KubeObject,
+    text: Buffer,
+    private readonly file: string,
+    private readonly applySet: string,
+  ) {
+    this.text = text;
+    this.bytes = text.length;
+  }
+
+  public readonly bytes: number;
+
+  public get manifest(): KubeObject {
+    if (!this.parsed) {
+      this.parsed = parseManifest(this.file, this.text!, this.entry, this.applySet);
+      this.text = undefined;
+    }
+    return this.parsed;
+  }
+}
+
+/** Parses a manifest whose bytes matched their fileDigest and checks it against its entry (what readInventory checked for every file before fileDigest). */
+function parseManifest(file: string, text: Buffer, entry: PlanObject, applySet: string): KubeObject {
   let docs: unknown[];
   try {
-    docs = YAML.parseAllDocuments(text).map((d) => {
+    docs = yaml().parseAllDocuments(text.toString('utf8')).map((d) => {
       if (d.errors.length > 0) throw d.errors[0];
       return d.toJS();
     });
@@ -168,27 +299,28 @@ function readManifest(dist: string, plan: FederationPlan, cluster: PlanCluster, 
   }
   const digest = contentDigest(obj);
   if (digest !== entry.digest) {
-    throw new FederationError('DIST_DIGEST_MISMATCH', file, `content does not match its digest in ${PLAN_FILE} (was ${entry.digest.slice(0, 19)}…, is ${digest.slice(0, 19)}…): the file changed after synth`,
+    throw new FederationError('DIST_DIGEST_MISMATCH', file, `content does not match its digest in ${PLAN_FILE} (was ${entry.digest.slice(0, 19)}…, is ${digest.slice(0, 19)}…): the file or ${PLAN_FILE} changed after synth`,
       HINT_RESYNTH);
   }
   if (obj.apiVersion !== entry.apiVersion || obj.kind !== entry.kind || obj.metadata.name !== entry.name || (obj.metadata.namespace ?? undefined) !== entry.namespace) {
     throw new FederationError('DIST_INVALID', file, `holds ${describeObject(obj)} (${obj.apiVersion}) but ${PLAN_FILE} lists ${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name} (${entry.apiVersion})`, HINT_RESYNTH);
   }
-  if (obj.metadata.labels?.[APPLYSET_PART_OF] !== plan.applySet.id) {
-    throw new FederationError('DIST_INVALID', file, `${describeObject(obj)} lacks label ${APPLYSET_PART_OF}=${plan.applySet.id}, so prune and drift could not track it`, HINT_RESYNTH);
-  }
-  if (entry.residency !== undefined && entry.residency !== cluster.jurisdiction) {
-    throw new FederationError('RESIDENCY_VIOLATION', file, `${describeObject(obj)} of app "${entry.app ?? '?'}" must stay in jurisdiction "${entry.residency}" but cluster "${cluster.name}" is in "${cluster.jurisdiction}"`,
-      `remove the object from cluster "${cluster.name}" (fix the app's placement and synth again)`);
+  if (obj.metadata.labels?.[APPLYSET_PART_OF] !== applySet) {
+    throw new FederationError('DIST_INVALID', file, `${describeObject(obj)} lacks label ${APPLYSET_PART_OF}=${applySet}, so prune and drift could not track it`, HINT_RESYNTH);
   }
   return obj;
 }
 
-/** A cluster-scoped object (a built-in kind, or one a CRD of the set defines) that names a namespace; other custom kinds are checked by deploy against discovery. */
+/**
+ * A cluster-scoped object (a built-in kind, or one a CRD of the set defines) that names a
+ * namespace; other custom kinds are checked by deploy against discovery. From the entries'
+ * identities (each manifest's is checked to equal its entry's when it is parsed) and the
+ * CRDs of the set, the only manifests parsed here.
+ */
 function checkScopes(dist: string, objects: readonly InventoryObject[]): void {
-  const crds = crdScopes(objects.map((o) => o.manifest));
-  for (const { entry, manifest } of objects) {
-    const problem = scopeProblem(manifest, knownNamespaced(manifest.apiVersion, manifest.kind, crds));
+  const crds = crdScopes(objects.filter((o) => o.entry.kind === 'CustomResourceDefinition').map((o) => o.manifest));
+  for (const { entry, target } of objects) {
+    const problem = scopeProblem(target, knownNamespaced(target.apiVersion, target.kind, crds));
     if (problem) throw new FederationError('CLUSTER_SCOPED_NAMESPACE', path.join(dist, entry.file), `field metadata.namespace: ${problem}`, 'remove metadata.namespace from the manifest (FederatedResource) and synth again');
   }
 }

@@ -8,8 +8,11 @@ import { z } from 'zod';
 export const PLAN_API_VERSION = 'cdk-federation.io/v1alpha1';
 export const PLAN_KIND = 'FederationPlan';
 export const PLAN_FILE = 'federation.json';
-/** Bumped on any change a reader of an older version would misread. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped on any change a reader of an older version would misread.
+ * 2: every object has `fileDigest` (sha256 of its file's bytes), which the reader verifies instead of parsing every manifest.
+ */
+export const SCHEMA_VERSION = 2;
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
 const seconds = z.number().min(0);
@@ -21,6 +24,7 @@ export const planObjectSchema = z.strictObject({
   name: z.string().min(1).describe('metadata.name of the object'),
   file: z.string().min(1).describe('path of the manifest, relative to dist/'),
   digest: z.string().regex(/^sha256:[0-9a-f]{64}$/).describe('sha256 of the canonical JSON (sorted keys) of the manifest'),
+  fileDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/).describe('sha256 of the bytes of the manifest file, exactly as synth wrote it'),
   app: z.string().min(1).optional().describe('the FederatedApp or FederatedResource the object belongs to; absent for shared objects such as Namespaces'),
   residency: z.string().min(1).optional().describe('jurisdiction of the app: the object may only go to a cluster of this jurisdiction'),
 });

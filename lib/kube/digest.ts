@@ -97,3 +97,8 @@ export function sortDeep(v: unknown): unknown {
   }
   return v;
 }
+
+/** sha256 of a file's bytes (a string: its UTF-8 bytes), as federation.json's `fileDigest` and `sha256sum` give it. */
+export function fileDigest(bytes: string | Buffer): string {
+  return `sha256:${sha256Hex(bytes)}`;
+}

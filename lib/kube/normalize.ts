@@ -3,7 +3,7 @@
  * (so only what deploy would change remains), and secret values masked before anything is
  * rendered. Pure.
  */
-import * as YAML from 'yaml';
+import type * as YAMLModule from 'yaml';
 import { isQuantityPath, sameQuantity } from './quantity';
 import { looksLikeCredential } from './secret-names';
 
@@ -80,7 +80,8 @@ export function maskSecrets(o: Record<string, any>): Record<string, any> {
 
 /** YAML as plan and drift print it: stable, no line folding. */
 export function toYaml(o: unknown): string {
-  return o === undefined ? '' : YAML.stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return o === undefined ? '' : (require('yaml') as typeof YAMLModule).stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false });
 }
 
 type Segment = string | number;

@@ -5,13 +5,15 @@
  * Plain data in, files out; no cdk8s, cdktf or constructs, so it runs on worker threads too.
  */
 import * as path from 'path';
+import { fileDigest } from '../kube/digest';
 import { FederationPlan } from '../inventory/types';
 import { KubeObject } from '../kube/object';
 import { manifestFileName } from '../kube/order';
 import { planCluster } from './federation-plan';
+import { finalizeObjects, FinalizeOptions } from './objects';
 import { ClusterOutline, ObjectOrigin } from './model';
 import { cdktfJson } from './stable-json';
-import { manifestResources, MANIFEST_RESOURCE_TYPE } from './terraform-objects';
+import { checkStackObjects, manifestResources, MANIFEST_RESOURCE_TYPE } from './terraform-objects';
 import { manifestYaml } from './yaml';
 
 export type PlanCluster = FederationPlan['clusters'][number];
@@ -28,7 +30,10 @@ export interface StackFile {
 export interface ClusterJob extends ClusterOutline {
   /** dist/ (staging) folder; the manifests go to `<dir>/<cluster>/`. */
   readonly dir: string;
+  /** Finalized, unless `finalize` is given: then as rendered, finalized here. */
   readonly objects: readonly KubeObject[];
+  /** Finalize `objects` first (finalizeObjects) with these options. @default - objects are finalized already */
+  readonly finalize?: FinalizeOptions;
   readonly origins?: ReadonlyArray<readonly [string, ObjectOrigin]>;
   readonly stack?: StackFile;
 }
@@ -46,11 +51,21 @@ export function stackFileText(stack: StackFile, objects: readonly KubeObject[], 
   return cdktfJson(tf);
 }
 
-/** Writes one cluster's manifests (and stack) and returns its federation.json entry. */
+/**
+ * Writes one cluster's manifests (and stack) and returns its federation.json entry: the
+ * objects finalized first if the job says so, the stack's objects checked
+ * (checkStackObjects) before anything of the cluster is written.
+ */
 export function writeClusterFiles(job: ClusterJob, fs: FileOps): PlanCluster {
+  const objects = job.finalize ? finalizeObjects(job.objects, job.finalize) : job.objects;
+  if (job.stack) checkStackObjects(objects, `cluster ${job.cluster.name}`);
   const clusterDir = path.join(job.dir, job.cluster.name);
   fs.mkdir(clusterDir);
-  for (const o of job.objects) fs.write(path.join(clusterDir, manifestFileName(o)), manifestYaml(o));
-  if (job.stack) fs.write(job.stack.file, stackFileText(job.stack, job.objects, `cluster ${job.cluster.name}`));
-  return planCluster({ cluster: job.cluster, wave: job.wave, objects: job.objects, origins: job.origins ? new Map(job.origins) : undefined });
+  const digests = objects.map((o) => {
+    const text = manifestYaml(o);
+    fs.write(path.join(clusterDir, manifestFileName(o)), text);
+    return fileDigest(text);
+  });
+  if (job.stack) fs.write(job.stack.file, stackFileText(job.stack, objects, `cluster ${job.cluster.name}`));
+  return planCluster({ cluster: job.cluster, wave: job.wave, objects, origins: job.origins ? new Map(job.origins) : undefined }, digests);
 }

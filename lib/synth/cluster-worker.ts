@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import { parentPort, workerData } from 'worker_threads';
 import { ClusterJob, writeClusterFiles } from './cluster-files';
+import { workerError } from './files';
 
 if (parentPort && workerData?.cdkfedClusterWorker) {
   const counters = new Int32Array(workerData.counters as SharedArrayBuffer);
@@ -19,8 +20,7 @@ if (parentPort && workerData?.cdkfedClusterWorker) {
         port.postMessage({ index: msg.index, plan: writeClusterFiles(JSON.parse(msg.job) as ClusterJob, ops) });
       } catch (e) {
         failed = true;
-        const err = e as NodeJS.ErrnoException;
-        port.postMessage({ index: msg.index, error: { message: err.message, code: err.code, stack: err.stack } });
+        port.postMessage({ index: msg.index, error: workerError(e) });
       }
     }
     Atomics.add(counters, slot, 1);

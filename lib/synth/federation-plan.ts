@@ -27,8 +27,11 @@ export function buildPlan(outline: FederationOutline, clusters: readonly PlanClu
   };
 }
 
-/** One cluster's entry of federation.json: how to reach it, its wave, its inventory with digests. */
-export function planCluster({ cluster, wave, objects, origins }: ClusterManifests): PlanCluster {
+/**
+ * One cluster's entry of federation.json: how to reach it, its wave, its inventory with
+ * digests. `fileDigests[i]` is the digest of the bytes written for `objects[i]` (fileDigest).
+ */
+export function planCluster({ cluster, wave, objects, origins }: ClusterManifests, fileDigests: readonly string[]): PlanCluster {
   return {
     name: cluster.name,
     context: cluster.context,
@@ -37,7 +40,7 @@ export function planCluster({ cluster, wave, objects, origins }: ClusterManifest
     jurisdiction: cluster.jurisdiction,
     role: cluster.role,
     wave,
-    objects: objects.map((o) => {
+    objects: objects.map((o, i) => {
       const origin = origins?.get(objectKey(o));
       return {
         apiVersion: o.apiVersion,
@@ -46,6 +49,7 @@ export function planCluster({ cluster, wave, objects, origins }: ClusterManifest
         name: o.metadata.name,
         file: `${cluster.name}/${manifestFileName(o)}`,
         digest: contentDigest(o),
+        fileDigest: fileDigests[i],
         ...(origin?.app ? { app: origin.app } : {}),
         ...(origin?.residency ? { residency: origin.residency } : {}),
       };

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { FederationError, isFederationError } from '../errors';
 import { ClusterJob, PlanCluster, writeClusterFiles } from './cluster-files';
 
 /** Writes clusters in the order given; `finish` returns their federation.json entries in that order. */
@@ -29,6 +30,32 @@ export function inlineWriter(): ClusterWriter {
     finish: () => plans,
     abort: () => undefined,
   };
+}
+
+/** An error as a worker thread reports it: a FederationError's parts, or a system error's message and code. */
+export interface WorkerError {
+  readonly message: string;
+  readonly code?: string;
+  readonly stack?: string;
+  /** Set for a FederationError (finalizing and checking a cluster's objects runs on the worker). */
+  readonly federation?: { readonly code: string; readonly where: string; readonly hint?: string };
+}
+
+/** What a worker posts for an error it caught. */
+export function workerError(e: unknown): WorkerError {
+  const err = e as NodeJS.ErrnoException;
+  return { message: err?.message ?? String(e), code: err?.code, stack: err?.stack, ...(isFederationError(e) ? { federation: { code: e.code, where: e.where, hint: e.hint } } : {}) };
+}
+
+/** The error thrown on the caller's thread: a FederationError again (same code, place, message and hint), else an Error with the code. */
+export function rebuiltError(e: WorkerError): Error {
+  if (e.federation) {
+    const { code, where, hint } = e.federation;
+    let detail = e.message.startsWith(`${where}: `) ? e.message.slice(where.length + 2) : e.message;
+    if (hint !== undefined && detail.endsWith(`\n  hint: ${hint}`)) detail = detail.slice(0, detail.length - hint.length - 9);
+    return new FederationError(code, where, detail, hint);
+  }
+  return Object.assign(new Error(e.message), { code: e.code });
 }
 
 /** Clusters queued per worker before the caller waits: bounds the memory of pending clusters. */
@@ -94,15 +121,15 @@ Atomics.notify(ready, workerData.id);`;
   const pending = (i: number) => workers[i].posted - Atomics.load(counters, 1 + i);
   const results = (): PlanCluster[] => {
     const plans: PlanCluster[] = [];
-    let error: { index: number; message: string; code?: string; stack?: string } | undefined;
+    let error: (WorkerError & { index: number }) | undefined;
     for (const w of workers) {
       for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
-        const r = m.message as { index: number; plan?: PlanCluster; error?: { message: string; code?: string; stack?: string } };
+        const r = m.message as { index: number; plan?: PlanCluster; error?: WorkerError };
         if (r.error && (!error || r.index < error.index)) error = { index: r.index, ...r.error };
         if (r.plan) plans[r.index] = r.plan;
       }
     }
-    if (error) throw Object.assign(new Error(error.message), { code: error.code });
+    if (error) throw rebuiltError(error);
     return plans;
   };
   return {

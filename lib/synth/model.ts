@@ -28,6 +28,18 @@ export interface ClusterManifests extends ClusterOutline {
   readonly origins?: ReadonlyMap<string, ObjectOrigin>;
 }
 
+/**
+ * What one cluster's chart renders, before it is finalized (objects.ts: ownership stamped,
+ * checked, in apply order): plain data, so it can be finalized on the thread that writes it.
+ */
+export interface RenderedCluster extends ClusterOutline {
+  /** As rendered, in any order. */
+  readonly objects: readonly KubeObject[];
+  readonly origins?: ReadonlyMap<string, ObjectOrigin>;
+  /** Construct path of the cluster's chart, for messages. */
+  readonly where: string;
+}
+
 /** Where each per-cluster Terraform stack keeps its state. The key/prefix gets the cluster name appended. */
 export type TerraformBackend =
   | { readonly type: 'local' }
@@ -80,6 +92,11 @@ export interface FederationModel extends FederationOutline {
 export interface FederationSource {
   readonly outline: FederationOutline;
   render(cluster: ClusterOutline): ClusterManifests;
+  /**
+   * The cluster's objects as rendered, not yet finalized: `finalizeObjects` of them gives
+   * render()'s objects. Writers that finalize on worker threads use it. @default - absent: render only
+   */
+  renderUnfinalized?(cluster: ClusterOutline): RenderedCluster;
 }
 
 /** A source over a model already in memory. */

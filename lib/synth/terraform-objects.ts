@@ -203,6 +203,12 @@ export const MANIFEST_RESOURCE_TYPE = 'kubernetes_manifest';
  * timeout) and depends_on by address (a workload may come before its ConfigMap in the
  * objects' order). Plain data with no tokens, written as is.
  */
+/** Refuses, before a stack is written, inline secret values and objects whose Terraform addresses collide. */
+export function checkStackObjects(objects: readonly KubeObject[], where: string): void {
+  objects.forEach((o) => assertNoSecretValues(o, where));
+  logicalIds(objects, where); // duplicates throw here
+}
+
 export function manifestResources(objects: readonly KubeObject[], rolloutTimeoutSeconds: number, where: string): Record<string, unknown> {
   const ids = logicalIds(objects, where);
   const deps = dependencies(objects);

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FederationError } from '../errors';
 import { ClusterManifests, FederationModel, FederationOutline } from './model';
-import { assertNoSecretValues, logicalIds } from './terraform-objects';
+import { checkStackObjects } from './terraform-objects';
 import { StackFile, stackFileText } from './cluster-files';
 
 export { TERRAFORM_FIELD_MANAGER } from './terraform-objects';
@@ -21,6 +21,12 @@ export interface TerraformOutput {
    * them (stackFileText), possibly on another thread. @throws as write
    */
   prepare(m: ClusterManifests): StackFile;
+  /**
+   * prepare without the checks of the objects, which the caller makes (checkStackObjects)
+   * before it adds the resources: the objects may be the cluster's as rendered, not yet
+   * finalized (only their kinds are read here).
+   */
+  prepareUnchecked(m: ClusterManifests): StackFile;
   /** Writes manifest.json and removes the stacks of clusters no longer in the outline. */
   finish(): void;
 }
@@ -34,10 +40,8 @@ function checkWaves(outline: FederationOutline): void {
   }
 }
 
-function checkObjects(m: ClusterManifests): void {
-  const where = `cluster ${m.cluster.name}`;
-  m.objects.forEach((o) => assertNoSecretValues(o, where));
-  logicalIds(m.objects, where); // duplicates throw here
+function checkObjects(m: Pick<ClusterManifests, 'cluster' | 'objects'>): void {
+  checkStackObjects(m.objects, `cluster ${m.cluster.name}`);
 }
 
 /**
@@ -59,6 +63,7 @@ export function openTerraform(outline: FederationOutline, outdir: string): Terra
   };
   return {
     prepare,
+    prepareUnchecked: (m) => writer.prepare(m),
     write(m) {
       const stack = prepare(m);
       fs.writeFileSync(stack.file, stackFileText(stack, m.objects, `cluster ${m.cluster.name}`));

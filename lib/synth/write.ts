@@ -40,7 +40,8 @@ function staging(target: string): string {
  *
  * One cluster at a time: its objects are rendered, written as manifests and as its
  * Terraform stack, reduced to its federation.json entry, and let go. For fleets, the
- * writing runs on worker threads (files.ts) while the next clusters are rendered.
+ * finalizing (ownership stamped, checks, apply order), printing and writing run on worker
+ * threads (files.ts) while the main thread renders the next clusters.
  */
 export function writeOutputs(model: FederationModel | FederationSource, opts: WriteOptions): void {
   const source = 'render' in model ? model : sourceOf(model);
@@ -57,8 +58,16 @@ export function writeOutputs(model: FederationModel | FederationSource, opts: Wr
     const tf = opts.terraformOutdir ? openTerraform(source.outline, stages[1]) : undefined;
     for (const t of targets) removeLeftovers(t, true);
     for (const c of source.outline.clusters) {
-      const m = source.render(c);
-      writer.submit(clusterJob(m, stages[0], tf?.prepare(m)));
+      if (source.renderUnfinalized) {
+        // The main thread renders; the writer's thread finalizes, checks and writes (files.ts).
+        const r = source.renderUnfinalized(c);
+        const stack = tf?.prepareUnchecked(r);
+        writer.submit({ dir: stages[0], cluster: r.cluster, wave: r.wave, objects: r.objects, finalize: { federation: source.outline.name, cluster: r.cluster.name, where: r.where },
+          ...(r.origins && { origins: [...r.origins] }), ...(stack && { stack }) });
+      } else {
+        const m = source.render(c);
+        writer.submit(clusterJob(m, stages[0], tf?.prepareUnchecked(m)));
+      }
     }
     const plans = writer.finish();
     tf?.finish();

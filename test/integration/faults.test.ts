@@ -39,6 +39,14 @@ describe('bad input: exit 1, one clear message, no write to any cluster', () => 
     fs.writeFileSync(path.join(d, 'kc'), YAML.stringify(kc));
     return ['--kubeconfig', path.join(d, 'kc')];
   };
+  /** A file rewritten together with its fileDigest, as a hand edit of both would be: caught when the manifest is parsed. */
+  const withFileDigest = (rel: string, fn: (text: string) => string): Mutation => (d) => {
+    const text = fn(fs.readFileSync(path.join(d, rel), 'utf8'));
+    fs.writeFileSync(path.join(d, rel), text);
+    const p = plan();
+    for (const c of p.clusters) for (const o of c.objects) if (o.file === rel) o.fileDigest = require('../../lib/kube/digest').fileDigest(text);
+    fs.writeFileSync(path.join(d, 'federation.json'), JSON.stringify(p));
+  };
   /** local-1 authenticating as one of the pki helper's test users. */
   const asUser = (user: 'nobody' | 'expired'): Mutation => (d) => ['--kubeconfig', kubeconfigAs(CTX[0], user, d)];
   const files = [['Namespace', fed], ['ConfigMap', 'web-config'], ['Deployment', 'web'], ['Service', 'web']] as const;
@@ -50,14 +58,18 @@ describe('bad input: exit 1, one clear message, no write to any cluster', () => 
       cases.push([`${kind} file of cluster ${cluster + 1} truncated`, (d) => edit(rel(), (t) => t.slice(0, Math.floor(t.length / 2)))(d), /DIST_(INVALID|DIGEST_MISMATCH)/]);
       cases.push([`${kind} file of cluster ${cluster + 1} hand-edited`, (d) => edit(rel(), (t) => t.replace(/name: .*/, 'name: hijacked'))(d), /DIST_(DIGEST_MISMATCH|INVALID)/]);
     }
-    cases.push([`${kind} file is bad YAML`, (d) => edit(fileOf(kind, name), () => 'kind: [unclosed\n')(d), /DIST_INVALID.*not valid YAML/]);
-    cases.push([`${kind} file holds two documents`, (d) => edit(fileOf(kind, name), (t) => `${t}---\n${t}`)(d), /DIST_INVALID.*2 documents/]);
+    // Any edit of a file is refused by its bytes first (fileDigest); the parse-time checks are reached only with fileDigest edited to match.
+    cases.push([`${kind} file is bad YAML`, (d) => edit(fileOf(kind, name), () => 'kind: [unclosed\n')(d), /DIST_DIGEST_MISMATCH.*changed after synth/]);
+    cases.push([`${kind} file holds two documents`, (d) => edit(fileOf(kind, name), (t) => `${t}---\n${t}`)(d), /DIST_DIGEST_MISMATCH.*changed after synth/]);
+    // (after the lease is taken and the records read, before the cluster's first write; the parse error is the cluster's failure)
+    cases.push([`${kind} file is bad YAML, its fileDigest edited to match`, withFileDigest(fileOf(kind, name), () => 'kind: [unclosed\n'), /local-1: failed — \S+\.yaml: is not valid YAML/]);
   }
   cases.push(
     ['federation.json missing', (d) => fs.rmSync(path.join(d, 'federation.json')), /DIST_MISSING/],
     ['federation.json truncated', (d) => edit('federation.json', (t) => t.slice(0, 100))(d), /DIST_INVALID.*not valid JSON/],
     ['federation.json empty', (d) => edit('federation.json', () => '')(d), /DIST_INVALID/],
-    ['schemaVersion 2', editPlan((p) => { p.schemaVersion = 2; }), /DIST_SCHEMA_VERSION/],
+    ['schemaVersion 3', editPlan((p) => { p.schemaVersion = 3; }), /DIST_SCHEMA_VERSION/],
+    ['schemaVersion 1 (before fileDigest)', editPlan((p) => { p.schemaVersion = 1; }), /DIST_SCHEMA_VERSION.*schemaVersion 1; this cdkfed reads schemaVersion 2[\s\S]*run `cdkfed synth` again with this version/],
     ['schemaVersion 0', editPlan((p) => { p.schemaVersion = 0; }), /DIST_SCHEMA_VERSION/],
     ['schemaVersion missing', editPlan((p) => { delete p.schemaVersion; }), /DIST_SCHEMA_VERSION/],
     ['unknown top-level field', editPlan((p) => { p.extra = 1; }), /DIST_INVALID/],
@@ -70,7 +82,7 @@ describe('bad input: exit 1, one clear message, no write to any cluster', () => 
     ['cluster missing its context', editPlan((p) => { delete p.clusters[0].context; }), /DIST_INVALID.*context/],
     ['role not a role', editPlan((p) => { p.clusters[1].role = 'boss'; }), /DIST_INVALID.*role/],
     ['malformed digest', editPlan((p) => { p.clusters[0].objects[0].digest = 'md5:abc'; }), /DIST_INVALID.*digest/],
-    ['digest of another object', editPlan((p) => { p.clusters[0].objects[0].digest = p.clusters[0].objects[1].digest; }), /DIST_DIGEST_MISMATCH/],
+    ['digest of another object', editPlan((p) => { p.clusters[0].objects[0].digest = p.clusters[0].objects[1].digest; }), /local-1: failed — \S+\.yaml: content does not match its digest in federation.json/], // found when parsed, before the cluster's first write
     ['file path outside dist', editPlan((p) => { p.clusters[0].objects[0].file = '../../etc/passwd'; }), /outside dist/],
     ['malformed ApplySet id', editPlan((p) => { p.applySet.id = 'mine'; }), /DIST_INVALID.*applySet/],
     ['residency edited', editPlan((p) => { p.clusters[0].objects.forEach((o: any) => { if (o.app === 'web') o.residency = 'mars'; }); }), /RESIDENCY_VIOLATION/],
@@ -82,6 +94,7 @@ describe('bad input: exit 1, one clear message, no write to any cluster', () => 
       obj.data.BIG = 'x'.repeat(1_700_000);
       fs.writeFileSync(path.join(d, entry.file), YAML.stringify(obj));
       entry.digest = require('../../lib/kube/digest').contentDigest(obj);
+      entry.fileDigest = require('../../lib/kube/digest').fileDigest(YAML.stringify(obj));
       fs.writeFileSync(path.join(d, 'federation.json'), JSON.stringify(p));
     }, /OBJECT_TOO_LARGE/],
     ['unknown wave on the command line', () => ['--wave', 'w9'], /UNKNOWN_WAVE/],

@@ -1,7 +1,9 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { inlineWriter } from '../../lib/synth/files';
+import { inlineWriter, rebuiltError, workerError } from '../../lib/synth/files';
+import { FederationError } from '../../lib/errors';
+import { finalizeObjects } from '../../lib/synth/objects';
 import { ClusterJob } from '../../lib/synth/cluster-files';
 import { cluster } from './terraform-fixture';
 import { tmpdir } from './support/fixtures';
@@ -61,5 +63,45 @@ describe('cluster writers', () => {
       w.submit(job(${JSON.stringify(path.join(dir, 'blocker'))}, 'x', 2));
       try { w.finish(); process.stdout.write('no error'); } catch (e) { process.stdout.write(e.code + ' ' + e.message); }`);
     expect(r.stdout).toMatch(/^(ENOTDIR|EEXIST) /);
+  });
+
+  test('threaded: objects finalized on the worker, the same files as finalized before; a FederationError of a worker is thrown as one', () => {
+    const dir = tmpdir();
+    const r = script(`
+      const w = threadedWriter(2);
+      const raw = (name, n) => ({ ...job(${JSON.stringify(dir)} + '/raw', name, n), objects: job('', name, n).objects.reverse(), finalize: { federation: 'fed', cluster: name, where: 'App/fed/' + name } });
+      for (let c = 0; c < 4; c++) w.submit(raw('c' + c, 3 + c));
+      w.finish();
+      const bad = threadedWriter(1);
+      const dup = raw('d', 2);
+      bad.submit({ ...dup, objects: [...dup.objects, dup.objects[0]] });
+      try { bad.finish(); } catch (e) { process.stdout.write(JSON.stringify({ name: e.name, code: e.code, where: e.where, hint: e.hint, message: e.message })); }`);
+    expect(r.stderr).toBe('');
+    const e = JSON.parse(r.stdout);
+    expect(e).toMatchObject({ name: 'FederationError', code: 'DUPLICATE_OBJECT', where: 'App/fed/d' });
+    expect(e.message).toBe(new FederationError(e.code, e.where, 'two objects are ConfigMap "ns/cm-1" in cluster "d"', e.hint).message);
+    const inline = inlineWriter();
+    for (let c = 0; c < 4; c++) {
+      const j = job(path.join(dir, 'final'), `c${c}`, 3 + c);
+      inline.submit({ ...j, origins: undefined, objects: finalizeObjects(j.objects, { federation: 'fed', cluster: `c${c}`, where: 'x' }) });
+    }
+    inline.finish();
+    for (let c = 0; c < 4; c++) {
+      const files = fs.readdirSync(path.join(dir, 'final', `c${c}`));
+      expect(fs.readdirSync(path.join(dir, 'raw', `c${c}`))).toEqual(files);
+      for (const f of files) expect(fs.readFileSync(path.join(dir, 'raw', `c${c}`, f), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'final', `c${c}`, f), 'utf8'));
+    }
+  });
+
+  test('worker errors: a FederationError keeps its code, place, message and hint; a system error its code', () => {
+    for (const hint of ['give each object a unique name', undefined]) {
+      const original = new FederationError('DUPLICATE_OBJECT', 'App/fed/c1', 'two objects are ConfigMap "ns/a": one\n  hint: in the message', hint);
+      const back = rebuiltError(JSON.parse(JSON.stringify(workerError(original))));
+      expect(back).toBeInstanceOf(FederationError);
+      expect(back).toMatchObject({ code: original.code, where: original.where, hint: original.hint, message: original.message });
+    }
+    const sys = rebuiltError(workerError(Object.assign(new Error('ENOSPC: no space left'), { code: 'ENOSPC' })));
+    expect(sys).not.toBeInstanceOf(FederationError);
+    expect(sys).toMatchObject({ code: 'ENOSPC', message: 'ENOSPC: no space left' });
   });
 });

@@ -6,7 +6,7 @@ import { previewCluster } from '../../../lib/deploy/preview';
 const obj = (kind: string, name: string, extra: object = {}) => ({ apiVersion: 'v1', kind, metadata: { name, namespace: 'shop' }, ...extra });
 const cluster = (objects: any[]): InventoryCluster => ({
   spec: { name: 'c1' } as any,
-  objects: objects.map((m) => ({ entry: { digest: contentDigest(m) } as any, manifest: m })),
+  objects: objects.map((m) => ({ entry: { digest: contentDigest(m) } as any, target: m, bytes: 0, manifest: m })),
   digest: contentDigest(objects.map((m) => contentDigest(m))),
 });
 const record = (objects: any[], digest = 'x'): RevisionRecord => ({ federation: 'f', cluster: 'c1', revision: 4, status: 'deployed', digest, objects, started: '', updated: '' });

@@ -113,7 +113,8 @@ describe('every synthesized federation.json validates', () => {
       return federationPlanSchema.safeParse(copy).success;
     };
     expect(bad(() => undefined)).toBe(true);
-    expect(bad((p) => { p.schemaVersion = 2; })).toBe(false);
+    expect(bad((p) => { p.schemaVersion = 1; })).toBe(false);
+    expect(bad((p) => { delete p.clusters[0].objects[0].fileDigest; })).toBe(false);
     expect(bad((p) => { delete p.applySet; })).toBe(false);
     expect(bad((p) => { p.clusters[0].extra = 1; })).toBe(false);
     expect(bad((p) => { p.clusters[0].objects[0].digest = 'md5:x'; })).toBe(false);

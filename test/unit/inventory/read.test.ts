@@ -4,7 +4,8 @@ import { buildShop } from '../../../apps/shop';
 import { FederationApp } from '../../../lib';
 import { readInventory, readOutline } from '../../../lib/inventory/read';
 import { federationPlanSchema } from '../../../lib/inventory/types';
-import { contentDigest } from '../../../lib/kube/digest';
+import { contentDigest, fileDigest } from '../../../lib/kube/digest';
+import { manifestFileName } from '../../../lib/kube/order';
 import * as YAML from 'yaml';
 import { errorOf, tmpdir } from '../support/fixtures';
 
@@ -27,6 +28,19 @@ const planOf = (d: string) => JSON.parse(fs.readFileSync(path.join(d, 'federatio
 const writePlan = (d: string, p: unknown) => fs.writeFileSync(path.join(d, 'federation.json'), JSON.stringify(p));
 const file = (d: string, rel: string) => path.join(d, rel);
 const firstFile = (d: string, cluster: string, kind: string) => planOf(d).clusters.find((c: any) => c.name === cluster).objects.find((o: any) => o.kind === kind).file;
+/** Every manifest of `d`, parsed: what deploy does before it applies them. */
+const parseAll = (d: string) => {
+  const inv = readInventory(d);
+  for (const c of inv.clusters.values()) for (const o of c.objects) void o.manifest;
+  return inv;
+};
+/** Rewrites a file and its fileDigest, as a hand edit of both would: only the parse-time checks can catch what follows. */
+function rewrite(d: string, rel: string, text: string): void {
+  fs.writeFileSync(file(d, rel), text);
+  const p = planOf(d);
+  for (const c of p.clusters) for (const o of c.objects) if (o.file === rel) o.fileDigest = fileDigest(text);
+  writePlan(d, p);
+}
 
 describe('readInventory: the example', () => {
   test('reads every cluster with its objects in apply order, verified', () => {
@@ -34,6 +48,7 @@ describe('readInventory: the example', () => {
     expect([...inv.clusters.keys()]).toEqual(['apac-primary', 'apac-standby', 'eu-primary', 'eu-standby', 'us-primary', 'us-standby']);
     const eu = inv.clusters.get('eu-primary')!;
     expect(eu.objects[0].manifest.kind).toBe('Namespace');
+    expect(eu.objects.every((o) => o.target.metadata.name === o.entry.name && o.manifest.metadata.name === o.entry.name)).toBe(true);
     expect(eu.objects.map((o) => o.entry.file)).toEqual(planOf(pristine).clusters.find((c: any) => c.name === 'eu-primary').objects.map((o: any) => o.file));
     expect(eu.digest).toMatch(/^sha256:/);
     expect(inv.waves.map((w) => w.name)).toEqual(['canary', 'us', 'eu', 'apac']);
@@ -62,31 +77,42 @@ describe('readInventory: tampered or broken dist/ is refused before any cluster 
     const entry = plan.clusters.find((c: any) => c.name === 'us-primary').objects.find((o: any) => o.kind === 'Namespace');
     const obj = YAML.parse(fs.readFileSync(file(d, entry.file), 'utf8'));
     obj.metadata.namespace = 'shop';
+    fs.rmSync(file(d, entry.file));
+    entry.file = `us-primary/${manifestFileName(obj)}`;
     fs.writeFileSync(file(d, entry.file), YAML.stringify(obj));
     entry.namespace = 'shop';
     entry.digest = contentDigest(obj);
+    entry.fileDigest = fileDigest(YAML.stringify(obj));
     writePlan(d, plan);
     const e = errorOf(() => readInventory(d));
     expect(e.code).toBe('CLUSTER_SCOPED_NAMESPACE');
     expect(e.message).toContain(entry.file);
     expect(e.message).toMatch(/field metadata.namespace: Namespace shop is cluster-scoped but sets metadata.namespace "shop"/);
   });
-  test('a manifest edited after synth: digest mismatch naming the file', () => {
+  test('a manifest edited after synth: its bytes do not match their fileDigest, naming the file, without parsing it', () => {
     const d = copy();
     const f = firstFile(d, 'us-primary', 'Deployment');
     fs.writeFileSync(file(d, f), fs.readFileSync(file(d, f), 'utf8').replace(/image: .*/, 'image: evil/web:latest'));
     const e = errorOf(() => readInventory(d));
     expect(e.code).toBe('DIST_DIGEST_MISMATCH');
     expect(e.where).toBe(file(d, f));
-    expect(e.message).toMatch(/changed after synth/);
+    expect(e.message).toMatch(/bytes do not match their fileDigest in federation.json \(was sha256:[0-9a-f]{12}…, is sha256:[0-9a-f]{12}…\): the file changed after synth/);
     expect(e.hint).toMatch(/cdkfed synth/);
   });
 
-  test('a comment or reordering alone does not change the digest (content, not bytes)', () => {
+  test('any byte changed is refused, even a comment: the bytes reviewed are the bytes applied', () => {
     const d = copy();
     const f = firstFile(d, 'us-primary', 'Deployment');
     fs.writeFileSync(file(d, f), `# reviewed\n${fs.readFileSync(file(d, f), 'utf8')}`);
-    expect(() => readInventory(d)).not.toThrow();
+    expect(errorOf(() => readInventory(d)).code).toBe('DIST_DIGEST_MISMATCH');
+  });
+
+  test('manifests are parsed on first use only, and each is parsed once', () => {
+    const inv = readInventory(pristine);
+    const o = inv.clusters.get('eu-primary')!.objects[1];
+    expect(o.bytes).toBe(fs.statSync(file(pristine, o.entry.file)).size);
+    expect(o.manifest).toBe(o.manifest);
+    expect(o.manifest).toEqual(YAML.parse(fs.readFileSync(file(pristine, o.entry.file), 'utf8')));
   });
 
   test('a missing manifest', () => {
@@ -98,18 +124,54 @@ describe('readInventory: tampered or broken dist/ is refused before any cluster 
     expect(e.message).toMatch(/eu-primary.*ENOENT/);
   });
 
-  test('a truncated manifest (bad YAML)', () => {
+  test('a truncated manifest (bad YAML): its bytes first; with its fileDigest edited too, the parse, naming the file', () => {
     const d = copy();
     const f = firstFile(d, 'eu-primary', 'Deployment');
     fs.writeFileSync(file(d, f), 'apiVersion: apps/v1\nkind: [Deployment\n');
-    expect(errorOf(() => readInventory(d)).code).toBe('DIST_INVALID');
+    expect(errorOf(() => readInventory(d)).code).toBe('DIST_DIGEST_MISMATCH');
+    rewrite(d, f, 'apiVersion: apps/v1\nkind: [Deployment\n');
+    const inv = readInventory(d);
+    const e = errorOf(() => inv.clusters.get('eu-primary')!.objects.find((o) => o.entry.file === f)!.manifest);
+    expect(e.code).toBe('DIST_INVALID');
+    expect(e.where).toBe(file(d, f));
+    expect(e.message).toMatch(/is not valid YAML/);
   });
 
-  test('a manifest with two documents', () => {
+  test('a manifest with two documents (fileDigest edited to match): refused when parsed, naming the file', () => {
     const d = copy();
     const f = firstFile(d, 'eu-primary', 'Service');
-    fs.appendFileSync(file(d, f), '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
-    expect(errorOf(() => readInventory(d)).message).toMatch(/exactly one Kubernetes object.*2 documents/);
+    rewrite(d, f, `${fs.readFileSync(file(d, f), 'utf8')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n`);
+    const e = errorOf(() => parseAll(d));
+    expect(e.where).toBe(file(d, f));
+    expect(e.message).toMatch(/exactly one Kubernetes object.*2 documents/);
+  });
+
+  test('a manifest without our ApplySet label (fileDigest and digest edited to match): refused when parsed, naming the file', () => {
+    const d = copy();
+    const f = firstFile(d, 'eu-primary', 'Service');
+    const obj = YAML.parse(fs.readFileSync(file(d, f), 'utf8'));
+    delete obj.metadata.labels['applyset.kubernetes.io/part-of'];
+    rewrite(d, f, YAML.stringify(obj));
+    const p = planOf(d);
+    p.clusters.find((c: any) => c.name === 'eu-primary').objects.find((o: any) => o.file === f).digest = contentDigest(obj);
+    writePlan(d, p);
+    const e = errorOf(() => parseAll(d));
+    expect(e.where).toBe(file(d, f));
+    expect(e.message).toMatch(/lacks label applyset.kubernetes.io\/part-of=applyset-/);
+  });
+
+  test('an object over etcd\'s limit is parsed while dist/ is read (no cluster is contacted)', () => {
+    const d = copy();
+    const f = firstFile(d, 'eu-primary', 'ConfigMap');
+    const obj = YAML.parse(fs.readFileSync(file(d, f), 'utf8'));
+    obj.data.BIG = 'x'.repeat(1_700_000);
+    rewrite(d, f, YAML.stringify(obj));
+    const p = planOf(d);
+    p.clusters.find((c: any) => c.name === 'eu-primary').objects.find((o: any) => o.file === f).digest = contentDigest(obj);
+    writePlan(d, p);
+    const e = errorOf(() => readInventory(d));
+    expect(e.code).toBe('OBJECT_TOO_LARGE');
+    expect(e.where).toBe(file(d, f));
   });
 
   test('no federation.json', () => {
@@ -127,12 +189,24 @@ describe('readInventory: tampered or broken dist/ is refused before any cluster 
     expect(errorOf(() => readInventory(d)).message).toMatch(/not valid JSON/);
   });
 
-  test('another schema version', () => {
+  test('a newer schema version', () => {
     const d = copy();
-    writePlan(d, { ...planOf(d), schemaVersion: 2 });
+    writePlan(d, { ...planOf(d), schemaVersion: 3 });
     const e = errorOf(() => readInventory(d));
     expect(e.code).toBe('DIST_SCHEMA_VERSION');
-    expect(e.message).toMatch(/schemaVersion 2.*reads schemaVersion 1/);
+    expect(e.message).toMatch(/has schemaVersion 3; this cdkfed reads schemaVersion 2\n/);
+    expect(e.hint).toMatch(/same cdk-federation version/);
+  });
+
+  test('schemaVersion 1 (before fileDigest): says to synthesize again with this version', () => {
+    const d = copy();
+    const p = planOf(d);
+    for (const c of p.clusters) for (const o of c.objects) delete o.fileDigest;
+    writePlan(d, { ...p, schemaVersion: 1 });
+    const e = errorOf(() => readInventory(d));
+    expect(e.code).toBe('DIST_SCHEMA_VERSION');
+    expect(e.message).toMatch(/has schemaVersion 1; this cdkfed reads schemaVersion 2 \(version 1 was written by an older cdk-federation, without the fileDigest of each manifest\)/);
+    expect(e.hint).toMatch(/run `cdkfed synth` again with this version of cdk-federation/);
   });
 
   test('an unknown field, a wrong type: the field path and the value', () => {
@@ -148,12 +222,34 @@ describe('readInventory: tampered or broken dist/ is refused before any cluster 
     expect(errorOf(() => readInventory(d2)).code).toBe('DIST_INVALID');
   });
 
-  test('a digest changed in federation.json to match an edited file is still caught if the file disagrees', () => {
+  test('a content digest changed in federation.json is caught when the manifest is parsed, naming the file', () => {
     const d = copy();
     const p = planOf(d);
     p.clusters[0].objects[1].digest = `sha256:${'0'.repeat(64)}`;
     writePlan(d, p);
-    expect(errorOf(() => readInventory(d)).code).toBe('DIST_DIGEST_MISMATCH');
+    const e = errorOf(() => parseAll(d));
+    expect(e.code).toBe('DIST_DIGEST_MISMATCH');
+    expect(e.where).toBe(file(d, p.clusters[0].objects[1].file));
+    expect(e.message).toMatch(/content does not match its digest/);
+  });
+
+  test('an ApplySet edited in federation.json: not the federation\'s own', () => {
+    const d = copy();
+    const p = planOf(d);
+    p.applySet.id = 'applyset-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA-v1';
+    writePlan(d, p);
+    expect(errorOf(() => readInventory(d)).message).toMatch(/field applySet is not the ApplySet of federation "shop"/);
+  });
+
+  test('an entry whose identity was edited no longer names its file', () => {
+    const d = copy();
+    const p = planOf(d);
+    const svc = p.clusters.find((x: any) => x.name === 'us-primary').objects.find((o: any) => o.kind === 'Service');
+    svc.name = 'hijacked';
+    writePlan(d, p);
+    const e = errorOf(() => readInventory(d));
+    expect(e.code).toBe('DIST_INVALID');
+    expect(e.message).toMatch(/lists Service shop\/hijacked \(v1\) in file "us-primary\/.*", but synth writes that object to "us-primary\/.*_shop_hijacked.yaml"/);
   });
 
   test('a wave naming a cluster that clusters[] does not describe', () => {
@@ -224,7 +320,12 @@ describe('readInventory: tampered or broken dist/ is refused before any cluster 
     fs.writeFileSync(file(d, svc.file), text);
     svc.digest = dep.digest;
     writePlan(d, p);
-    expect(errorOf(() => readInventory(d)).message).toMatch(/holds Deployment .* but federation.json lists Service/);
+    expect(errorOf(() => readInventory(d)).code).toBe('DIST_DIGEST_MISMATCH');
+    svc.fileDigest = dep.fileDigest;
+    writePlan(d, p);
+    const e = errorOf(() => parseAll(d));
+    expect(e.where).toBe(file(d, svc.file));
+    expect(e.message).toMatch(/holds Deployment .* but federation.json lists Service/);
   });
 });
 
@@ -237,14 +338,14 @@ describe('readOutline: federation.json only, for drift', () => {
     expect(outline.waves).toEqual(full.waves);
     // a manifest broken after synth: readInventory refuses it, the outline never opens it
     fs.writeFileSync(file(d, firstFile(d, 'eu-primary', 'Deployment')), 'kind: [unclosed\n');
-    expect(errorOf(() => readInventory(d)).message).toMatch(/not valid YAML/);
+    expect(errorOf(() => readInventory(d)).message).toMatch(/bytes do not match their fileDigest/);
     expect(readOutline(d).clusters.get('eu-primary')!.digest).toBe(full.clusters.get('eu-primary')!.digest);
   });
 
   test('still checks federation.json itself', () => {
     const d = copy();
-    writePlan(d, { ...planOf(d), schemaVersion: 2 });
-    expect(errorOf(() => readOutline(d)).message).toMatch(/schemaVersion 2/);
+    writePlan(d, { ...planOf(d), schemaVersion: 1 });
+    expect(errorOf(() => readOutline(d)).message).toMatch(/schemaVersion 1/);
     const p = planOf(pristine);
     p.waves[0].clusters.push('ghost');
     writePlan(d, p);
