@@ -8,7 +8,7 @@
  *
  *   npx tsx bench/gitops.ts [runs=3]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -32,12 +32,21 @@ function synth(dist: string, image: string): void {
   app.synth();
 }
 
-function cdkfed(args: string[]): { code: number; seconds: number; stdout: string } {
+/** Runs the CLI as a child process without blocking: the git server serving Flux lives in this process. */
+function cdkfed(args: string[]): Promise<{ seconds: number; stdout: string }> {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'cdkfed'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`cdkfed ${args.join(' ')} exited ${r.status}:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
-  return { code: r.status, seconds, stdout: r.stdout };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'cdkfed'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (code !== 0) reject(new Error(`cdkfed ${args.join(' ')} exited ${code}:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
+      else resolve({ seconds, stdout });
+    });
+  });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -68,11 +77,11 @@ async function main(): Promise<void> {
   // cdkfed deploy
   const dist = path.join(work, 'dist');
   synth(dist, 'ghcr.io/example/shop-web:1.8.0');
-  cdkfed(['deploy', '--dist', dist, ...kc, '--yes']);
+  await cdkfed(['deploy', '--dist', dist, ...kc, '--yes']);
   const deploy: number[] = [];
   for (let i = 1; i <= runs; i++) {
     synth(dist, `ghcr.io/example/shop-web:1.8.${i}`);
-    deploy.push(cdkfed(['deploy', '--dist', dist, ...kc, '--yes']).seconds);
+    deploy.push((await cdkfed(['deploy', '--dist', dist, ...kc, '--yes'])).seconds);
   }
   await deleteShop();
 
@@ -86,21 +95,21 @@ async function main(): Promise<void> {
     await flux.apply(...registry.filter((c) => c.context !== HUB).map((c) => kubeconfigSecret(c.context, { name: `${c.name}-kubeconfig` })));
     const render = () => cdkfed(['gitops', '--engine', 'flux', '--dist', dist, '--out', path.join(repo.dir, 'gitops'), '--path-prefix', 'gitops', '--repo-url', server.url, '--hub', hubCluster]);
     synth(dist, 'ghcr.io/example/shop-web:1.8.0');
-    render();
+    await render();
     repo.commit({}, 'release 1.8.0');
     const engineDir = path.join(repo.dir, 'gitops', 'flux');
     await flux.apply(...fs.readdirSync(engineDir).filter((f) => f !== 'kustomization.yaml').sort()
       .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(engineDir, f), 'utf8')).map((d) => d.toJS())));
     execFileSync('git', ['clone', '-q', repo.dir, clone]);
     const promote = () => cdkfed(['gitops', 'promote', '--repo', clone, '--context', HUB, ...kc]);
-    promote();
+    await promote();
     const gitops: number[] = [];
     for (let i = 1; i <= runs; i++) {
       synth(dist, `ghcr.io/example/shop-web:1.8.${i}`);
-      render();
+      await render();
       const t0 = process.hrtime.bigint();
       repo.commit({}, `release 1.8.${i}`);
-      promote();
+      await promote();
       gitops.push(Number(process.hrtime.bigint() - t0) / 1e9);
     }
     const d = median(deploy);

@@ -7,7 +7,7 @@
  * in eu-primary: the eu wave's gate fails and every wave it touched is rolled back through git.
  * Flux is stopped at the end (its objects removed, the workloads left running).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
@@ -28,8 +28,11 @@ function synth(webImage: string, breakWebIn?: string): void {
   app.synth();
 }
 
-function cdkfed(args: string[]): number {
-  return spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'cdkfed'), ...args], { stdio: 'inherit', cwd: REPO_ROOT }).status ?? 1;
+/** The CLI as a child process that does not block this one: the git server Flux pulls from runs here. */
+function cdkfed(args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'cdkfed'), ...args], { stdio: 'inherit', cwd: REPO_ROOT }).on('close', (code) => resolve(code ?? 1));
+  });
 }
 
 async function main(): Promise<void> {
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
 
     say('release 1: synthesize the shop, render it for Flux, merge it, apply gitops/flux/ to the hub');
     synth('ghcr.io/example/shop-web:1.8.0');
-    if (render() !== 0) process.exit(1);
+    if ((await render()) !== 0) process.exit(1);
     repo.commit({}, 'shop 1.8.0');
     const engineDir = path.join(repo.dir, 'gitops', 'flux');
     await flux.apply(...fs.readdirSync(engineDir).filter((f) => f !== 'kustomization.yaml').sort()
@@ -62,16 +65,16 @@ async function main(): Promise<void> {
     execFileSync('git', ['clone', '-q', repo.dir, clone]);
 
     say('cdkfed gitops promote: each wave\'s release branch advanced only when the previous wave is Ready at its commit and baked');
-    if (promote() !== 0) process.exit(1);
-    status();
+    if ((await promote()) !== 0) process.exit(1);
+    await status();
 
     say('release 2: web 1.9.0, whose pods never become Ready in eu-primary; the eu gate fails and git rolls canary, us and eu back');
     synth('ghcr.io/example/shop-web:1.9.0', 'eu-primary');
-    render();
+    await render();
     repo.commit({}, 'shop 1.9.0');
-    const code = promote();
+    const code = await promote();
     say(`promote exited ${code}; apac never saw 1.9.0:`);
-    status();
+    await status();
   } finally {
     await flux.stop();
     await server.stop();
