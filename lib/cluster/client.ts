@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type * as K8s from '@kubernetes/client-node';
 import { FederationError } from '../errors';
-import { apiGroup, describeRef, ObjectRef } from '../kube/object';
+import { apiGroup, apiVersionName, describeRef, ObjectRef } from '../kube/object';
 
 /** client-node is ESM only; the integration tests hand it in from outside Jest's sandbox. */
 function clientNode(): typeof K8s {
@@ -223,7 +223,7 @@ export class ClusterClient {
     let p = this.resources.get(apiVersion);
     if (!p) {
       const group = apiGroup(apiVersion);
-      const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
+      const version = apiVersionName(apiVersion);
       const url = group ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
       p = this.request<{ resources: Array<{ name: string; kind: string; namespaced: boolean }> }>('GET', url)
         .then((list) => list.resources.filter((r) => !r.name.includes('/')).map((r) => ({ group, version, kind: r.kind, plural: r.name, namespaced: r.namespaced })))
@@ -342,7 +342,7 @@ export class ClusterClient {
     }
     return lists.flatMap(({ gv, resources }) => resources
       .filter((r) => r.namespaced && !r.name.includes('/') && r.verbs.includes('list'))
-      .map((r) => ({ apiVersion: gv, group: apiGroup(gv), version: gv.slice(gv.indexOf('/') + 1), kind: r.kind, plural: r.name, namespaced: true })));
+      .map((r) => ({ apiVersion: gv, group: apiGroup(gv), version: apiVersionName(gv), kind: r.kind, plural: r.name, namespaced: true })));
   }
 
   public close(): void {

@@ -12,7 +12,7 @@
 import pLimit from 'p-limit';
 import { APPLYSET_PART_OF } from '../kube/ownership';
 import { applyRank } from '../kube/order';
-import { compareStrings, groupKind, KubeObject, ObjectRef, objectKey, refKey } from '../kube/object';
+import { apiGroup, compareStrings, groupKind, KubeObject, ObjectRef, objectKey, refKey } from '../kube/object';
 import { ChangeSetEntry, changeSet, ChangeSet } from './changeset';
 import { ClusterClient } from './client';
 import { errorMessage } from './apply';
@@ -50,8 +50,7 @@ export async function listMembers(client: ClusterClient, applySetId: string, gro
 export function appliedVersions(objects: readonly Pick<KubeObject, 'apiVersion' | 'kind'>[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const o of objects) {
-    const slash = o.apiVersion.indexOf('/');
-    const gk = groupKind({ group: slash < 0 ? '' : o.apiVersion.slice(0, slash), kind: o.kind });
+    const gk = groupKind({ group: apiGroup(o.apiVersion), kind: o.kind });
     if (!out.has(gk)) out.set(gk, o.apiVersion);
   }
   return out;

@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import { FederationError, isFederationError } from '../errors';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { PlanWave } from '../inventory/types';
-import { describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
+import { apiGroup, describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
 import { errorMessage } from '../cluster/apply';
 import { ApplySetRef } from '../cluster/applyset';
 import { ChangeSet, ChangeSetEntry } from '../cluster/changeset';
@@ -284,7 +284,7 @@ async function checkKindsServed(client: ClusterClient, cluster: InventoryCluster
     const key = `${m.apiVersion}/${m.kind}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (defined.has(`${m.apiVersion.split('/')[0]}/${m.kind}`)) continue;
+    if (defined.has(`${apiGroup(m.apiVersion)}/${m.kind}`)) continue;
     if (!(await client.serves(m.apiVersion, m.kind))) {
       throw new FederationError('KIND_NOT_SERVED', `cluster ${client.name}`, `the API server does not serve ${m.kind} in ${m.apiVersion} (needed by ${describeRef(refOf(m))})`,
         'install the CRD (or API) that defines it on this cluster, or add the CRD to the federation so it is applied first');

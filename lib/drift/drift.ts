@@ -11,7 +11,7 @@ import pLimit from 'p-limit';
 import { isFederationError } from '../errors';
 import type { InventoryOutline } from '../inventory/read';
 import type { IgnoreDifference } from '../inventory/types';
-import { compareStrings, describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
+import { apiGroup, compareStrings, describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
 import { LABEL_APP } from '../kube/ownership';
 import { errorMessage } from '../cluster/apply';
 import { ClusterClient } from '../cluster/client';
@@ -96,8 +96,7 @@ export function hpaIgnores(objects: readonly KubeObject[]): Map<string, IgnoreRu
   for (const h of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
     const t = (h as any).spec?.scaleTargetRef;
     if (!t?.kind || !t?.name) continue;
-    const group = typeof t.apiVersion === 'string' && t.apiVersion.includes('/') ? t.apiVersion.split('/')[0] : '';
-    const key = refKey({ group, kind: t.kind, namespace: h.metadata.namespace, name: t.name });
+    const key = refKey({ group: apiGroup(t.apiVersion), kind: t.kind, namespace: h.metadata.namespace, name: t.name });
     out.set(key, [...(out.get(key) ?? []), { path: ['spec', 'replicas'], why: `scaled by HPA ${h.metadata.namespace}/${h.metadata.name}` }]);
   }
   return out;

@@ -4,7 +4,9 @@
  * rendered. Pure.
  */
 import * as YAML from 'yaml';
+import { apiGroup } from './object';
 import { isQuantityPath, sameQuantity } from './quantity';
+import { isBuiltInGroup } from './scope';
 import { looksLikeCredential } from './secret-names';
 
 /** metadata fields the server owns (kubectl diff, Argo CD and Flux strip the same). */
@@ -86,16 +88,6 @@ export function toYaml(o: unknown): string {
 type Segment = string | number;
 
 /**
- * API groups served by the API server's own Go types. Their responses drop empty lists and
- * empty maps (protobuf storage keeps no difference between empty and unset, and `omitempty`
- * drops them) and empty strings of `omitempty` fields; custom resources are stored as sent.
- * A list, not a `*.k8s.io` suffix: Gateway API and snapshot CRDs live under `.k8s.io` too.
- */
-const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io',
-  'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io',
-  'rbac.authorization.k8s.io', 'resource.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io', 'storagemigration.k8s.io', 'internal.apiserver.k8s.io']);
-
-/**
  * Fields of the built-in types that are Go maps (string keys chosen by the user). The server
  * drops such a map when empty, but keeps an empty string value inside one (`data: {K: ""}`).
  * Service/ReplicationController `spec.selector` is a map too; elsewhere `selector` is a struct.
@@ -105,11 +97,6 @@ const MAP_FIELDS = new Set(['labels', 'annotations', 'data', 'binaryData', 'stri
 
 /** `*string` fields of the built-in types where "" means something and is kept (e.g. a PVC's `storageClassName: ""`: no dynamic provisioning). */
 const POINTER_STRINGS = new Set(['storageClassName', 'ingressClassName', 'runtimeClassName', 'loadBalancerClass', 'procMount', 'volumeAttributesClassName']);
-
-function groupOf(apiVersion: unknown): string {
-  const v = typeof apiVersion === 'string' ? apiVersion : '';
-  return v.includes('/') ? v.slice(0, v.indexOf('/')) : '';
-}
 
 function isMapField(root: Record<string, any>, path: readonly Segment[]): boolean {
   const key = path[path.length - 1];
@@ -137,7 +124,9 @@ export function serverDrops(root: Record<string, any>, path: readonly Segment[],
   const emptyMap = !!value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
   const inMetadata = path.length === 2 && path[0] === 'metadata';
   if (inMetadata && ((emptyMap && (path[1] === 'labels' || path[1] === 'annotations')) || (emptyList && (path[1] === 'finalizers' || path[1] === 'ownerReferences')))) return true;
-  if (!BUILT_IN_GROUPS.has(groupOf(root.apiVersion))) return false;
+  // Kubernetes' own Go types drop empty values (protobuf storage keeps no difference between empty
+  // and unset, `omitempty` drops them); custom resources are stored as sent.
+  if (!isBuiltInGroup(apiGroup(root.apiVersion))) return false;
   if (emptyList) return true;
   if (emptyMap) return isMapField(root, path);
   if (value === '') {

@@ -48,13 +48,17 @@ export function knownNamespaced(apiVersion: string, kind: string, crds: Readonly
   return isBuiltInGroup(apiGroup(apiVersion)) ? true : undefined;
 }
 
-/** API groups Kubernetes itself serves (gateway.networking.k8s.io and *.x-k8s.io are CRDs, so not here). */
+/**
+ * API groups Kubernetes itself serves, from its own Go types (gateway.networking.k8s.io and
+ * *.x-k8s.io are CRDs, so not here: a list, not a `.k8s.io` suffix). Their kinds are namespaced
+ * unless listed above, and their responses drop empty values (see serverDrops).
+ */
 const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'autoscaling', 'policy', 'admissionregistration.k8s.io', 'apiextensions.k8s.io',
   'apiregistration.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'certificates.k8s.io', 'coordination.k8s.io',
   'discovery.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'internal.apiserver.k8s.io', 'networking.k8s.io',
   'node.k8s.io', 'rbac.authorization.k8s.io', 'resource.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io', 'storagemigration.k8s.io']);
 
-function isBuiltInGroup(group: string): boolean {
+export function isBuiltInGroup(group: string): boolean {
   return BUILT_IN_GROUPS.has(group);
 }
 
