@@ -4,7 +4,8 @@
  * and drift find every member with one LIST per group-kind, and kubectl recognises the set.
  */
 import { FederationError } from '../errors';
-import { compareStrings, groupKind, KubeObject, refOf } from '../kube/object';
+import { groupKind, KubeObject, refOf } from '../kube/object';
+import { compareStrings } from '../kube/sort';
 import {
   APPLYSET_GROUP_KINDS, APPLYSET_ID, APPLYSET_NAMESPACES, APPLYSET_TOOLING, FIELD_MANAGER, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY,
 } from '../kube/ownership';

@@ -12,7 +12,8 @@
 import pLimit from 'p-limit';
 import { APPLYSET_PART_OF } from '../kube/ownership';
 import { applyRank } from '../kube/order';
-import { apiGroup, compareStrings, groupKind, KubeObject, ObjectRef, objectKey, refKey } from '../kube/object';
+import { apiGroup, groupKind, KubeObject, ObjectRef, objectKey, refKey } from '../kube/object';
+import { compareStrings } from '../kube/sort';
 import { ChangeSetEntry, changeSet, ChangeSet } from './changeset';
 import { ClusterClient } from './client';
 import { errorMessage } from './apply';

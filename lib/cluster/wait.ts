@@ -3,6 +3,7 @@ import { computeHealth, Health, podFailureReason } from '../health/status';
 import { KubeObject, ObjectRef, objectKey, refOf } from '../kube/object';
 import { APPLYSET_PART_OF } from '../kube/ownership';
 import { ClusterClient } from './client';
+import { compareStrings } from '../kube/sort';
 
 export interface ObjectHealth {
   readonly ref: ObjectRef;
@@ -98,7 +99,7 @@ export async function explainUnhealthy(client: ClusterClient, h: ObjectHealth): 
       if (r) reasons.set(r, (reasons.get(r) ?? 0) + 1);
     }
     if (reasons.size === 0) return h.health.message;
-    const top = [...reasons.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 2);
+    const top = [...reasons.entries()].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0])).slice(0, 2);
     return `${h.health.message}; pods: ${top.map(([r, n]) => `${n}× ${r}`).join('; ')}`;
   } catch {
     return h.health.message;

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { compareStrings, sortedKeys } from './sort';
 
 /**
  * JSON with object keys sorted at every level: the input of content digests. Written as one
@@ -59,15 +60,6 @@ function quotedKey(k: string): string {
   return q;
 }
 
-/** Own enumerable keys in code-unit order; sorted only when they are not in order already. */
-export function sortedKeys(o: object): string[] {
-  const keys = Object.keys(o);
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1] > keys[i]) return keys.sort();
-  }
-  return keys;
-}
-
 export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -92,7 +84,7 @@ export function sortDeep(v: unknown): unknown {
   if (v && typeof v === 'object') {
     return Object.fromEntries(Object.entries(v as Record<string, unknown>)
       .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareStrings(a, b))
       .map(([k, x]) => [k, sortDeep(x)]));
   }
   return v;

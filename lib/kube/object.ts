@@ -57,7 +57,3 @@ export function describeObject(o: Pick<KubeObject, 'kind' | 'metadata'>): string
 export function groupKind(r: Pick<ObjectRef, 'group' | 'kind'>): string {
   return r.group ? `${r.kind}.${r.group}` : r.kind;
 }
-
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,15 +1,8 @@
 import { FederationError } from '../errors';
-import { apiGroup, compareStrings, KubeObject, objectKey } from '../kube/object';
+import { apiGroup, KubeObject, objectKey } from '../kube/object';
 import { applyRank } from '../kube/order';
-import { sortedKeys } from '../kube/digest';
+import { compareStrings, sortedKeys, sortedRecord } from '../kube/sort';
 import { ANNOTATION_CLUSTER, APPLYSET_PART_OF, applySetId, applySetParent, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY } from '../kube/ownership';
-
-/** A copy with keys in code-unit order (labels and annotations are written sorted). */
-function sortedRecord(r: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of sortedKeys(r)) out[k] = r[k];
-  return out;
-}
 
 const METADATA_ORDER = ['name', 'namespace', 'labels', 'annotations'];
 

@@ -4,7 +4,8 @@
  * and closed on separate lines, undefined members left out (null in lists). A direct
  * printer, several times faster, for the resources the stack writer adds.
  */
-import { quotedString, sortedKeys } from '../kube/digest';
+import { quotedString } from '../kube/digest';
+import { sortedKeys } from '../kube/sort';
 
 const indents: string[] = [];
 function indentOf(level: number): string {
