@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { FederationError } from '../errors';
 import { Federation } from '../federation';
 import { crdScopes, knownNamespaced, scopeProblem } from '../kube/scope';
+import { carriesSecretValues } from '../kube/secrets';
 import { place } from '../placement';
 import { PlacementDecision } from '../placement/types';
 import { PlacementProps, OverridesProps } from './app-spec';
@@ -50,7 +51,7 @@ export class FederatedResource extends Construct {
       throw new FederationError('INVALID_PROP', where, `prop "manifest" lacks apiVersion, kind or metadata.name: ${JSON.stringify(m)?.slice(0, 120)}`,
         'give a full object: { apiVersion, kind, metadata: { name } , ... }');
     }
-    if (m.kind === 'Secret' && !m.apiVersion.includes('/') && (m.data !== undefined || m.stringData !== undefined)) {
+    if (carriesSecretValues(m)) {
       throw new FederationError('SECRET_VALUE_INLINE', where, `prop "manifest" is Secret "${m.metadata.name}" with data; secret values never go into synthesized output`,
         'create the Secret outside cdk-federation (e.g. External Secrets, sealed-secrets) and reference it by name');
     }

@@ -130,6 +130,7 @@ export function driftedFields(desired: KubeObject, live: Record<string, any>, ig
       ignoredOut?.push(`${formatPath(p, (q) => valueAt(want, q))} (${rule.why})`);
       continue;
     }
+    // A value maskPair masked is a secret one (the one rule, kube/secrets.ts): never shown.
     const secret = JSON.stringify(valueAt(maskedWant, p)) !== JSON.stringify(d);
     out.push({
       path: formatPath(p, (q) => valueAt(want, q)),

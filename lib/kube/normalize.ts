@@ -8,6 +8,7 @@ import { apiGroup } from './object';
 import { isQuantityPath, sameQuantity } from './quantity';
 import { isBuiltInGroup } from './scope';
 import { looksLikeCredential } from './secret-names';
+import { isSecret, SECRET_VALUE_FIELDS } from './secrets';
 
 /** metadata fields the server owns (kubectl diff, Argo CD and Flux strip the same). */
 export const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'];
@@ -32,8 +33,6 @@ export function stripServerFields(obj: unknown): Record<string, any> {
   return o;
 }
 
-const isSecret = (o: Record<string, any>) => o?.kind === 'Secret' && (o.apiVersion === 'v1' || o.apiVersion === undefined);
-
 /** Env entries that carry a literal value under a credential-like name, in any pod template or pod spec. */
 function envLists(o: Record<string, any>): Array<Array<Record<string, any>>> {
   const specs = [o?.spec?.template?.spec, o?.spec?.jobTemplate?.spec?.template?.spec, o?.kind === 'Pod' ? o?.spec : undefined].filter(Boolean);
@@ -52,7 +51,7 @@ export function maskPair(before: Record<string, any> | undefined, after: Record<
   const mark = (x: Record<string, any> | undefined, key: string, v: string | undefined) => {
     if (x && key in x) x[key] = v;
   };
-  for (const field of ['data', 'stringData', 'binaryData']) {
+  for (const field of SECRET_VALUE_FIELDS) {
     const bs = b && isSecret(b) ? b[field] : undefined;
     const as = a && isSecret(a) ? a[field] : undefined;
     for (const key of new Set([...Object.keys(bs ?? {}), ...Object.keys(as ?? {})])) {

@@ -1,5 +1,6 @@
 import { FederationError } from '../errors';
-import { apiGroup, KubeObject, objectKey } from '../kube/object';
+import { KubeObject, objectKey } from '../kube/object';
+import { carriesSecretValues } from '../kube/secrets';
 import { applyRank } from '../kube/order';
 import { compareStrings, sortedKeys, sortedRecord } from '../kube/sort';
 import { ANNOTATION_CLUSTER, APPLYSET_PART_OF, applySetId, applySetParent, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY } from '../kube/ownership';
@@ -42,7 +43,7 @@ export function finalizeObjects(objects: readonly KubeObject[], opts: FinalizeOp
       throw new FederationError('INVALID_OBJECT', opts.where, `an object lacks apiVersion, kind or metadata.name: ${JSON.stringify(o).slice(0, 120)}`,
         'every Kubernetes object needs apiVersion, kind and metadata.name');
     }
-    if (o.kind === 'Secret' && apiGroup(o.apiVersion) === '' && (o.data !== undefined || o.stringData !== undefined)) {
+    if (carriesSecretValues(o)) {
       throw new FederationError('SECRET_VALUE_INLINE', opts.where, `Secret "${o.metadata.name}" carries data; secret values never go into synthesized output`,
         'create the Secret outside cdk-federation (e.g. External Secrets, sealed-secrets) and reference it by name (env secretKeyRef)');
     }

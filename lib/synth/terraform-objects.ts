@@ -5,6 +5,7 @@
  */
 import { FederationError } from '../errors';
 import { apiGroup, describeObject as describe, KubeObject } from '../kube/object';
+import { carriesSecretValues } from '../kube/secrets';
 
 /**
  * Field manager of Terraform's server-side applies. Distinct from `cdkfed deploy`'s, so
@@ -56,9 +57,7 @@ export function logicalIds(objects: readonly KubeObject[], where: string): strin
  * the object, never a value.
  */
 export function assertNoSecretValues(obj: KubeObject, where: string): void {
-  if (obj.kind !== 'Secret' || apiGroup(obj.apiVersion) !== '') return;
-  const filled = (v: unknown) => v !== undefined && v !== null && (typeof v !== 'object' || Object.keys(v as object).length > 0);
-  if (filled(obj.data) || filled(obj.stringData)) {
+  if (carriesSecretValues(obj)) {
     throw new FederationError('TF_SECRET_VALUE', where, `${describe(obj)} has data; secret values are never written to Terraform output`,
       'create the Secret outside the federation (or with an external secret operator) and reference it by name');
   }
