@@ -5,6 +5,7 @@
  */
 import { FederationError } from '../errors';
 import { apiGroup, describeObject as describe, KubeObject } from '../kube/object';
+import { SERVER_METADATA } from '../kube/normalize';
 import { carriesSecretValues } from '../kube/secrets';
 
 /**
@@ -20,9 +21,6 @@ const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 /** Kinds that run pods; they are created after the objects their pods mount or run as. */
 const POD_KINDS = new Set([...ROLLOUT_KINDS, 'Job', 'CronJob', 'ReplicaSet', 'Pod']);
 const POD_INPUT_KINDS = new Set(['ConfigMap', 'Secret', 'ServiceAccount', 'PersistentVolumeClaim']);
-
-/** Fields the API server owns; written into a manifest they would show as a diff on every plan. */
-const SERVER_METADATA = ['creationTimestamp', 'resourceVersion', 'uid', 'generation', 'managedFields', 'selfLink'];
 
 /** Lower-case, and anything but [a-z0-9-] becomes `_` (Terraform names allow letters, digits, `_`, `-`). */
 function sanitize(s: string): string {
@@ -74,8 +72,8 @@ export function escapeTemplate(s: string): string {
 
 /**
  * The `manifest` attribute of a kubernetes_manifest: the object as the chart renders it,
- * minus what the server owns (status, server metadata) and nulls, which would otherwise
- * be planned as changes on every run; strings (keys too) template-escaped.
+ * minus what the server owns (status, SERVER_METADATA) and nulls, which would otherwise be
+ * planned as changes on every run; strings (keys too) template-escaped.
  */
 export function toManifest(obj: KubeObject): Record<string, unknown> {
   const { status: _status, ...rest } = obj as Record<string, unknown>;
