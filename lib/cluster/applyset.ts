@@ -7,11 +7,10 @@ import { FederationError } from '../errors';
 import { groupKind, KubeObject, refOf } from '../kube/object';
 import { compareStrings } from '../kube/sort';
 import {
-  APPLYSET_GROUP_KINDS, APPLYSET_ID, APPLYSET_NAMESPACES, APPLYSET_TOOLING, FIELD_MANAGER, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY,
+  APPLYSET_GROUP_KINDS, APPLYSET_ID, APPLYSET_NAMESPACES, APPLYSET_TOOLING, applySetTooling, FIELD_MANAGER, isOurTooling, recordLabels,
 } from '../kube/ownership';
+import { packageInfo } from '../package-info';
 import { ClusterClient } from './client';
-
-export const TOOLING = 'cdk-federation/0.1.0';
 
 export interface ApplySetRef {
   readonly id: string;
@@ -31,7 +30,7 @@ export async function readApplySet(client: ClusterClient, set: ApplySetRef): Pro
   if (!live) return undefined;
   const where = `cluster ${client.name}: Secret ${set.parent.namespace}/${set.parent.name}`;
   const tooling: string | undefined = live.metadata?.annotations?.[APPLYSET_TOOLING];
-  if (tooling && !tooling.startsWith('cdk-federation/')) {
+  if (tooling && !isOurTooling(tooling)) {
     throw new FederationError('APPLYSET_FOREIGN', where, `is the ApplySet parent of another tool ("${tooling}")`, 'rename the federation or remove the other tool\'s ApplySet');
   }
   const id = live.metadata?.labels?.[APPLYSET_ID];
@@ -59,8 +58,8 @@ export async function writeApplySet(client: ClusterClient, federation: string, s
     apiVersion: 'v1', kind: 'Secret',
     metadata: {
       name: set.parent.name, namespace: set.parent.namespace,
-      labels: { [APPLYSET_ID]: set.id, [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_FEDERATION]: federation },
-      annotations: { [APPLYSET_TOOLING]: TOOLING, [APPLYSET_GROUP_KINDS]: state.groupKinds.join(','), [APPLYSET_NAMESPACES]: extraNs.join(',') },
+      labels: { [APPLYSET_ID]: set.id, ...recordLabels(federation) },
+      annotations: { [APPLYSET_TOOLING]: applySetTooling(packageInfo().version), [APPLYSET_GROUP_KINDS]: state.groupKinds.join(','), [APPLYSET_NAMESPACES]: extraNs.join(',') },
     },
     type: 'Opaque',
   } as any, { fieldManager: FIELD_MANAGER, force: true });

@@ -1,5 +1,5 @@
 import { contentDigest } from '../kube/digest';
-import { LABEL_APP } from '../kube/ownership';
+import { ANNOTATION_CONFIG_DIGEST, LABEL_APP } from '../kube/ownership';
 import { sortedRecord } from '../kube/sort';
 import { ContainerProps, EnvValue, FederatedAppSpec, ProbeProps } from './app-spec';
 
@@ -78,7 +78,7 @@ export function renderApp(input: RenderAppInput): Array<{ id: string; object: Re
     out.push({ id: 'ConfigMap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(cm), data } });
   }
   // Pods roll when their config changes: the template carries the config's digest.
-  const podAnnotations = sortedRecord({ ...spec.podAnnotations, ...(cm ? { 'cdk-federation.io/config-digest': contentDigest(spec.config) } : {}) });
+  const podAnnotations = sortedRecord({ ...spec.podAnnotations, ...(cm ? { [ANNOTATION_CONFIG_DIGEST]: contentDigest(spec.config) } : {}) });
   // With an HPA, replicas belong to the HPA: setting them here would reset its scale-out on
   // every apply. The cluster's replica count becomes the HPA's floor instead (hpaMinReplicas),
   // which the HPA controller enforces at once, metrics or not.

@@ -3,7 +3,7 @@ import { KubeObject, objectKey } from '../kube/object';
 import { carriesSecretValues } from '../kube/secrets';
 import { applyRank } from '../kube/order';
 import { compareStrings, sortedKeys, sortedRecord } from '../kube/sort';
-import { ANNOTATION_CLUSTER, APPLYSET_PART_OF, applySetId, applySetParent, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY } from '../kube/ownership';
+import { ownershipAnnotations, ownershipLabels } from '../kube/ownership';
 
 const METADATA_ORDER = ['name', 'namespace', 'labels', 'annotations'];
 
@@ -36,8 +36,8 @@ export interface FinalizeOptions {
  */
 export function finalizeObjects(objects: readonly KubeObject[], opts: FinalizeOptions): KubeObject[] {
   const seen = new Set<string>();
-  const ownLabels = { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_FEDERATION]: opts.federation, [APPLYSET_PART_OF]: applySetId(applySetParent(opts.federation)) };
-  const ownAnnotations = { [ANNOTATION_CLUSTER]: opts.cluster };
+  const ownLabels = ownershipLabels(opts.federation);
+  const ownAnnotations = ownershipAnnotations(opts.cluster);
   const ranked = objects.map((o) => {
     if (!o || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || !o.metadata || typeof o.metadata.name !== 'string') {
       throw new FederationError('INVALID_OBJECT', opts.where, `an object lacks apiVersion, kind or metadata.name: ${JSON.stringify(o).slice(0, 120)}`,
