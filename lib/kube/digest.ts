@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { boundedMemo } from './memo';
 import { compareStrings, sortedKeys } from './sort';
 
 /**
@@ -32,33 +33,17 @@ export function canonicalJson(v: unknown): string {
 }
 
 // Keys (field names, label keys) and short values (names, label values, images) repeat
-// across objects and clusters: each is quoted once. The caches are bounded.
+// across objects and clusters: each is quoted once.
 const MAX_QUOTED = 100_000;
-const quotedStrings = new Map<string, string>();
-const quotedKeys = new Map<string, string>();
+const quotedShort = boundedMemo(MAX_QUOTED, (s: string) => JSON.stringify(s));
 
 /** JSON.stringify of a string, remembered for short ones. */
 export function quotedString(s: string): string {
-  if (s.length > 256) return JSON.stringify(s); // long texts (scripts, certificates) rarely repeat
-  let q = quotedStrings.get(s);
-  if (q === undefined) {
-    if (quotedStrings.size >= MAX_QUOTED) quotedStrings.clear();
-    q = JSON.stringify(s);
-    quotedStrings.set(s, q);
-  }
-  return q;
+  return s.length > 256 ? JSON.stringify(s) : quotedShort(s); // long texts (scripts, certificates) rarely repeat
 }
 
 /** `"key":` */
-function quotedKey(k: string): string {
-  let q = quotedKeys.get(k);
-  if (q === undefined) {
-    if (quotedKeys.size >= MAX_QUOTED) quotedKeys.clear();
-    q = `${JSON.stringify(k)}:`;
-    quotedKeys.set(k, q);
-  }
-  return q;
-}
+const quotedKey = boundedMemo(MAX_QUOTED, (k: string) => `${JSON.stringify(k)}:`);
 
 export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
