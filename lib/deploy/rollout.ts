@@ -24,7 +24,7 @@ import { ObjectSet } from '../cluster/set';
 import { crdScopes } from '../kube/scope';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
 import { judgeBake, fmtSeconds } from './gate';
-import { planCluster, scheduleWaves, Selection } from './schedule';
+import { nextStep, scheduleWaves, Selection } from './schedule';
 import { rollbackCluster, RollbackResult } from './rollback';
 
 export interface DeployOptions extends Selection {
@@ -323,7 +323,7 @@ async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: 
     const records = await listRevisions(client, ctx.fed);
     previous = currentRevision(records);
     const latest = records[records.length - 1];
-    const step = planCluster(cluster.digest, {
+    const step = nextStep(cluster.digest, {
       currentDigest: previous?.digest, currentRevision: previous?.revision,
       latestRevision: latest?.revision, latestStatus: latest?.status, latestDigest: latest?.digest,
     });

@@ -70,7 +70,7 @@ export interface PlanOptions {
 
 export async function planFleet(inv: Inventory, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: PlanOptions = {}): Promise<FleetPlan> {
   const limit = pLimit(4);
-  const plans = await Promise.all(clusters.map((name) => limit(() => planCluster(inv, inv.clusters.get(name)!, clients.get(name)!, opts))));
+  const plans = await Promise.all(clusters.map((name) => limit(() => planForCluster(inv, inv.clusters.get(name)!, clients.get(name)!, opts))));
   return { federation: inv.plan.federation, waves: inv.waves, clusters: plans };
 }
 
@@ -85,7 +85,7 @@ export function unchangedSinceRecord(entryDigest: string, recorded: KubeObject |
   return !!recorded && !!live && contentDigest(recorded) === entryDigest && driftedFields(recorded, live).length === 0;
 }
 
-async function planCluster(inv: Inventory, cluster: InventoryCluster, client: ClusterClient, opts: PlanOptions): Promise<ClusterPlan> {
+async function planForCluster(inv: Inventory, cluster: InventoryCluster, client: ClusterClient, opts: PlanOptions): Promise<ClusterPlan> {
   const base = { cluster: cluster.spec.name, wave: cluster.spec.wave };
   try {
     const records = await listRevisions(client, inv.plan.federation);

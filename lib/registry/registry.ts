@@ -180,7 +180,8 @@ export function describeValue(v: unknown): string {
   return `${text} (${kind})`;
 }
 
-function valueAt(root: unknown, p: readonly PropertyKey[]): { present: boolean; value: unknown } {
+/** The value at `p` through own properties only, and whether it is there at all (a missing field vs a null one). */
+function ownFieldAt(root: unknown, p: readonly PropertyKey[]): { present: boolean; value: unknown } {
   let cur: unknown = root;
   for (const k of p) {
     if (!isMap(cur) && !Array.isArray(cur)) return { present: false, value: undefined };
@@ -201,7 +202,7 @@ function fromZod(issue: z.core.$ZodIssue, entry: unknown, base: (string | number
   const rel = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
   const p = [...base, ...rel];
   const name = rel.join('.');
-  const { present, value } = valueAt(entry, rel);
+  const { present, value } = ownFieldAt(entry, rel);
   if (issue.code === 'unrecognized_keys') {
     return { path: [...p, issue.keys[0]], message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`, hint };
   }
