@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     const { ClusterClient } = require(${JSON.stringify(path.join(REPO_ROOT, 'build/lib/cluster/client.js'))});
     const plan = require(${JSON.stringify(path.join(dist, 'federation.json'))});
     Promise.all(plan.clusters.map(async (c) => {
-      const client = ClusterClient.connect({ name: c.name, context: c.context, kubeconfig: c.kubeconfig });
+      const client = ClusterClient.connect({ name: c.name, context: c.context, kubeconfig: c.kubeconfig }, { kubeconfigEnv: process.env.KUBECONFIG });
       const sel = 'applyset.kubernetes.io/part-of=' + plan.applySet.id;
       await Promise.all([client.list('v1', 'Namespace', { labelSelector: sel }), client.list('v1', 'ConfigMap', { labelSelector: sel })]);
       client.close();

@@ -55,6 +55,12 @@ export interface ClusterTarget {
 export interface ConnectOptions {
   /** --kubeconfig: wins over the cluster's own kubeconfig and $KUBECONFIG. */
   readonly kubeconfig?: string;
+  /**
+   * $KUBECONFIG as the caller read it from its environment (the library never reads it):
+   * the files kubectl would merge when neither --kubeconfig nor the registry names one.
+   * @default - ~/.kube/config
+   */
+  readonly kubeconfigEnv?: string;
   /** How long to keep retrying transient failures of one request. @default 20000 */
   readonly retryBudgetMs?: number;
   /** Per-request timeout. @default 30000 */
@@ -89,15 +95,25 @@ export class ClusterClient {
     const k8s = clientNode();
     const kc = new k8s.KubeConfig();
     const file = opts.kubeconfig ?? (target.kubeconfig ? expandHome(target.kubeconfig) : undefined);
-    const source = file ?? (process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config');
+    const env = opts.kubeconfigEnv;
+    const source = file ?? (env ? `$KUBECONFIG (${env})` : '~/.kube/config');
     try {
       if (file) {
         fs.accessSync(file, fs.constants.R_OK);
         kc.loadFromFile(file);
       } else {
-        const paths = (process.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config')).split(path.delimiter).filter(Boolean);
+        // What client-node's loadFromDefault does, from the value given instead of process.env:
+        // the first file, then each further one merged in.
+        const home = path.join(os.homedir(), '.kube', 'config');
+        const paths = (env ?? home).split(path.delimiter).filter(Boolean);
         for (const p of paths) fs.accessSync(p, fs.constants.R_OK);
-        kc.loadFromDefault();
+        const files = paths.length > 0 ? paths : fs.existsSync(home) ? [home] : []; // an empty $KUBECONFIG reads the default
+        files.forEach((p, i) => {
+          if (i === 0) return kc.loadFromFile(p);
+          const more = new k8s.KubeConfig();
+          more.loadFromFile(p);
+          kc.mergeConfig(more);
+        });
       }
     } catch (e) {
       throw new FederationError('KUBECONFIG_UNREADABLE', `cluster ${target.name}`, `cannot load kubeconfig ${source}: ${(e as Error).message.split('\n')[0]}`,
