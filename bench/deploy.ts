@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   await up(6);
   await installCrds(SIX, kc);
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkfed-bench-'));
-  const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: dist, terraformOutdir: false });
   buildShop(app, path.join(REPO_ROOT, 'apps', 'clusters.local.yaml'), { healthTimeout: Duration.seconds(120), bakeTime: Duration.seconds(0) });
   app.synth();
   const inv = readInventory(dist);

@@ -34,7 +34,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 
 function synth(n: number, dist: string): void {
   const names = Array.from({ length: n }, (_, i) => clusterName(i + 1));
-  const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: dist, terraformOutdir: false });
   const per = Math.ceil(n / 3);
   const fed = new Federation(app, FED, {
     registry: ClusterRegistry.fromClusters(names.map((c) => ({ name: c, region: c, provider: 'local', jurisdiction: 'local', context: c, kubeconfig: kubeconfigPath() }))),

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   await up(clusters);
   const names = Array.from({ length: clusters }, (_, i) => `local-${i + 1}`);
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkfed-benchpd-'));
-  const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: dist, terraformOutdir: false });
   const fed = new Federation(app, FED, {
     registry: ClusterRegistry.fromClusters(names.map((n) => ({ name: n, region: n, provider: 'local', jurisdiction: 'local', context: n, kubeconfig: kc }))),
     rollout: { waves: [{ name: 'all', selector: {}, maxParallel: clusters }] },

@@ -110,7 +110,7 @@ function benchExample(): void {
   for (let i = 0; i < runs; i++) {
     const s = performance.now();
     const sc = process.cpuUsage();
-    const app = new FederationApp({ outdir: path.join(dir, `dist${i}`), terraformOutdir: false, exitOnError: false });
+    const app = new FederationApp({ outdir: path.join(dir, `dist${i}`), terraformOutdir: false });
     const model = buildShop(app).toModel();
     writeManifests(model, fs.mkdtempSync(path.join(dir, 'dist-')));
     const m = performance.now();

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 test('the example deploys to 6 clusters wave by wave: every object present and healthy, ApplySet labels set; again: nothing written', async () => {
   const dist = tmpDist();
-  const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: dist, terraformOutdir: false });
   buildShop(app, path.join(REPO, 'apps', 'clusters.local.yaml'), { healthTimeout: Duration.seconds(60), bakeTime: Duration.seconds(2) });
   app.synth();
   const inv = readInventory(dist);

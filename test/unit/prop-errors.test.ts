@@ -2,7 +2,7 @@
 import { ClusterRegistry, Federation, FederationApp, GlobalService } from '../../lib';
 import { CLUSTERS, errorOf, federation, tmpdir } from './support/fixtures';
 
-const app = () => new FederationApp({ outdir: tmpdir(), terraformOutdir: false, exitOnError: false });
+const app = () => new FederationApp({ outdir: tmpdir(), terraformOutdir: false });
 
 describe('Federation and GlobalService props', () => {
   test('a registry that is not a ClusterRegistry names what it got', () => {

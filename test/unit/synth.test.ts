@@ -10,7 +10,7 @@ import { federation, readTree, tmpdir } from './support/fixtures';
 const ROOT = path.join(__dirname, '../..');
 
 function synthShop(outdir: string): void {
-  const app = new FederationApp({ outdir, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir, terraformOutdir: false });
   buildShop(app);
   app.synth();
 }
@@ -91,7 +91,7 @@ describe('all-or-nothing output', () => {
     const out = path.join(parent, 'dist');
     synthShop(out);
     const before = readTree(out);
-    const app = new FederationApp({ outdir: out, terraformOutdir: false, exitOnError: false });
+    const app = new FederationApp({ outdir: out, terraformOutdir: false });
     const fed = buildShop(app);
     // A second object with the same identity only fails when the whole cluster is rendered.
     new FederatedResource(fed, 'dup', { manifest: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } }, placement: { clusters: ['us-primary'] } });
@@ -104,7 +104,7 @@ describe('all-or-nothing output', () => {
     const parent = tmpdir();
     const [out, tf] = [path.join(parent, 'dist'), path.join(parent, 'cdktf.out')];
     const synth = () => {
-      const app = new FederationApp({ outdir: out, terraformOutdir: tf, exitOnError: false });
+      const app = new FederationApp({ outdir: out, terraformOutdir: tf });
       buildShop(app);
       app.synth();
     };

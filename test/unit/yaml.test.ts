@@ -43,7 +43,7 @@ describe('manifestYaml: byte-identical to YAML.stringify', () => {
   });
 
   test('every object of the example', () => {
-    const app = new FederationApp({ outdir: 'unused', terraformOutdir: false, exitOnError: false });
+    const app = new FederationApp({ outdir: 'unused', terraformOutdir: false });
     for (const c of buildShop(app).toModel().clusters) {
       for (const o of c.objects) expect(manifestYaml(o)).toBe(reference(o));
     }

@@ -47,7 +47,7 @@ export interface FleetOptions {
 /** Synthesizes the fleet into `dist` (replacing it) and returns dist. */
 export function synthFleet(dist: string, o: FleetOptions): string {
   const names = contexts();
-  const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: dist, terraformOutdir: false });
   const fed = new Federation(app, o.name, {
     registry: ClusterRegistry.fromClusters(names.map((n) => ({
       name: n, region: n, provider: 'local', jurisdiction: o.webResidency ?? 'local', context: o.contextOf?.(n) ?? n, kubeconfig: kubeconfigPath(),

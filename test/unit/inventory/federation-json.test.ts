@@ -11,7 +11,7 @@ const ROOT = path.join(__dirname, '../../..');
 /** Synthesizes an app into a new folder and returns its federation.json as written. */
 function synthPlan(build: (app: FederationApp) => void): FederationPlan {
   const outdir = tmpdir();
-  const app = new FederationApp({ outdir, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir, terraformOutdir: false });
   build(app);
   app.synth();
   return JSON.parse(fs.readFileSync(path.join(outdir, 'federation.json'), 'utf8'));

@@ -11,7 +11,7 @@ import { errorOf, tmpdir } from '../support/fixtures';
 /** A fresh synth of the example into a temporary dist/. */
 function shopDist(): string {
   const out = tmpdir();
-  const app = new FederationApp({ outdir: out, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: out, terraformOutdir: false });
   buildShop(app);
   app.synth();
   return out;

@@ -28,7 +28,7 @@ afterAll(() => {
 
 /** A federation over CLUSTERS with one wave holding every cluster, in an app that never exits the process. */
 export function federation(props: Partial<FederationProps> = {}): { app: FederationApp; fed: Federation } {
-  const app = new FederationApp({ outdir: tmpdir(), terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: tmpdir(), terraformOutdir: false });
   const fed = new Federation(app, 'shop', {
     registry: ClusterRegistry.fromClusters(CLUSTERS),
     rollout: { waves: [{ name: 'all', selector: {} }] },
