@@ -24,7 +24,7 @@ import { ObjectSet } from '../cluster/set';
 import { crdScopes } from '../kube/scope';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
 import { judgeBake, fmtSeconds } from './gate';
-import { nextStep, scheduleWaves, Selection } from './schedule';
+import { nextStep, ScheduledWave, scheduleWaves, Selection } from './schedule';
 import { rollbackCluster, RollbackResult } from './rollback';
 
 export interface DeployOptions extends Selection {
@@ -127,143 +127,184 @@ class GateFailure extends Error {
   }
 }
 
+/** One run of deploy: what it was asked, what it holds and what has happened so far. */
+interface Run {
+  readonly inv: Inventory;
+  readonly opts: DeployOptions;
+  readonly fed: string;
+  readonly set: ApplySetRef;
+  readonly now: () => number;
+  readonly emit: (e: DeployEvent) => void;
+  readonly waves: readonly ScheduledWave[];
+  readonly touched: Touched[];
+  readonly leases: Set<HeldLease>;
+  readonly clusterReports: Map<string, ClusterReport>;
+  /** The first thing that went wrong. */
+  failure?: string;
+  failedWaveIndex: number;
+  /** A gate, bake or prune failed (roll back); a wave that could not start only stops the rollout. */
+  gateFailed: boolean;
+}
+
 export async function deploy(inv: Inventory, opts: DeployOptions): Promise<DeployReport> {
   const now = opts.now ?? Date.now;
   const started = now();
-  const emit = opts.onEvent ?? (() => undefined);
-  const waves = scheduleWaves(inv, opts);
-  const set: ApplySetRef = inv.plan.applySet;
-  const fed = inv.plan.federation;
-  const touched: Touched[] = [];
-  const leases = opts.leases ?? new Set<HeldLease>();
-  const reports = new Map<string, WaveReport>();
-  let failure: string | undefined;
-  let failedWaveIndex = -1;
-  // A failed gate rolls back; a wave that cannot start (a cluster unreachable, its lease held) stops the rollout and keeps earlier waves.
-  let gateFailed = false;
-
-  const clusterReports = new Map<string, ClusterReport>();
-  const record = (r: ClusterReport) => clusterReports.set(r.cluster, r);
-  /** A gate, bake or prune failed in wave `wi`: the rollout stops there and rolls back what it touched. */
-  const failWave = (wi: number, message: string) => {
-    gateFailed = true;
-    failure = message;
-    emit({ type: 'wave', wave: waves[wi].wave.name, phase: 'failed', message });
-    failedWaveIndex = wi;
+  const run: Run = {
+    inv, opts, fed: inv.plan.federation, set: inv.plan.applySet, now, emit: opts.onEvent ?? (() => undefined),
+    waves: scheduleWaves(inv, opts), touched: [], leases: opts.leases ?? new Set<HeldLease>(), clusterReports: new Map(),
+    failedWaveIndex: -1, gateFailed: false,
   };
-  // Every cluster's revision record must fit in a Secret: checked for the whole selection before any write anywhere.
-  for (const { clusters } of waves) for (const c of clusters) checkRevisionSize(fed, c, inv.clusters.get(c)!.digest, inv.clusters.get(c)!.objects.map((o) => o.manifest));
-
+  checkRecordSizes(run);
   try {
-    for (const [wi, { wave, clusters }] of waves.entries()) {
-      emit({ type: 'wave', wave: wave.name, phase: 'start' });
-      // Before the wave touches anything: every cluster of it answers and its lease is ours.
-      // Read-only checks of every cluster of the wave first, so a failure writes nothing (not even a lease).
-      const step = (fn: (client: ClusterClient, name: string) => Promise<unknown>) => Promise.all(clusters.map(async (name) => {
-        try {
-          await fn(opts.clients.get(name)!, name);
-          return undefined;
-        } catch (e) {
-          return `${name}: ${isFederationError(e) ? e.message : errorMessage(e)}`;
-        }
-      }));
-      let pre = await step(async (client, name) => {
-        await client.version();
-        const cluster = inv.clusters.get(name)!;
-        await checkKindsServed(client, cluster);
-        await new ObjectSet(client, fed, set).checkScopes(cluster.objects.map((o) => o.manifest));
-      });
-      if (pre.every((p) => !p)) {
-        pre = await step(async (client, name) => {
-          await ensureSystemNamespace(client);
-          // onWait reports a stale lease being watched before it is taken over.
-          leases.add(await acquireLease(client, fed, { breakLock: opts.breakLock, onWait: (message) => emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'waiting', message }) }));
-        });
-      }
-      const preFailures = pre.filter((p): p is string => !!p);
-      if (preFailures.length > 0) {
-        failure = `wave ${wave.name} not started: ${preFailures.join('; ')}`;
-        for (const c of clusters) record({ cluster: c, wave: wave.name, outcome: 'not-started', failure: { reason: pre[clusters.indexOf(c)] ?? 'its wave did not start' }, seconds: 0 });
-        emit({ type: 'wave', wave: wave.name, phase: 'failed', message: failure });
-        failedWaveIndex = wi;
-        break;
-      }
-
-      const abort = new AbortController();
-      const limit = pLimit(wave.maxParallel);
-      const results = await Promise.all(clusters.map((name) => limit(async (): Promise<ClusterReport> => {
-        if (abort.signal.aborted) {
-          emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'not-started' });
-          return { cluster: name, wave: wave.name, outcome: 'not-started', seconds: 0, failure: { reason: 'another cluster of the wave failed first' } };
-        }
-        const r = await deployCluster(inv.clusters.get(name)!, wave, opts.clients.get(name)!, { opts, set, fed, emit, touched, signal: abort.signal, now });
-        if (r.outcome === 'failed') abort.abort();
-        return r;
-      })));
-      results.forEach(record);
-      const failed = results.find((r) => r.outcome === 'failed');
-      if (failed) {
-        failWave(wi, `wave ${wave.name}: cluster ${failed.cluster}: ${failed.failure?.reason}`);
-        break;
-      }
-      // A wave in which nothing changed has nothing to bake.
-      if (wave.bakeTimeSeconds > 0 && results.some((r) => r.outcome === 'deployed' || r.outcome === 'repaired')) {
-        const regression = await bake(wave, clusters.map((c) => ({ name: c, client: opts.clients.get(c)!, cluster: inv.clusters.get(c)! })), emit, now);
-        if (regression) {
-          const prev = clusterReports.get(regression.cluster);
-          if (prev) record({ ...prev, outcome: 'failed', failure: { object: regression.object, reason: regression.reason } });
-          failWave(wi, `wave ${wave.name}: ${regression.reason}`);
-          break;
-        }
-      }
-      // Prune is the last, irreversible step: only once the wave is healthy and baked, so a
-      // regression never has to re-create what was deleted.
-      const finished = await Promise.all(touched.filter((t) => t.wave.name === wave.name).map((t) => limit(() => finishCluster(t, clusterReports.get(t.cluster.spec.name)!, { opts, set, fed, emit, touched, signal: abort.signal, now }))));
-      finished.forEach(record);
-      const unfinished = finished.find((r) => r.outcome === 'failed');
-      if (unfinished) {
-        failWave(wi, `wave ${wave.name}: cluster ${unfinished.cluster}: ${unfinished.failure?.reason}`);
-        break;
-      }
-      emit({ type: 'wave', wave: wave.name, phase: 'done' });
+    for (const [wi, scheduled] of run.waves.entries()) {
+      if (!(await runWave(run, wi, scheduled))) break;
     }
-
-    if (gateFailed && touched.length > 0 && opts.rollback !== false) {
-      emit({ type: 'rollback', phase: 'start', clusters: touched.map((t) => t.cluster.spec.name) });
-      const limit = pLimit(4);
-      await Promise.all(touched.map((t) => limit(async () => {
-        // A cluster whose lease this run lost belongs to another deploy now: never rolled back by this one.
-        const lost = leaseLostError(t.client);
-        if (lost) {
-          const prev = clusterReports.get(t.cluster.spec.name);
-          record({ ...(prev ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome: 'failed', failure: prev?.failure ?? { reason: lost.message },
-            rollback: { ok: false, message: 'not rolled back: this run lost its lease there, so the cluster is left to the run that took it' } } as ClusterReport);
-          return;
-        }
-        emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: 'rolling-back' });
-        const before = clusterReports.get(t.cluster.spec.name);
-        // A resumed revision may have been applied in full by the run that died: it counts as changed.
-        const changed = t.resumed || [...(before?.applied?.entries ?? []), ...(before?.pruned?.entries ?? [])].some((e) => e.action === 'created' || e.action === 'configured' || e.action === 'deleted' || e.action === 'released')
-          || !before?.applied; // no ChangeSet (e.g. died mid-apply): assume changed
-        const result = await rollbackCluster(t.set, {
-          changed, adopted: t.adopted,
-          federation: fed, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest), started: t.started, adopted: t.record.adopted },
-          previous: t.previous, records: t.records, cascade: opts.cascade,
-          force: opts.force, timeoutMs: t.wave.healthTimeoutSeconds * 1000, reason: failure!, now,
-        });
-        const prev = before;
-        const outcome = result.ok ? 'rolled-back' : result.unreachable ? 'unknown' : 'rollback-failed';
-        emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: outcome, message: result.message });
-        record({ ...(prev ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome, rollback: result,
-          failure: prev?.failure ?? { reason: 'rolled back: another cluster failed its gate' } } as ClusterReport);
-      })));
-      emit({ type: 'rollback', phase: 'done', clusters: touched.map((t) => t.cluster.spec.name) });
-    }
+    if (run.gateFailed && run.touched.length > 0 && opts.rollback !== false) await rollbackTouched(run);
   } finally {
-    await Promise.all([...leases].map((l) => l.release()));
-    leases.clear();
+    await Promise.all([...run.leases].map((l) => l.release()));
+    run.leases.clear();
+  }
+  return deployReport(run, started);
+}
+
+/** Every cluster's revision record must fit in a Secret: checked for the whole selection before any write anywhere. */
+function checkRecordSizes({ inv, fed, waves }: Run): void {
+  for (const { clusters } of waves) for (const c of clusters) checkRevisionSize(fed, c, inv.clusters.get(c)!.digest, inv.clusters.get(c)!.objects.map((o) => o.manifest));
+}
+
+/** A gate, bake or prune failed in wave `wi`: the rollout stops there and rolls back what it touched. */
+function failWave(run: Run, wi: number, message: string): void {
+  run.gateFailed = true;
+  run.failure = message;
+  run.emit({ type: 'wave', wave: run.waves[wi].wave.name, phase: 'failed', message });
+  run.failedWaveIndex = wi;
+}
+
+function record(run: Run, r: ClusterReport): void {
+  run.clusterReports.set(r.cluster, r);
+}
+
+/** One wave: preflight, its clusters applied and gated, the bake, then prune. False when the rollout stops here. */
+async function runWave(run: Run, wi: number, { wave, clusters }: ScheduledWave): Promise<boolean> {
+  const { inv, opts, emit } = run;
+  emit({ type: 'wave', wave: wave.name, phase: 'start' });
+  const pre = await preflightWave(run, wave, clusters);
+  const preFailures = pre.filter((p): p is string => !!p);
+  if (preFailures.length > 0) {
+    run.failure = `wave ${wave.name} not started: ${preFailures.join('; ')}`;
+    for (const c of clusters) record(run, { cluster: c, wave: wave.name, outcome: 'not-started', failure: { reason: pre[clusters.indexOf(c)] ?? 'its wave did not start' }, seconds: 0 });
+    emit({ type: 'wave', wave: wave.name, phase: 'failed', message: run.failure });
+    run.failedWaveIndex = wi;
+    return false;
   }
 
+  const abort = new AbortController();
+  const ctx: ClusterContext = { opts, set: run.set, fed: run.fed, emit, touched: run.touched, signal: abort.signal, now: run.now };
+  const limit = pLimit(wave.maxParallel);
+  const results = await Promise.all(clusters.map((name) => limit(async (): Promise<ClusterReport> => {
+    if (abort.signal.aborted) {
+      emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'not-started' });
+      return { cluster: name, wave: wave.name, outcome: 'not-started', seconds: 0, failure: { reason: 'another cluster of the wave failed first' } };
+    }
+    const r = await deployCluster(inv.clusters.get(name)!, wave, opts.clients.get(name)!, ctx);
+    if (r.outcome === 'failed') abort.abort();
+    return r;
+  })));
+  results.forEach((r) => record(run, r));
+  const failed = results.find((r) => r.outcome === 'failed');
+  if (failed) {
+    failWave(run, wi, `wave ${wave.name}: cluster ${failed.cluster}: ${failed.failure?.reason}`);
+    return false;
+  }
+  // A wave in which nothing changed has nothing to bake.
+  if (wave.bakeTimeSeconds > 0 && results.some((r) => r.outcome === 'deployed' || r.outcome === 'repaired')) {
+    const regression = await bake(wave, clusters.map((c) => ({ name: c, client: opts.clients.get(c)!, cluster: inv.clusters.get(c)! })), emit, run.now);
+    if (regression) {
+      const prev = run.clusterReports.get(regression.cluster);
+      if (prev) record(run, { ...prev, outcome: 'failed', failure: { object: regression.object, reason: regression.reason } });
+      failWave(run, wi, `wave ${wave.name}: ${regression.reason}`);
+      return false;
+    }
+  }
+  // Prune is the last, irreversible step: only once the wave is healthy and baked, so a
+  // regression never has to re-create what was deleted.
+  const finished = await Promise.all(run.touched.filter((t) => t.wave.name === wave.name).map((t) => limit(() => finishCluster(t, run.clusterReports.get(t.cluster.spec.name)!, ctx))));
+  finished.forEach((r) => record(run, r));
+  const unfinished = finished.find((r) => r.outcome === 'failed');
+  if (unfinished) {
+    failWave(run, wi, `wave ${wave.name}: cluster ${unfinished.cluster}: ${unfinished.failure?.reason}`);
+    return false;
+  }
+  emit({ type: 'wave', wave: wave.name, phase: 'done' });
+  return true;
+}
+
+/**
+ * Before the wave touches anything: every cluster of it answers and its lease is ours.
+ * Read-only checks of every cluster of the wave first, so a failure writes nothing (not even
+ * a lease). One entry per cluster: its failure, or undefined.
+ */
+async function preflightWave(run: Run, wave: PlanWave, clusters: readonly string[]): Promise<Array<string | undefined>> {
+  const { inv, opts, fed } = run;
+  const step = (fn: (client: ClusterClient, name: string) => Promise<unknown>) => Promise.all(clusters.map(async (name) => {
+    try {
+      await fn(opts.clients.get(name)!, name);
+      return undefined;
+    } catch (e) {
+      return `${name}: ${isFederationError(e) ? e.message : errorMessage(e)}`;
+    }
+  }));
+  const checked = await step(async (client, name) => {
+    await client.version();
+    const cluster = inv.clusters.get(name)!;
+    await checkKindsServed(client, cluster);
+    await new ObjectSet(client, fed, run.set).checkScopes(cluster.objects.map((o) => o.manifest));
+  });
+  if (!checked.every((p) => !p)) return checked;
+  return step(async (client, name) => {
+    await ensureSystemNamespace(client);
+    // onWait reports a stale lease being watched before it is taken over.
+    run.leases.add(await acquireLease(client, fed, { breakLock: opts.breakLock, onWait: (message) => run.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'waiting', message }) }));
+  });
+}
+
+/** After a failed gate: every cluster this run wrote to goes back to its previous revision. */
+async function rollbackTouched(run: Run): Promise<void> {
+  const { touched, emit, opts, clusterReports } = run;
+  emit({ type: 'rollback', phase: 'start', clusters: touched.map((t) => t.cluster.spec.name) });
+  const limit = pLimit(4);
+  await Promise.all(touched.map((t) => limit(async () => {
+    // A cluster whose lease this run lost belongs to another deploy now: never rolled back by this one.
+    const lost = leaseLostError(t.client);
+    if (lost) {
+      const prev = clusterReports.get(t.cluster.spec.name);
+      record(run, { ...(prev ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome: 'failed', failure: prev?.failure ?? { reason: lost.message },
+        rollback: { ok: false, message: 'not rolled back: this run lost its lease there, so the cluster is left to the run that took it' } } as ClusterReport);
+      return;
+    }
+    emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: 'rolling-back' });
+    const before = clusterReports.get(t.cluster.spec.name);
+    // A resumed revision may have been applied in full by the run that died: it counts as changed.
+    const changed = t.resumed || [...(before?.applied?.entries ?? []), ...(before?.pruned?.entries ?? [])].some((e) => e.action === 'created' || e.action === 'configured' || e.action === 'deleted' || e.action === 'released')
+      || !before?.applied; // no ChangeSet (e.g. died mid-apply): assume changed
+    const result = await rollbackCluster(t.set, {
+      changed, adopted: t.adopted,
+      federation: run.fed, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest), started: t.started, adopted: t.record.adopted },
+      previous: t.previous, records: t.records, cascade: opts.cascade,
+      force: opts.force, timeoutMs: t.wave.healthTimeoutSeconds * 1000, reason: run.failure!, now: run.now,
+    });
+    const outcome = result.ok ? 'rolled-back' : result.unreachable ? 'unknown' : 'rollback-failed';
+    emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: outcome, message: result.message });
+    record(run, { ...(before ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome, rollback: result,
+      failure: before?.failure ?? { reason: 'rolled back: another cluster failed its gate' } } as ClusterReport);
+  })));
+  emit({ type: 'rollback', phase: 'done', clusters: touched.map((t) => t.cluster.spec.name) });
+}
+
+/** The run as data: each wave's outcome from its clusters' reports. */
+function deployReport(run: Run, started: number): DeployReport {
+  const { waves, clusterReports, failure, failedWaveIndex, opts } = run;
+  const reports = new Map<string, WaveReport>();
   for (const [wi, { wave, clusters }] of waves.entries()) {
     const cr = clusters.map((c) => clusterReports.get(c) ?? { cluster: c, wave: wave.name, outcome: 'not-started' as const, seconds: 0 });
     const rolledBack = cr.some((c) => c.outcome === 'rolled-back' || c.outcome === 'rollback-failed' || c.outcome === 'unknown');
@@ -273,7 +314,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
   const all = [...clusterReports.values()];
   const outcome = failure ? 'failed' : all.every((r) => r.outcome === 'up-to-date') ? 'up-to-date' : 'succeeded';
   const requests = Object.fromEntries(waves.flatMap((w) => w.clusters).map((c) => [c, { ...opts.clients.get(c)!.stats }]));
-  return { federation: fed, outcome, waves: [...reports.values()], ...(failure ? { failure } : {}), seconds: (now() - started) / 1000, requests };
+  return { federation: run.fed, outcome, waves: [...reports.values()], ...(failure ? { failure } : {}), seconds: (run.now() - started) / 1000, requests };
 }
 
 /** Every kind of the set is served by the cluster or defined by a CRD of the same set: checked before the wave writes anything. */

@@ -74,11 +74,6 @@ export function maskPair(before: Record<string, any> | undefined, after: Record<
   return [b, a];
 }
 
-/** Masks one object on its own (a delete, a drift report of a live object). */
-export function maskSecrets(o: Record<string, any>): Record<string, any> {
-  return maskPair(o, o)[0]!;
-}
-
 /** YAML as plan and drift print it: stable, no line folding. */
 export function toYaml(o: unknown): string {
   return o === undefined ? '' : YAML.stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false });
