@@ -23,7 +23,7 @@ import { checkRevisionSize, currentRevision, ensureSystemNamespace, listRevision
 import { ObjectSet } from '../cluster/set';
 import { crdScopes } from '../kube/scope';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
-import { judgeBake, fmtSeconds } from './gate';
+import { judgeBake, fmtSeconds } from '../health/gate';
 import { nextStep, ScheduledWave, scheduleWaves, Selection } from './schedule';
 import { rollbackCluster, RollbackResult } from './rollback';
 
@@ -465,7 +465,7 @@ async function finishCluster(t: Touched, report: ClusterReport, ctx: ClusterCont
 /** Waits for health; throws GateFailure with the object and the reason (from pods for workloads). */
 async function gate(client: ClusterClient, objects: readonly KubeObject[], timeoutMs: number, ctx: ClusterContext, onPending: (n: number) => void): Promise<void> {
   const result = await waitHealthy(client, objects, {
-    timeoutMs, signal: ctx.signal,
+    timeoutMs, signal: ctx.signal, now: ctx.now,
     onPoll: (h) => onPending(h.filter((x) => x.health.status !== 'Current').length),
   });
   if (result.healthy) return;
