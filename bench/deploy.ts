@@ -14,6 +14,7 @@
  * Then a no-op deploy: wall time and the requests it made (its report counts them: no object writes).
  * Prints medians and the ratios cdkfed/floor and kubectl/cdkfed.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

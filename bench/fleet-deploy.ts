@@ -16,6 +16,7 @@
  * ready-after: simulated pods become Ready at once by default; "3s" makes each pod take 3 s
  * (kwok stage, annotation cdk-federation.io/simulate-ready-after), as real rollouts take time.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -54,7 +54,8 @@ if (example) {
 const t0 = performance.now();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { synthTerraform } = require('../lib/synth/terraform') as typeof import('../lib/synth/terraform');
-require('../lib/synth/terraform-stack'); // what synthTerraform loads on first use (cdktf)
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here on purpose, as synthTerraform loads it on first use (cdktf)
+require('../lib/synth/terraform-stack');
 const loadMs = performance.now() - t0;
 
 const names = Array.from({ length: clusters }, (_, i) => `cluster-${String(i + 1).padStart(2, '0')}`);

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- live objects and server responses are untyped JSON of any kind */
 import pLimit from 'p-limit';
 import { KubeObject, objectKey, refOf } from '../kube/object';
 import { applyRank, applyStage } from '../kube/order';

@@ -54,7 +54,7 @@ export function unionState(a: ApplySetState | undefined, b: ApplySetState): Appl
 /** Writes the parent (server-side apply). Before an apply it must list a superset of what the cluster may hold. */
 export async function writeApplySet(client: ClusterClient, federation: string, set: ApplySetRef, state: ApplySetState): Promise<void> {
   const extraNs = state.namespaces.filter((n) => n !== set.parent.namespace);
-  await client.apply({
+  const parent: KubeObject = {
     apiVersion: 'v1', kind: 'Secret',
     metadata: {
       name: set.parent.name, namespace: set.parent.namespace,
@@ -62,7 +62,8 @@ export async function writeApplySet(client: ClusterClient, federation: string, s
       annotations: { [APPLYSET_TOOLING]: applySetTooling(packageInfo().version), [APPLYSET_GROUP_KINDS]: state.groupKinds.join(','), [APPLYSET_NAMESPACES]: extraNs.join(',') },
     },
     type: 'Opaque',
-  } as any, { fieldManager: FIELD_MANAGER, force: true });
+  };
+  await client.apply(parent, { fieldManager: FIELD_MANAGER, force: true });
 }
 
 /** The members an object set needs the parent to list. */

@@ -5,6 +5,7 @@
  * client-node 1.4 re-serializes bodies through generated models and can drop fields of
  * custom resources (kubernetes-client/javascript #2384).
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- request and response bodies are untyped JSON of any kind */
 import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';

@@ -8,6 +8,7 @@
  * With `restore`, the object's content goes back to what it was before we adopted it (the
  * rollback of the revision that adopted it).
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- live objects and their managedFields are untyped JSON of any kind */
 import { SERVER_METADATA } from '../kube/normalize';
 import { KubeObject, ObjectRef } from '../kube/object';
 import { FIELD_MANAGER, HANDBACK_MANAGER, OWNERSHIP_ANNOTATION_KEYS, OWNERSHIP_LABEL_KEYS } from '../kube/ownership';

@@ -14,6 +14,7 @@
  *   finds the lease taken, or once it has not renewed for two thirds of the duration: a
  *   candidate waits the full duration after the last renewal it saw, so we stop first.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the Lease is read back as untyped JSON from the API server */
 import * as os from 'os';
 import { FederationError } from '../errors';
 import { leaseName, recordLabels, SYSTEM_NAMESPACE } from '../kube/ownership';

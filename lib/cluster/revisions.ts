@@ -3,6 +3,7 @@
  * (the whole object set, gzipped), its digest and its status. Rollback, resume and drift
  * read them, so a second pipeline runner with no local files still knows the state.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- revision Secrets are read back as untyped JSON from the API server and checked field by field */
 import { gunzipSync, gzipSync } from 'zlib';
 import { FederationError } from '../errors';
 import { contentDigest, objectSetDigest } from '../kube/digest';

@@ -108,7 +108,7 @@ export class FederatedApp extends Construct {
       this.fed.ensureNamespace(d.cluster, this.namespace);
       const scope = this.fed.scopeFor(d.cluster, this, { app: this.name, residency: this.residency });
       for (const { id: objectId, object } of renderApp({ name: this.name, namespace: this.namespace, spec, replicas })) {
-        new ApiObject(scope, objectId, object as any);
+        new ApiObject(scope, objectId, object);
       }
       return { cluster: d.cluster, replicas };
     });

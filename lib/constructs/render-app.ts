@@ -1,3 +1,4 @@
+import type { ApiObjectProps } from 'cdk8s';
 import { contentDigest } from '../kube/digest';
 import { ANNOTATION_CONFIG_DIGEST, LABEL_APP } from '../kube/ownership';
 import { sortedRecord } from '../kube/sort';
@@ -67,11 +68,11 @@ function strip<T extends object>(o: T): T {
  * Renders one app for one cluster as plain Kubernetes objects (Deployment, Service,
  * ConfigMap, HPA, PDB as applicable). Pure; namespaces are the federation's business.
  */
-export function renderApp(input: RenderAppInput): Array<{ id: string; object: Record<string, any> }> {
+export function renderApp(input: RenderAppInput): Array<{ id: string; object: ApiObjectProps }> {
   const { name, namespace, spec, replicas } = input;
   const labels = sortedRecord({ ...spec.labels, ...selectorLabels(name) });
   const metadata = (n: string) => ({ name: n, namespace, labels });
-  const out: Array<{ id: string; object: Record<string, any> }> = [];
+  const out: Array<{ id: string; object: ApiObjectProps }> = [];
   const cm = spec.config && Object.keys(spec.config).length > 0 ? configMapName(name) : undefined;
   if (cm) {
     const data = sortedRecord(spec.config!);

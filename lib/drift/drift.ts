@@ -7,6 +7,7 @@
  * drift). One LIST per (cluster, kind); clusters in parallel. `correct` re-applies only the
  * drifted objects.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- live objects are untyped JSON of any kind */
 import pLimit from 'p-limit';
 import { isFederationError } from '../errors';
 import type { InventoryOutline } from '../inventory/read';

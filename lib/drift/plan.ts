@@ -81,6 +81,7 @@ export async function planFleet(inv: Inventory, clusters: readonly string[], cli
  * configuration again over values that all match changes nothing, so a dry run would report
  * it unchanged too; anything else (new, changed, drifted, a later failed revision) is dry-run.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a live object is untyped JSON of any kind
 export function unchangedSinceRecord(entryDigest: string, recorded: KubeObject | undefined, live: Record<string, any> | undefined): boolean {
   return !!recorded && !!live && contentDigest(recorded) === entryDigest && driftedFields(recorded, live).length === 0;
 }

@@ -23,6 +23,7 @@ interface Condition {
   readonly message?: string;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- live objects of any kind, read field by field
 type Obj = Record<string, any>;
 
 const health = (status: HealthStatus, reason: string, message: string): Health => ({ status, reason, message });

@@ -3,6 +3,7 @@
  * (so only what deploy would change remains), and secret values masked before anything is
  * rendered. Pure.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- objects compared here are untyped JSON (desired manifests and live objects of any kind) */
 import * as YAML from 'yaml';
 import { apiGroup } from './object';
 import { isQuantityPath, sameQuantity } from './quantity';

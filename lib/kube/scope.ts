@@ -28,6 +28,7 @@ const CLUSTER_SCOPED = new Set([
 /** `group/Kind` → namespaced, for the custom kinds that the CRDs among `objects` define. */
 export function crdScopes(objects: readonly Pick<KubeObject, 'kind'>[]): Map<string, boolean> {
   const out = new Map<string, boolean>();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CRD's spec is read loosely: any field may be missing
   for (const o of objects as readonly any[]) {
     if (o.kind !== 'CustomResourceDefinition' || typeof o.spec?.group !== 'string' || typeof o.spec?.names?.kind !== 'string') continue;
     out.set(`${o.spec.group}/${o.spec.names.kind}`, o.spec.scope !== 'Cluster');
@@ -63,7 +64,7 @@ export function isBuiltInGroup(group: string): boolean {
 }
 
 /** The message for a cluster-scoped object that names a namespace, or undefined when it is fine. */
-export function scopeProblem(o: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>, namespaced: boolean | undefined): string | undefined {
+export function scopeProblem(o: { readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string } }, namespaced: boolean | undefined): string | undefined {
   if (namespaced !== false || o.metadata.namespace === undefined) return undefined;
   return `${o.kind} ${o.metadata.name} is cluster-scoped but sets metadata.namespace "${o.metadata.namespace}"; the API server ignores it, so the object could never be matched again and prune would delete it`;
 }

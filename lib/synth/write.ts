@@ -52,7 +52,7 @@ export function writeOutputs(model: FederationModel | FederationSource, opts: Wr
   }
   const stages = targets.map(staging);
   const writer = clusterWriter(source.outline.clusters.length, opts.threads);
-  let objects = 0;
+  let objects: number;
   try {
     for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
     fs.mkdirSync(stages[0], { recursive: true });

@@ -70,7 +70,7 @@ function inline(v: unknown): string | undefined {
       if (v === null) return 'null';
       if (Array.isArray(v)) return v.length === 0 ? '[]' : undefined;
       if (!isPlainObject(v)) throw UNSUPPORTED;
-      for (const _ in v) return undefined; // eslint-disable-line no-unreachable-loop
+      for (const _ in v) return undefined; // the first key says it is not empty
       return '{}';
     default: throw UNSUPPORTED; // undefined, bigint, symbol, function
   }

@@ -3,6 +3,7 @@
  * its clusters to local-1..6, with the MCS and ExternalDNS CRDs installed): every object present
  * and healthy, in wave order, ApplySet labels set; then a no-op deploy writes nothing.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import * as path from 'node:path';
 import { buildShop } from '../../apps/shop';
 import { Duration, FederationApp } from '../../lib';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -6,6 +7,7 @@ import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Duration, FederatedApp, FederatedResource, FederationApp, FederationError } from '../../lib';
 import { contentDigest } from '../../lib/kube/digest';
 import { federation, readTree, tmpdir } from './support/fixtures';
+import * as yaml from 'yaml';
 
 const ROOT = path.join(__dirname, '../..');
 
@@ -38,7 +40,6 @@ describe('the shop example', () => {
     expect(eu).toMatchObject({ context: 'eu-primary', region: 'eu', role: 'primary', wave: 'eu', jurisdiction: 'eu' });
     const files = fs.readdirSync(path.join(out, 'eu-primary')).map((f) => `eu-primary/${f}`);
     expect(eu.objects.map((o: any) => o.file)).toEqual(files);
-    const yaml = require('yaml');
     for (const o of eu.objects) {
       expect(o.digest).toBe(contentDigest(yaml.parse(fs.readFileSync(path.join(out, o.file), 'utf8'))));
     }

@@ -3,6 +3,7 @@
  * library into a temporary dist/, and the CLI run as a real process against it.
  * Each test gets its own federation name and namespace, so tests never see each other's objects.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -1,8 +1,10 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { driftedFields, hpaIgnores } from '../../../lib/drift/drift';
 import { maskPair, stripServerFields } from '../../../lib/kube/normalize';
 import { changedPaths, formatPath, leafPaths, ownerOf, valueAt } from '../../../lib/kube/paths';
 import { FleetPlan } from '../../../lib/drift/plan';
 import { driftExitCode, planExitCode, renderPlan } from '../../../lib/drift/report';
+import { pointerSegments, ruleCovers, userIgnores } from '../../../lib/drift/drift';
 
 const dep = (image: string, extra: object = {}) => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' },
@@ -107,7 +109,6 @@ describe('plan report', () => {
 });
 
 describe('user ignore rules (federation.json ignoreDifferences)', () => {
-  const { pointerSegments, ruleCovers, userIgnores } = require('../../../lib/drift/drift');
   test('JSON pointers and field paths', () => {
     expect(pointerSegments('/spec/replicas')).toEqual(['spec', 'replicas']);
     expect(pointerSegments('/metadata/annotations/a~1b')).toEqual(['metadata', 'annotations', 'a/b']);
