@@ -343,6 +343,23 @@ interface ClusterContext {
   readonly now: () => number;
 }
 
+/** One cluster being deployed: what every step of it needs, and what it has done so far (reported even when it fails). */
+interface ClusterRun {
+  readonly cluster: InventoryCluster;
+  readonly wave: PlanWave;
+  readonly client: ClusterClient;
+  readonly ctx: ClusterContext;
+  readonly set: ObjectSet;
+  readonly objects: KubeObject[];
+  readonly timeoutMs: number;
+  readonly t0: number;
+  readonly phase: (p: ClusterPhase, message?: string, pending?: number) => void;
+  readonly onEntry: (entry: ChangeSetEntry) => void;
+  revision?: number;
+  previous?: RevisionRecord;
+  applied?: ChangeSet;
+}
+
 /**
  * Applies the target to one cluster and waits for it to be healthy; the revision stays
  * pending until finishCluster prunes it after the wave has baked. A cluster already at the
@@ -350,90 +367,99 @@ interface ClusterContext {
  */
 async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: ClusterClient, ctx: ClusterContext): Promise<ClusterReport> {
   const name = cluster.spec.name;
-  const t0 = ctx.now();
-  const phase = (p: ClusterPhase, message?: string, pending?: number) => ctx.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: p, message, pending });
-  const objects = cluster.objects.map((o) => o.manifest);
-  const timeoutMs = wave.healthTimeoutSeconds * 1000;
-  const set = new ObjectSet(client, ctx.fed, ctx.set);
-  const onEntry = (entry: ChangeSetEntry) => ctx.emit({ type: 'object', cluster: name, entry });
-  let applied: ChangeSet | undefined;
-  let revision: number | undefined;
-  let previous: RevisionRecord | undefined;
+  const r: ClusterRun = {
+    cluster, wave, client, ctx, set: new ObjectSet(client, ctx.fed, ctx.set), objects: cluster.objects.map((o) => o.manifest),
+    timeoutMs: wave.healthTimeoutSeconds * 1000, t0: ctx.now(),
+    phase: (p, message, pending) => ctx.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: p, message, pending }),
+    onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }),
+  };
   try {
-    phase('connecting');
+    r.phase('connecting');
     const records = await listRevisions(client, ctx.fed);
-    previous = currentRevision(records);
+    r.previous = currentRevision(records);
     const latest = records[records.length - 1];
     const step = nextStep(cluster.digest, {
-      currentDigest: previous?.digest, currentRevision: previous?.revision,
+      currentDigest: r.previous?.digest, currentRevision: r.previous?.revision,
       latestRevision: latest?.revision, latestStatus: latest?.status, latestDigest: latest?.digest,
     });
-    revision = step.revision;
-    if (step.action === 'verify') {
-      // Recorded revision equals the target: read-only health check, unless an earlier run left work:
-      // objects deleted behind our back are re-applied, members its prune had to keep are pruned again.
-      const health = await checkHealth(client, objects);
-      const leftover = ctx.opts.prune !== false ? previous?.unpruned ?? [] : [];
-      if (health.every((h) => h.health.status === 'Current') && leftover.length === 0) {
-        phase('up-to-date', `revision ${revision}`);
-        return { cluster: name, wave: wave.name, outcome: 'up-to-date', revision, previousRevision: previous?.revision, seconds: (ctx.now() - t0) / 1000 };
-      }
-      const missing = new Set(health.filter((h) => h.health.status === 'NotFound').map((h) => refKey(h.ref)));
-      if (missing.size > 0) {
-        phase('applying', `revision ${revision}: repairing ${missing.size} object(s) deleted behind our back`);
-        applied = await set.apply(objects.filter((o) => missing.has(objectKey(o))), { force: ctx.opts.force, onEntry });
-        if (applied.failed) {
-          const bad = applied.entries.find((e) => e.action === 'failed')!;
-          throw new GateFailure({ object: describeRef(bad.ref), reason: `repairing revision ${revision}: ${describeRef(bad.ref)}: ${bad.message}` });
-        }
-      }
-      phase('health', `revision ${revision} recorded, waiting for it to be healthy`);
-      await gate(client, objects, timeoutMs, ctx, (n) => phase('health', undefined, n));
-      let pruned: ChangeSet | undefined;
-      if (leftover.length > 0) {
-        phase('pruning', `revision ${revision}: ${leftover.length} object(s) an earlier prune kept`);
-        pruned = await set.prune(objects, { cascade: ctx.opts.cascade, adopted: previous!.adopted, onEntry });
-        await writeRevision(client, withUnpruned({ ...previous!, updated: new Date(ctx.now()).toISOString() }, pruned));
-      }
-      const repaired = missing.size > 0 || leftover.length > 0;
-      phase(repaired ? 'repaired' : 'up-to-date', `revision ${revision}${missing.size > 0 ? `: ${missing.size} object(s) re-applied` : ''}${leftover.length > 0 ? `: pruned again` : ''}`);
-      return { cluster: name, wave: wave.name, outcome: repaired ? 'repaired' : 'up-to-date', revision, previousRevision: previous?.revision, ...(applied ? { applied } : {}), ...(pruned ? { pruned } : {}), seconds: (ctx.now() - t0) / 1000 };
-    }
-
-    // Objects taken over with --adopt, as they were before, so rollback and prune can hand them back;
-    // adoptions of earlier revisions are carried while the target still holds them.
-    const keys = new Set(objects.map(objectKey));
-    const carried = (previous?.adopted ?? []).filter((a) => keys.has(refKey(a.ref)));
-    const fresh = ctx.opts.adopt ? (await set.adoptions(objects)).filter((a) => !carried.some((c) => refKey(c.ref) === refKey(a.ref))) : [];
-    const adopted = [...carried, ...fresh];
-    // From here on the cluster is written to: it is rolled back if the run fails.
-    const started = new Date(ctx.now()).toISOString();
-    const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, started, updated: started, ...(adopted.length ? { adopted } : {}) };
-    ctx.touched.push({ cluster, wave, client, set, revision, previous, records, started, resumed: step.resumes, adopted: fresh, record: pendingRecord });
-    await writeRevision(client, pendingRecord);
-    // A run that died (or lost the cluster) left its revision pending; this one replaces it.
-    for (const stale of records.filter((x) => x.status === 'pending' && x.revision !== revision)) {
-      await writeRevision(client, { ...stale, status: 'failed', updated: started, reason: `interrupted: the run applying it did not finish; replaced by revision ${revision}` });
-    }
-
-    phase('applying', `revision ${revision}${step.resumes ? ' (resumed)' : ''}`);
-    applied = await set.apply(objects, { force: ctx.opts.force, adopt: ctx.opts.adopt, onEntry });
-    if (applied.failed) {
-      const bad = applied.entries.find((e) => e.action === 'failed')!;
-      throw new GateFailure({ object: describeRef(bad.ref), reason: `${describeRef(bad.ref)}: ${bad.message}` });
-    }
-
-    phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(timeoutMs)})`);
-    // A lost lease ends the wait at once and is the failure reported.
-    await gate(client, objects, timeoutMs, { ...ctx, signal: withLeaseSignal(ctx.signal, client) }, (n) => phase('health', undefined, n)).finally(() => assertLeaseHeld(client));
-    phase('healthy', `revision ${revision}${wave.bakeTimeSeconds > 0 ? '; prune after the wave has baked' : ''}`);
-    return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied, seconds: (ctx.now() - t0) / 1000 };
+    r.revision = step.revision;
+    return step.action === 'verify' ? await verifyCluster(r, step.revision) : await applyRevision(r, step.revision, step.resumes, records);
   } catch (e) {
     const failure: ClusterFailure = e instanceof GateFailure ? e.failure
       : { reason: isFederationError(e) ? e.message : e instanceof UnreachableError ? e.message : errorMessage(e) };
-    phase('failed', failure.reason);
-    return { cluster: name, wave: wave.name, outcome: 'failed', revision, previousRevision: previous?.revision, applied, failure, seconds: (ctx.now() - t0) / 1000 };
+    r.phase('failed', failure.reason);
+    return { cluster: name, wave: wave.name, outcome: 'failed', revision: r.revision, previousRevision: r.previous?.revision, applied: r.applied, failure, seconds: (ctx.now() - r.t0) / 1000 };
   }
+}
+
+/**
+ * The recorded revision equals the target: a read-only health check, unless an earlier run
+ * left work: objects deleted behind our back are re-applied, members its prune had to keep
+ * are pruned again.
+ */
+async function verifyCluster(r: ClusterRun, revision: number): Promise<ClusterReport> {
+  const { client, ctx, set, objects, previous, phase, onEntry } = r;
+  const name = r.cluster.spec.name;
+  const health = await checkHealth(client, objects);
+  const leftover = ctx.opts.prune !== false ? previous?.unpruned ?? [] : [];
+  if (health.every((h) => h.health.status === 'Current') && leftover.length === 0) {
+    phase('up-to-date', `revision ${revision}`);
+    return { cluster: name, wave: r.wave.name, outcome: 'up-to-date', revision, previousRevision: previous?.revision, seconds: (ctx.now() - r.t0) / 1000 };
+  }
+  const missing = new Set(health.filter((h) => h.health.status === 'NotFound').map((h) => refKey(h.ref)));
+  if (missing.size > 0) {
+    phase('applying', `revision ${revision}: repairing ${missing.size} object(s) deleted behind our back`);
+    r.applied = await set.apply(objects.filter((o) => missing.has(objectKey(o))), { force: ctx.opts.force, onEntry });
+    if (r.applied.failed) {
+      const bad = r.applied.entries.find((e) => e.action === 'failed')!;
+      throw new GateFailure({ object: describeRef(bad.ref), reason: `repairing revision ${revision}: ${describeRef(bad.ref)}: ${bad.message}` });
+    }
+  }
+  phase('health', `revision ${revision} recorded, waiting for it to be healthy`);
+  await gate(client, objects, r.timeoutMs, ctx, (n) => phase('health', undefined, n));
+  let pruned: ChangeSet | undefined;
+  if (leftover.length > 0) {
+    phase('pruning', `revision ${revision}: ${leftover.length} object(s) an earlier prune kept`);
+    pruned = await set.prune(objects, { cascade: ctx.opts.cascade, adopted: previous!.adopted, onEntry });
+    await writeRevision(client, withUnpruned({ ...previous!, updated: new Date(ctx.now()).toISOString() }, pruned));
+  }
+  const repaired = missing.size > 0 || leftover.length > 0;
+  phase(repaired ? 'repaired' : 'up-to-date', `revision ${revision}${missing.size > 0 ? `: ${missing.size} object(s) re-applied` : ''}${leftover.length > 0 ? `: pruned again` : ''}`);
+  return { cluster: name, wave: r.wave.name, outcome: repaired ? 'repaired' : 'up-to-date', revision, previousRevision: previous?.revision, ...(r.applied ? { applied: r.applied } : {}), ...(pruned ? { pruned } : {}), seconds: (ctx.now() - r.t0) / 1000 };
+}
+
+/** A new (or resumed) revision: recorded pending, applied, then gated; from its first write on, the cluster is rolled back if the run fails. */
+async function applyRevision(r: ClusterRun, revision: number, resumes: boolean, records: readonly RevisionRecord[]): Promise<ClusterReport> {
+  const { cluster, wave, client, ctx, set, objects, previous, phase, onEntry } = r;
+  const name = cluster.spec.name;
+  // Objects taken over with --adopt, as they were before, so rollback and prune can hand them back;
+  // adoptions of earlier revisions are carried while the target still holds them.
+  const keys = new Set(objects.map(objectKey));
+  const carried = (previous?.adopted ?? []).filter((a) => keys.has(refKey(a.ref)));
+  const fresh = ctx.opts.adopt ? (await set.adoptions(objects)).filter((a) => !carried.some((c) => refKey(c.ref) === refKey(a.ref))) : [];
+  const adopted = [...carried, ...fresh];
+  // From here on the cluster is written to: it is rolled back if the run fails.
+  const started = new Date(ctx.now()).toISOString();
+  const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, started, updated: started, ...(adopted.length ? { adopted } : {}) };
+  ctx.touched.push({ cluster, wave, client, set, revision, previous, records, started, resumed: resumes, adopted: fresh, record: pendingRecord });
+  await writeRevision(client, pendingRecord);
+  // A run that died (or lost the cluster) left its revision pending; this one replaces it.
+  for (const stale of records.filter((x) => x.status === 'pending' && x.revision !== revision)) {
+    await writeRevision(client, { ...stale, status: 'failed', updated: started, reason: `interrupted: the run applying it did not finish; replaced by revision ${revision}` });
+  }
+
+  phase('applying', `revision ${revision}${resumes ? ' (resumed)' : ''}`);
+  r.applied = await set.apply(objects, { force: ctx.opts.force, adopt: ctx.opts.adopt, onEntry });
+  if (r.applied.failed) {
+    const bad = r.applied.entries.find((e) => e.action === 'failed')!;
+    throw new GateFailure({ object: describeRef(bad.ref), reason: `${describeRef(bad.ref)}: ${bad.message}` });
+  }
+
+  phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(r.timeoutMs)})`);
+  // A lost lease ends the wait at once and is the failure reported.
+  await gate(client, objects, r.timeoutMs, { ...ctx, signal: withLeaseSignal(ctx.signal, client) }, (n) => phase('health', undefined, n)).finally(() => assertLeaseHeld(client));
+  phase('healthy', `revision ${revision}${wave.bakeTimeSeconds > 0 ? '; prune after the wave has baked' : ''}`);
+  return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied: r.applied, seconds: (ctx.now() - r.t0) / 1000 };
 }
 
 /** After the wave has baked: prune what the revision no longer holds, then record it deployed. */
