@@ -10,6 +10,7 @@ import type { PlanWave } from '../inventory/types';
 import { contentDigest } from '../kube/digest';
 import { describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
 import { maskPair, stripServerFields } from '../kube/normalize';
+import { applyStage } from '../kube/order';
 import { errorMessage } from '../cluster/apply';
 import type { ClusterClient } from '../cluster/client';
 import { DiffAction, ObjectDiff, unifiedDiff } from '../cluster/diff';
@@ -110,7 +111,7 @@ async function planForCluster(inv: Inventory, cluster: InventoryCluster, client:
       const ref = { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name };
       let message: string | undefined;
       if (adopted.has(refKey(ref))) message = 'not deleted: it was adopted, so prune hands it back to its owner';
-      else if ((m.kind === 'Namespace' && m.group === '') || (m.kind === 'CustomResourceDefinition' && m.group === 'apiextensions.k8s.io')) {
+      else if (applyStage(m) === 'definitions') { // a Namespace or CRD: what it holds goes with it
         const b: BlastRadius = await blastRadius(client, m, inv.plan.applySet.id)
           .then((foreign) => ({ object: describeRef(ref), foreign }), (e) => ({ object: describeRef(ref), foreign: [], error: errorMessage(e) }));
         blast.push(b);
