@@ -14,6 +14,7 @@
  * Then a no-op deploy: wall time and the requests it made (its report counts them: no object writes).
  * Prints medians and the ratios cdkfed/floor and kubectl/cdkfed.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   await up(6);
   await installCrds(SIX, kc);
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkfed-bench-'));
-  const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: dist, terraformOutdir: false });
   buildShop(app, path.join(REPO_ROOT, 'apps', 'clusters.local.yaml'), { healthTimeout: Duration.seconds(120), bakeTime: Duration.seconds(0) });
   app.synth();
   const inv = readInventory(dist);

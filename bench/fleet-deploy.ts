@@ -16,6 +16,7 @@
  * ready-after: simulated pods become Ready at once by default; "3s" makes each pod take 3 s
  * (kwok stage, annotation cdk-federation.io/simulate-ready-after), as real rollouts take time.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -34,7 +35,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 
 function synth(n: number, dist: string): void {
   const names = Array.from({ length: n }, (_, i) => clusterName(i + 1));
-  const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: dist, terraformOutdir: false });
   const per = Math.ceil(n / 3);
   const fed = new Federation(app, FED, {
     registry: ClusterRegistry.fromClusters(names.map((c) => ({ name: c, region: c, provider: 'local', jurisdiction: 'local', context: c, kubeconfig: kubeconfigPath() }))),

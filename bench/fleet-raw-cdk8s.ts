@@ -4,6 +4,7 @@
  * overrides, validation, federation.json and ordering are left out.
  *   node --require tsx/cjs bench/fleet-raw-cdk8s.ts <clusters> <apps>   (writes $CDK8S_OUTDIR, default dist.raw)
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { renderApp } from '../lib/constructs/render-app';
 import { fleetClusters } from './fleet-clusters';

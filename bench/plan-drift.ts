@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   // The fleet: a Namespace, one Deployment and ConfigMaps; `changed` is the same fleet with the Deployment's image changed (a typical pull request).
   const synth = (image: string) => {
     const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkfed-benchpd-'));
-    const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+    const app = new FederationApp({ outdir: dist, terraformOutdir: false });
     const fed = new Federation(app, FED, {
       registry: ClusterRegistry.fromClusters(names.map((n) => ({ name: n, region: n, provider: 'local', jurisdiction: 'local', context: n, kubeconfig: kc }))),
       rollout: { waves: [{ name: 'all', selector: {}, maxParallel: clusters }] },
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const { ClusterClient } = require(${JSON.stringify(path.join(REPO_ROOT, 'build/lib/cluster/client.js'))});
     const plan = require(${JSON.stringify(path.join(dist, 'federation.json'))});
     Promise.all(plan.clusters.map(async (c) => {
-      const client = ClusterClient.connect({ name: c.name, context: c.context, kubeconfig: c.kubeconfig });
+      const client = ClusterClient.connect({ name: c.name, context: c.context, kubeconfig: c.kubeconfig }, { kubeconfigEnv: process.env.KUBECONFIG });
       const sel = 'applyset.kubernetes.io/part-of=' + plan.applySet.id;
       const kinds = [...new Map(c.objects.map((o) => [o.apiVersion + ' ' + o.kind, [o.apiVersion, o.kind]])).values()];
       await Promise.all(kinds.map(([v, k]) => client.list(v, k, { labelSelector: sel })));

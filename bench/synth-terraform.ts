@@ -54,7 +54,8 @@ if (example) {
 const t0 = performance.now();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { synthTerraform } = require('../lib/synth/terraform') as typeof import('../lib/synth/terraform');
-require('../lib/synth/terraform-stack'); // what synthTerraform loads on first use (cdktf)
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here on purpose, as synthTerraform loads it on first use (cdktf)
+require('../lib/synth/terraform-stack');
 const loadMs = performance.now() - t0;
 
 const names = Array.from({ length: clusters }, (_, i) => `cluster-${String(i + 1).padStart(2, '0')}`);
@@ -110,7 +111,7 @@ function benchExample(): void {
   for (let i = 0; i < runs; i++) {
     const s = performance.now();
     const sc = process.cpuUsage();
-    const app = new FederationApp({ outdir: path.join(dir, `dist${i}`), terraformOutdir: false, exitOnError: false });
+    const app = new FederationApp({ outdir: path.join(dir, `dist${i}`), terraformOutdir: false });
     const model = buildShop(app).toModel();
     writeManifests(model, fs.mkdtempSync(path.join(dir, 'dist-')));
     const m = performance.now();

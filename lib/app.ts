@@ -1,5 +1,5 @@
 import { App, AppProps } from 'cdk8s';
-import { FederationError, formatWarning, isFederationError } from './errors';
+import { FederationError, formatWarning } from './errors';
 import { Federation } from './federation';
 import { checkContexts } from './registry/kubeconfig';
 import { writeOutputs } from './synth/write';
@@ -11,8 +11,13 @@ export interface FederationAppProps extends AppProps {
    */
   readonly terraformOutdir?: string | false;
   /**
-   * Print a FederationError as a clean message and exit 1, instead of a stack trace.
-   * @default true
+   * Worker threads that write a fleet's files; 0 writes them on the main thread.
+   * @default - $CDKFED_SYNTH_THREADS, else one per core (at most 4) from 8 clusters up
+   */
+  readonly synthThreads?: number;
+  /**
+   * @deprecated No effect. `cdkfed synth` prints a FederationError of the app it runs as a
+   * clean message (`error CODE: …`) and exits 1; a library does not install process handlers.
    */
   readonly exitOnError?: boolean;
   /**
@@ -24,6 +29,26 @@ export interface FederationAppProps extends AppProps {
 }
 
 /**
+ * What the process that runs the app is told through its environment: `cdkfed synth` (and
+ * `cdk8s synth`, `cdktf synth`) set the output folders. Read in one place, where the app's
+ * program starts (FederationApp's constructor); everything below gets options.
+ */
+interface SynthEnvironment {
+  readonly outdir?: string;
+  readonly terraformOutdir?: string | false;
+  readonly synthThreads?: number;
+}
+
+function synthEnvironment(env: NodeJS.ProcessEnv): SynthEnvironment {
+  const threads = env.CDKFED_SYNTH_THREADS;
+  return {
+    outdir: env.CDKFED_OUTDIR ?? env.CDK8S_OUTDIR,
+    terraformOutdir: env.CDKFED_TERRAFORM === '0' ? false : env.CDKTF_OUTDIR,
+    synthThreads: threads !== undefined && threads !== '' ? Math.max(0, Math.floor(Number(threads)) || 0) : undefined,
+  };
+}
+
+/**
  * The root of a cdk-federation program: a cdk8s App whose synth() writes, for its
  * Federation, dist/<cluster>/*.yaml, dist/federation.json and cdktf.out/, all or nothing.
  * Output folders follow $CDKFED_OUTDIR, then $CDK8S_OUTDIR (set by `cdk8s synth`).
@@ -31,12 +56,17 @@ export interface FederationAppProps extends AppProps {
 export class FederationApp extends App {
   public readonly terraformOutdir: string | false;
   private readonly contextCheck: boolean;
+  private readonly synthThreads?: number;
+  private readonly env: NodeJS.ProcessEnv;
 
   constructor(props: FederationAppProps = {}) {
-    super({ ...props, outdir: props.outdir ?? process.env.CDKFED_OUTDIR ?? process.env.CDK8S_OUTDIR ?? 'dist' });
-    this.terraformOutdir = props.terraformOutdir ?? (process.env.CDKFED_TERRAFORM === '0' ? false : process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+    const env = process.env;
+    const fromEnv = synthEnvironment(env);
+    super({ ...props, outdir: props.outdir ?? fromEnv.outdir ?? 'dist' });
+    this.env = env;
+    this.terraformOutdir = props.terraformOutdir ?? fromEnv.terraformOutdir ?? 'cdktf.out';
+    this.synthThreads = props.synthThreads ?? fromEnv.synthThreads;
     this.contextCheck = props.checkContexts ?? true;
-    if (props.exitOnError ?? true) installErrorHandler();
   }
 
   public synth(): void {
@@ -47,21 +77,7 @@ export class FederationApp extends App {
     }
     const source = feds[0].toSource();
     for (const w of feds[0].warnings) process.stderr.write(`${formatWarning(w)}\n`);
-    if (this.contextCheck) for (const w of checkContexts(feds[0].registry.clusters)) process.stderr.write(`${formatWarning(w)}\n`);
-    writeOutputs(source, { outdir: this.outdir, terraformOutdir: this.terraformOutdir });
+    if (this.contextCheck) for (const w of checkContexts(feds[0].registry.clusters, this.env)) process.stderr.write(`${formatWarning(w)}\n`);
+    writeOutputs(source, { outdir: this.outdir, terraformOutdir: this.terraformOutdir, threads: this.synthThreads });
   }
-}
-
-let installed = false;
-function installErrorHandler(): void {
-  if (installed) return;
-  installed = true;
-  process.on('uncaughtException', (e) => {
-    if (isFederationError(e)) {
-      process.stderr.write(`error ${e.code}: ${e.message}\n`);
-    } else {
-      process.stderr.write(`${e.stack ?? e}\n`);
-    }
-    process.exit(1);
-  });
 }

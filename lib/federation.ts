@@ -7,7 +7,8 @@ import { resolveWaves } from './placement';
 import { ClusterRegistry, describeValue } from './registry/registry';
 import { ClusterSpec } from './registry/types';
 import { canonicalJson } from './kube/digest';
-import { compareStrings, objectKey } from './kube/object';
+import { objectKey } from './kube/object';
+import { compareStrings } from './kube/sort';
 import type { IgnoreDifference } from './inventory/types';
 import { ClusterManifests, ClusterOutline, FederationModel, FederationOutline, FederationSource, KubeObject, ObjectOrigin, RenderedCluster, TerraformOptions } from './synth/model';
 import { finalizeObjects } from './synth/objects';
@@ -349,6 +350,8 @@ function sanitizedCopy(o: Record<string, unknown>, dropEmpty: boolean): Record<s
 /**
  * Whether the objects of a chart may be rendered by renderPlain: no custom resolvers and
  * keys sorted (the same for every object of an app, so asked once per chart).
+ * CDK8S_DISABLE_SORT is not our setting: cdk8s's ApiObject.toJson() reads it on every call,
+ * so the fast path must read it too to render what toJson() would.
  */
 function rendersPlain(chart: Chart): boolean {
   return !process.env.CDK8S_DISABLE_SORT && App.of(chart).resolvers.length === DEFAULT_RESOLVERS;
@@ -361,8 +364,16 @@ function rendersPlain(chart: Chart): boolean {
  * resolvers alone, those change nothing, and this gives the same JSON at a fraction of the
  * cost. Undefined (the caller uses toJson()) for anything else: tokens, Lazy, class
  * instances, JSON patches (and, per chart, custom resolvers or CDK8S_DISABLE_SORT: rendersPlain).
+ *
+ * Why private fields (`as unknown as`): cdk8s offers no public way to read an ApiObject's
+ * props, patches or metadata parts without toJson(), which was most of synth's time at fleet
+ * scale. What is read (ApiObject `props` and `patches`; ApiObjectMetadataDefinition
+ * `_additionalAttributes`, `labels`, `annotations`, `finalizers`, `ownerReferences`) is
+ * pinned by test/unit/cdk8s-internals.test.ts: a field cdk8s moves makes this fall back to
+ * toJson() (slower, same output), a field it adds would be missed, and the test fails on either.
+ * @internal exported for that test
  */
-function renderPlain(c: ApiObject): Record<string, unknown> | undefined {
+export function renderPlain(c: ApiObject): Record<string, unknown> | undefined {
   const patches = (c as unknown as { patches?: unknown }).patches;
   if (!Array.isArray(patches) || patches.length > 0) return undefined;
   const props = (c as unknown as { props?: unknown }).props;

@@ -17,7 +17,7 @@ const DIST = path.join(REPO_ROOT, 'demo', 'dist');
 const say = (s: string) => process.stdout.write(`\n\x1b[1m== ${s}\x1b[0m\n`);
 
 function synth(release: { webImage: string; breakWebIn?: string; healthSeconds: number }): void {
-  const app = new FederationApp({ outdir: DIST, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: DIST, terraformOutdir: false });
   buildShop(app, path.join(REPO_ROOT, 'apps', 'clusters.local.yaml'), {
     healthTimeout: Duration.seconds(release.healthSeconds), bakeTime: Duration.seconds(5), webImage: release.webImage, breakWebIn: release.breakWebIn,
   });

@@ -165,7 +165,7 @@ export function parseCommandLine(args: readonly string[]): ParsedCommandLine {
   try {
     p.parse(['node', 'cdkfed', ...args]);
   } catch (e) {
-    if (e instanceof CommanderError) throw new Error(`cdkfed ${args.join(' ')}: ${e.message}`);
+    if (e instanceof CommanderError) throw new Error(`cdkfed ${args.join(' ')}: ${e.message}`, { cause: e });
     throw e;
   }
   if (!parsed) throw new Error(`cdkfed ${args.join(' ')}: no command`);

@@ -1,7 +1,8 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- live objects and server responses are untyped JSON of any kind */
 import pLimit from 'p-limit';
 import { KubeObject, objectKey, refOf } from '../kube/object';
 import { applyRank, applyStage } from '../kube/order';
-import { APPLYSET_PART_OF, FIELD_MANAGER } from '../kube/ownership';
+import { APPLYSET_PART_OF, FIELD_MANAGER, HANDOVER_MANAGER } from '../kube/ownership';
 import { ChangeSetEntry, changeSet, ChangeSet, FieldConflict } from './changeset';
 import { ClusterClient, KubeApiError } from './client';
 import { waitHealthy } from './wait';
@@ -145,7 +146,6 @@ export function notOurs(desired: KubeObject, live: any): string | undefined {
 }
 
 /** Field manager that keeps spec.replicas when our manifest stops setting it (an autoscaler takes over). */
-export const HANDOVER_MANAGER = 'cdk-federation-handover';
 
 const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 

@@ -4,13 +4,13 @@
  * and drift find every member with one LIST per group-kind, and kubectl recognises the set.
  */
 import { FederationError } from '../errors';
-import { compareStrings, groupKind, KubeObject, refOf } from '../kube/object';
+import { groupKind, KubeObject, refOf } from '../kube/object';
+import { compareStrings } from '../kube/sort';
 import {
-  APPLYSET_GROUP_KINDS, APPLYSET_ID, APPLYSET_NAMESPACES, APPLYSET_TOOLING, FIELD_MANAGER, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY,
+  APPLYSET_GROUP_KINDS, APPLYSET_ID, APPLYSET_NAMESPACES, APPLYSET_TOOLING, applySetTooling, FIELD_MANAGER, isOurTooling, recordLabels,
 } from '../kube/ownership';
+import { packageInfo } from '../package-info';
 import { ClusterClient } from './client';
-
-export const TOOLING = 'cdk-federation/0.1.0';
 
 export interface ApplySetRef {
   readonly id: string;
@@ -30,7 +30,7 @@ export async function readApplySet(client: ClusterClient, set: ApplySetRef): Pro
   if (!live) return undefined;
   const where = `cluster ${client.name}: Secret ${set.parent.namespace}/${set.parent.name}`;
   const tooling: string | undefined = live.metadata?.annotations?.[APPLYSET_TOOLING];
-  if (tooling && !tooling.startsWith('cdk-federation/')) {
+  if (tooling && !isOurTooling(tooling)) {
     throw new FederationError('APPLYSET_FOREIGN', where, `is the ApplySet parent of another tool ("${tooling}")`, 'rename the federation or remove the other tool\'s ApplySet');
   }
   const id = live.metadata?.labels?.[APPLYSET_ID];
@@ -54,15 +54,16 @@ export function unionState(a: ApplySetState | undefined, b: ApplySetState): Appl
 /** Writes the parent (server-side apply). Before an apply it must list a superset of what the cluster may hold. */
 export async function writeApplySet(client: ClusterClient, federation: string, set: ApplySetRef, state: ApplySetState): Promise<void> {
   const extraNs = state.namespaces.filter((n) => n !== set.parent.namespace);
-  await client.apply({
+  const parent: KubeObject = {
     apiVersion: 'v1', kind: 'Secret',
     metadata: {
       name: set.parent.name, namespace: set.parent.namespace,
-      labels: { [APPLYSET_ID]: set.id, [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_FEDERATION]: federation },
-      annotations: { [APPLYSET_TOOLING]: TOOLING, [APPLYSET_GROUP_KINDS]: state.groupKinds.join(','), [APPLYSET_NAMESPACES]: extraNs.join(',') },
+      labels: { [APPLYSET_ID]: set.id, ...recordLabels(federation) },
+      annotations: { [APPLYSET_TOOLING]: applySetTooling(packageInfo().version), [APPLYSET_GROUP_KINDS]: state.groupKinds.join(','), [APPLYSET_NAMESPACES]: extraNs.join(',') },
     },
     type: 'Opaque',
-  } as any, { fieldManager: FIELD_MANAGER, force: true });
+  };
+  await client.apply(parent, { fieldManager: FIELD_MANAGER, force: true });
 }
 
 /** The members an object set needs the parent to list. */

@@ -5,6 +5,7 @@
  * client-node 1.4 re-serializes bodies through generated models and can drop fields of
  * custom resources (kubernetes-client/javascript #2384).
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- request and response bodies are untyped JSON of any kind */
 import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';
@@ -12,7 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type * as K8s from '@kubernetes/client-node';
 import { FederationError } from '../errors';
-import { apiGroup, describeRef, ObjectRef } from '../kube/object';
+import { apiGroup, apiVersionName, describeRef, ObjectRef } from '../kube/object';
 
 /** client-node is ESM only; the integration tests hand it in from outside Jest's sandbox. */
 function clientNode(): typeof K8s {
@@ -55,6 +56,12 @@ export interface ClusterTarget {
 export interface ConnectOptions {
   /** --kubeconfig: wins over the cluster's own kubeconfig and $KUBECONFIG. */
   readonly kubeconfig?: string;
+  /**
+   * $KUBECONFIG as the caller read it from its environment (the library never reads it):
+   * the files kubectl would merge when neither --kubeconfig nor the registry names one.
+   * @default - ~/.kube/config
+   */
+  readonly kubeconfigEnv?: string;
   /** How long to keep retrying transient failures of one request. @default 20000 */
   readonly retryBudgetMs?: number;
   /** Per-request timeout. @default 30000 */
@@ -89,15 +96,25 @@ export class ClusterClient {
     const k8s = clientNode();
     const kc = new k8s.KubeConfig();
     const file = opts.kubeconfig ?? (target.kubeconfig ? expandHome(target.kubeconfig) : undefined);
-    const source = file ?? (process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config');
+    const env = opts.kubeconfigEnv;
+    const source = file ?? (env ? `$KUBECONFIG (${env})` : '~/.kube/config');
     try {
       if (file) {
         fs.accessSync(file, fs.constants.R_OK);
         kc.loadFromFile(file);
       } else {
-        const paths = (process.env.KUBECONFIG ?? path.join(os.homedir(), '.kube', 'config')).split(path.delimiter).filter(Boolean);
+        // What client-node's loadFromDefault does, from the value given instead of process.env:
+        // the first file, then each further one merged in.
+        const home = path.join(os.homedir(), '.kube', 'config');
+        const paths = (env ?? home).split(path.delimiter).filter(Boolean);
         for (const p of paths) fs.accessSync(p, fs.constants.R_OK);
-        kc.loadFromDefault();
+        const files = paths.length > 0 ? paths : fs.existsSync(home) ? [home] : []; // an empty $KUBECONFIG reads the default
+        files.forEach((p, i) => {
+          if (i === 0) return kc.loadFromFile(p);
+          const more = new k8s.KubeConfig();
+          more.loadFromFile(p);
+          kc.mergeConfig(more);
+        });
       }
     } catch (e) {
       throw new FederationError('KUBECONFIG_UNREADABLE', `cluster ${target.name}`, `cannot load kubeconfig ${source}: ${(e as Error).message.split('\n')[0]}`,
@@ -223,7 +240,7 @@ export class ClusterClient {
     let p = this.resources.get(apiVersion);
     if (!p) {
       const group = apiGroup(apiVersion);
-      const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
+      const version = apiVersionName(apiVersion);
       const url = group ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
       p = this.request<{ resources: Array<{ name: string; kind: string; namespaced: boolean }> }>('GET', url)
         .then((list) => list.resources.filter((r) => !r.name.includes('/')).map((r) => ({ group, version, kind: r.kind, plural: r.name, namespaced: r.namespaced })))
@@ -342,7 +359,7 @@ export class ClusterClient {
     }
     return lists.flatMap(({ gv, resources }) => resources
       .filter((r) => r.namespaced && !r.name.includes('/') && r.verbs.includes('list'))
-      .map((r) => ({ apiVersion: gv, group: apiGroup(gv), version: gv.slice(gv.indexOf('/') + 1), kind: r.kind, plural: r.name, namespaced: true })));
+      .map((r) => ({ apiVersion: gv, group: apiGroup(gv), version: apiVersionName(gv), kind: r.kind, plural: r.name, namespaced: true })));
   }
 
   public close(): void {

@@ -8,9 +8,10 @@
  * With `restore`, the object's content goes back to what it was before we adopted it (the
  * rollback of the revision that adopted it).
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- live objects and their managedFields are untyped JSON of any kind */
 import { SERVER_METADATA } from '../kube/normalize';
 import { KubeObject, ObjectRef } from '../kube/object';
-import { ANNOTATION_CLUSTER, APPLYSET_PART_OF, FIELD_MANAGER, LABEL_APP, LABEL_FEDERATION, LABEL_MANAGED_BY } from '../kube/ownership';
+import { FIELD_MANAGER, HANDBACK_MANAGER, OWNERSHIP_ANNOTATION_KEYS, OWNERSHIP_LABEL_KEYS } from '../kube/ownership';
 import { ClusterClient } from './client';
 
 /** An object this federation took over (--adopt), and what it was before. */
@@ -20,12 +21,6 @@ export interface AdoptedObject {
   /** The live object before adoption, without status and server-populated metadata. */
   readonly before: Record<string, any>;
 }
-
-/** Field manager of the hand-back write (never ours, so the object keeps no field of ours). */
-export const HANDBACK_MANAGER = 'cdk-federation-handback';
-
-const OUR_LABELS = [APPLYSET_PART_OF, LABEL_MANAGED_BY, LABEL_FEDERATION, LABEL_APP];
-const OUR_ANNOTATIONS = [ANNOTATION_CLUSTER];
 
 /** The object as recorded for a later hand-back: no status, no server-populated metadata (its annotations kept whole, last-applied included). */
 export function adoptionSnapshot(live: Record<string, any>): Record<string, any> {
@@ -49,8 +44,8 @@ export function restoreKeys(now: Record<string, string> | undefined, before: Rec
 export function handBackBody(live: Record<string, any>, before: Record<string, any> | undefined, restore: boolean): Record<string, any> {
   const base = restore && before ? before : live;
   const { status: _status, ...content } = base;
-  const labels = restoreKeys(base.metadata?.labels, before?.metadata?.labels, OUR_LABELS);
-  const annotations = restoreKeys(base.metadata?.annotations, before?.metadata?.annotations, OUR_ANNOTATIONS);
+  const labels = restoreKeys(base.metadata?.labels, before?.metadata?.labels, OWNERSHIP_LABEL_KEYS);
+  const annotations = restoreKeys(base.metadata?.annotations, before?.metadata?.annotations, OWNERSHIP_ANNOTATION_KEYS);
   const managed = (live.metadata?.managedFields ?? []).filter((m: { manager?: string }) => m.manager !== FIELD_MANAGER);
   const metadata: Record<string, any> = { ...base.metadata, resourceVersion: live.metadata?.resourceVersion, uid: live.metadata?.uid };
   delete metadata.labels;

@@ -14,9 +14,10 @@
  *   finds the lease taken, or once it has not renewed for two thirds of the duration: a
  *   candidate waits the full duration after the last renewal it saw, so we stop first.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the Lease is read back as untyped JSON from the API server */
 import * as os from 'os';
 import { FederationError } from '../errors';
-import { LABEL_FEDERATION, LABEL_MANAGED_BY, leaseName, MANAGED_BY, SYSTEM_NAMESPACE } from '../kube/ownership';
+import { leaseName, recordLabels, SYSTEM_NAMESPACE } from '../kube/ownership';
 import { ClusterClient, KubeApiError } from './client';
 
 export const LEASE_SECONDS = 60;
@@ -163,7 +164,7 @@ export async function acquireLease(client: ClusterClient, federation: string, op
       leaseTransitions: (prev?.leaseTransitions ?? 0) + (prev && changedHands ? 1 : 0),
     };
   };
-  const metadata = { name: leaseName(federation), namespace: SYSTEM_NAMESPACE, labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_FEDERATION]: federation } };
+  const metadata = { name: leaseName(federation), namespace: SYSTEM_NAMESPACE, labels: recordLabels(federation) };
   const base = leasePath(federation).replace(/\/[^/]+$/, '');
   let sent = clock.now();
   try {

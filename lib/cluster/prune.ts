@@ -9,10 +9,12 @@
  * - when what a Namespace or CRD holds cannot be read (a failed LIST or discovery), it is
  *   kept as ours and the entry says why; the next run checks again.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- listed members are untyped JSON of any kind */
 import pLimit from 'p-limit';
 import { APPLYSET_PART_OF } from '../kube/ownership';
 import { applyRank } from '../kube/order';
-import { compareStrings, groupKind, KubeObject, ObjectRef, objectKey, refKey } from '../kube/object';
+import { apiGroup, groupKind, KubeObject, ObjectRef, objectKey, refKey } from '../kube/object';
+import { compareStrings } from '../kube/sort';
 import { ChangeSetEntry, changeSet, ChangeSet } from './changeset';
 import { ClusterClient } from './client';
 import { errorMessage } from './apply';
@@ -50,8 +52,7 @@ export async function listMembers(client: ClusterClient, applySetId: string, gro
 export function appliedVersions(objects: readonly Pick<KubeObject, 'apiVersion' | 'kind'>[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const o of objects) {
-    const slash = o.apiVersion.indexOf('/');
-    const gk = groupKind({ group: slash < 0 ? '' : o.apiVersion.slice(0, slash), kind: o.kind });
+    const gk = groupKind({ group: apiGroup(o.apiVersion), kind: o.kind });
     if (!out.has(gk)) out.set(gk, o.apiVersion);
   }
   return out;
@@ -79,7 +80,7 @@ export async function foreignObjects(client: ClusterClient, namespace: string, a
     try {
       items = await client.list(r.apiVersion, r.kind, { namespace });
     } catch (e) {
-      throw new Error(`cannot list ${groupKind(r)} in namespace ${namespace}: ${errorMessage(e)}`);
+      throw new Error(`cannot list ${groupKind(r)} in namespace ${namespace}: ${errorMessage(e)}`, { cause: e });
     }
     for (const o of items) {
       const m = o.metadata ?? {};
@@ -103,7 +104,7 @@ export async function foreignCustomResources(client: ClusterClient, crd: any, ap
   try {
     items = await client.list(apiVersion, kind);
   } catch (e) {
-    throw new Error(`cannot list ${kind}.${group}: ${errorMessage(e)}`);
+    throw new Error(`cannot list ${kind}.${group}: ${errorMessage(e)}`, { cause: e });
   }
   return items.filter((o) => notOurs(o, applySetId)).map((o) => `${kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`).sort(compareStrings);
 }

@@ -3,11 +3,12 @@
  * (the whole object set, gzipped), its digest and its status. Rollback, resume and drift
  * read them, so a second pipeline runner with no local files still knows the state.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- revision Secrets are read back as untyped JSON from the API server and checked field by field */
 import { gunzipSync, gzipSync } from 'zlib';
 import { FederationError } from '../errors';
 import { contentDigest, objectSetDigest } from '../kube/digest';
 import { KubeObject, ObjectRef } from '../kube/object';
-import { FIELD_MANAGER, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY, revisionSecretName, SYSTEM_NAMESPACE } from '../kube/ownership';
+import { FIELD_MANAGER, LABEL_FEDERATION, LABEL_RECORD, LABEL_REVISION, LABEL_STATUS, recordLabels, REVISION_SECRET_TYPE, revisionSecretName, SYSTEM_NAMESPACE } from '../kube/ownership';
 import { ClusterClient, KubeApiError } from './client';
 import type { AdoptedObject } from './handback';
 import type { ChangeSet } from './changeset';
@@ -16,10 +17,6 @@ import { assertLeaseHeld } from './lease';
 /** pending: being applied (a run that dies leaves it); deployed: healthy and pruned; failed: gate failed, rolled back or interrupted. */
 export type RevisionStatus = 'pending' | 'deployed' | 'failed';
 
-export const REVISION_SECRET_TYPE = 'cdk-federation.io/revision';
-const LABEL_REVISION = 'cdk-federation.io/revision';
-const LABEL_STATUS = 'cdk-federation.io/status';
-const LABEL_KIND = 'cdk-federation.io/record';
 /** Records kept per cluster (Helm's default history max is 10). */
 export const KEEP_REVISIONS = 10;
 
@@ -69,7 +66,7 @@ export function revisionSecret(r: RevisionRecord): any {
     apiVersion: 'v1', kind: 'Secret', type: REVISION_SECRET_TYPE,
     metadata: {
       name: revisionSecretName(r.federation, r.revision), namespace: SYSTEM_NAMESPACE,
-      labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_FEDERATION]: r.federation, [LABEL_KIND]: 'revision', [LABEL_REVISION]: String(r.revision), [LABEL_STATUS]: r.status },
+      labels: { ...recordLabels(r.federation), [LABEL_RECORD]: 'revision', [LABEL_REVISION]: String(r.revision), [LABEL_STATUS]: r.status },
     },
     data: { meta: data.meta.toString('base64'), objects: data.objects.toString('base64') },
   };
@@ -173,7 +170,7 @@ export function blockingUnreadable(records: readonly RevisionRecord[], unreadabl
 export async function readRevisions(client: ClusterClient, federation: string): Promise<{ records: RevisionRecord[]; unreadable: UnreadableRecord[] }> {
   let items: any[];
   try {
-    items = await client.list('v1', 'Secret', { namespace: SYSTEM_NAMESPACE, labelSelector: `${LABEL_FEDERATION}=${federation},${LABEL_KIND}=revision` });
+    items = await client.list('v1', 'Secret', { namespace: SYSTEM_NAMESPACE, labelSelector: `${LABEL_FEDERATION}=${federation},${LABEL_RECORD}=revision` });
   } catch (e) {
     if (e instanceof KubeApiError && e.status === 404) return { records: [], unreadable: [] };
     throw e;
@@ -266,7 +263,7 @@ export function recordsToTrim(entries: readonly RecordEntry[], keep = KEEP_REVIS
 
 /** Deletes the oldest records beyond KEEP_REVISIONS, readable or not, never the one in force. Reads the records' labels afresh (one LIST). */
 export async function trimRevisions(client: ClusterClient, federation: string): Promise<void> {
-  const items = await client.list('v1', 'Secret', { namespace: SYSTEM_NAMESPACE, labelSelector: `${LABEL_FEDERATION}=${federation},${LABEL_KIND}=revision` });
+  const items = await client.list('v1', 'Secret', { namespace: SYSTEM_NAMESPACE, labelSelector: `${LABEL_FEDERATION}=${federation},${LABEL_RECORD}=revision` });
   const entries = items.filter((s) => s.type === REVISION_SECRET_TYPE)
     .map((s): RecordEntry => ({ name: s.metadata.name, revision: labelledRevision(s), status: s.metadata.labels?.[LABEL_STATUS] }));
   for (const e of recordsToTrim(entries)) {
@@ -278,6 +275,6 @@ export async function trimRevisions(client: ClusterClient, federation: string): 
 export async function ensureSystemNamespace(client: ClusterClient): Promise<void> {
   const ns = await client.get('v1', 'Namespace', undefined, SYSTEM_NAMESPACE);
   if (ns) return;
-  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SYSTEM_NAMESPACE, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } } } as any,
+  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SYSTEM_NAMESPACE, labels: recordLabels() } } as any,
     { fieldManager: FIELD_MANAGER });
 }

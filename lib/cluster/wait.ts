@@ -1,8 +1,10 @@
 import pLimit from 'p-limit';
 import { computeHealth, Health, podFailureReason } from '../health/status';
-import { KubeObject, ObjectRef, objectKey, refOf } from '../kube/object';
+import { judgeRollout } from '../health/gate';
+import { KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
 import { APPLYSET_PART_OF } from '../kube/ownership';
 import { ClusterClient } from './client';
+import { compareStrings } from '../kube/sort';
 
 export interface ObjectHealth {
   readonly ref: ObjectRef;
@@ -12,8 +14,6 @@ export interface ObjectHealth {
 export interface WaitResult {
   /** Every object Current. */
   readonly healthy: boolean;
-  /** Gave up at the deadline (or on the first Failed object). */
-  readonly timedOut: boolean;
   readonly objects: readonly ObjectHealth[];
 }
 
@@ -21,12 +21,12 @@ export interface WaitOptions {
   readonly timeoutMs: number;
   /** Longest pause between polls; the first polls come quicker (100 ms, growing ×1.5), since most rollouts finish in a second or two. @default 1000 */
   readonly intervalMs?: number;
-  /** Stop as soon as one object is Failed. @default true */
-  readonly failFast?: boolean;
   /** Called after each poll with the current health. */
   readonly onPoll?: (objects: readonly ObjectHealth[]) => void;
   /** Aborts the wait early (another cluster of the wave failed). */
   readonly signal?: AbortSignal;
+  /** The clock that measures the timeout. @default Date.now */
+  readonly now?: () => number;
 }
 
 type Target = Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>;
@@ -63,18 +63,21 @@ export async function checkHealth(client: ClusterClient, objects: readonly Targe
 
 const nsName = (m: { namespace?: string; name?: string }) => `${m.namespace ?? ''}/${m.name}`;
 
-/** Polls until every object is Current, one is Failed (failFast), the deadline passes or the signal aborts. */
+/**
+ * Polls until the gate (judgeRollout: every object Current, one Failed, or the timeout on
+ * the given clock) decides, or the signal aborts. Decides nothing itself.
+ */
 export async function waitHealthy(client: ClusterClient, objects: readonly Target[], opts: WaitOptions): Promise<WaitResult> {
-  const deadline = Date.now() + opts.timeoutMs;
+  const now = opts.now ?? Date.now;
+  const start = now();
   let pause = 100;
   for (;;) {
     const health = await checkHealth(client, objects);
     opts.onPoll?.(health);
-    const healthy = health.every((h) => h.health.status === 'Current');
-    const failed = health.some((h) => h.health.status === 'Failed');
-    if (healthy) return { healthy, timedOut: false, objects: health };
-    if ((failed && opts.failFast !== false) || Date.now() >= deadline || opts.signal?.aborted) return { healthy: false, timedOut: !failed, objects: health };
-    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())), opts.signal);
+    const elapsed = now() - start;
+    const verdict = judgeRollout(health.map((h) => ({ subject: refKey(h.ref), status: h.health.status, message: h.health.message })), elapsed, opts.timeoutMs).verdict;
+    if (verdict !== 'wait' || opts.signal?.aborted) return { healthy: verdict === 'pass', objects: health };
+    await sleep(Math.min(pause, Math.max(0, opts.timeoutMs - elapsed)), opts.signal);
     pause = Math.min(pause * 1.5, opts.intervalMs ?? 1000);
   }
 }
@@ -98,7 +101,7 @@ export async function explainUnhealthy(client: ClusterClient, h: ObjectHealth): 
       if (r) reasons.set(r, (reasons.get(r) ?? 0) + 1);
     }
     if (reasons.size === 0) return h.health.message;
-    const top = [...reasons.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 2);
+    const top = [...reasons.entries()].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0])).slice(0, 2);
     return `${h.health.message}; pods: ${top.map(([r, n]) => `${n}× ${r}`).join('; ')}`;
   } catch {
     return h.health.message;

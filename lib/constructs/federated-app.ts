@@ -11,6 +11,7 @@ import { applyAppOverrides, replicasOverride } from './overrides';
 import { renderApp } from './render-app';
 import { literalCredentialNames } from './secret-env';
 import { checkCount, validateAppSpec } from './validate-app';
+import { compareStrings } from '../kube/sort';
 
 /** The overrides that apply to one cluster, lowest precedence first: region, then cluster. */
 export function overridesFor<T>(overrides: OverridesProps<T> | undefined, cluster: ClusterSpec): (T | undefined)[] {
@@ -107,11 +108,11 @@ export class FederatedApp extends Construct {
       this.fed.ensureNamespace(d.cluster, this.namespace);
       const scope = this.fed.scopeFor(d.cluster, this, { app: this.name, residency: this.residency });
       for (const { id: objectId, object } of renderApp({ name: this.name, namespace: this.namespace, spec, replicas })) {
-        new ApiObject(scope, objectId, object as any);
+        new ApiObject(scope, objectId, object);
       }
       return { cluster: d.cluster, replicas };
     });
-    for (const [key, clusters] of [...literalSecrets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [key, clusters] of [...literalSecrets].sort(([a], [b]) => compareStrings(a, b))) {
       const [container, name] = key.split('\0');
       this.fed.addWarning({
         code: 'LITERAL_SECRET_ENV', where,

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { FederationError } from '../errors';
 import { Federation } from '../federation';
 import { crdScopes, knownNamespaced, scopeProblem } from '../kube/scope';
+import { carriesSecretValues } from '../kube/secrets';
 import { place } from '../placement';
 import { PlacementDecision } from '../placement/types';
 import { PlacementProps, OverridesProps } from './app-spec';
@@ -50,7 +51,7 @@ export class FederatedResource extends Construct {
       throw new FederationError('INVALID_PROP', where, `prop "manifest" lacks apiVersion, kind or metadata.name: ${JSON.stringify(m)?.slice(0, 120)}`,
         'give a full object: { apiVersion, kind, metadata: { name } , ... }');
     }
-    if (m.kind === 'Secret' && !m.apiVersion.includes('/') && (m.data !== undefined || m.stringData !== undefined)) {
+    if (carriesSecretValues(m)) {
       throw new FederationError('SECRET_VALUE_INLINE', where, `prop "manifest" is Secret "${m.metadata.name}" with data; secret values never go into synthesized output`,
         'create the Secret outside cdk-federation (e.g. External Secrets, sealed-secrets) and reference it by name');
     }
@@ -58,13 +59,13 @@ export class FederatedResource extends Construct {
     // A cluster-scoped object is stored without a namespace: one that names a namespace could never be
     // matched with its live copy again, and prune would delete it right after applying it.
     const scopeFix = 'remove metadata.namespace from the manifest: the kind is cluster-scoped';
-    const builtIn = scopeProblem(m as any, knownNamespaced(m.apiVersion, m.kind));
+    const builtIn = scopeProblem(m, knownNamespaced(m.apiVersion, m.kind));
     if (builtIn) throw new FederationError('CLUSTER_SCOPED_NAMESPACE', `${where}: prop "manifest" field metadata.namespace`, builtIn, scopeFix);
     // Custom kinds: checked once every construct exists, against the CRDs the federation itself creates.
     this.node.addValidation({
       validate: () => {
-        const crds = crdScopes(fed.node.findAll().filter((c): c is FederatedResource => c instanceof FederatedResource).map((c) => c.manifest as any));
-        const problem = scopeProblem(m as any, knownNamespaced(m.apiVersion, m.kind, crds));
+        const crds = crdScopes(fed.node.findAll().filter((c): c is FederatedResource => c instanceof FederatedResource).map((c) => c.manifest));
+        const problem = scopeProblem(m, knownNamespaced(m.apiVersion, m.kind, crds));
         return problem ? [`prop "manifest" field metadata.namespace: ${problem}; fix: ${scopeFix}`] : [];
       },
     });

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { FederationError } from '../errors';
 import { Federation } from '../federation';
 import { isDnsLabel, isDnsSubdomain } from '../k8s-names';
+import { LABEL_APP } from '../kube/ownership';
 import { selectClusters } from '../placement';
 import { ClusterSelection, PlacementDecision } from '../placement/types';
 import { ClusterSpec } from '../registry/types';
@@ -114,7 +115,7 @@ export class GlobalService extends Construct {
     };
     const records = routeRecords(props.routing, app.placements, props.hostname, ttl, target, where);
 
-    const metadata = { name: app.name, namespace: app.namespace, labels: { 'cdk-federation.io/app': app.name } };
+    const metadata = { name: app.name, namespace: app.namespace, labels: { [LABEL_APP]: app.name } };
     // A consumer cluster outside the app's placement holds only a ServiceImport (routing, no data): no residency rule.
     const scopeOf = (c: ClusterSpec) => fed.scopeFor(c, this, { app: app.name, residency: appClusters.includes(c.name) ? app.residency : undefined });
     for (const p of app.placements) {

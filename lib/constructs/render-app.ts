@@ -1,5 +1,7 @@
+import type { ApiObjectProps } from 'cdk8s';
 import { contentDigest } from '../kube/digest';
-import { LABEL_APP } from '../kube/ownership';
+import { ANNOTATION_CONFIG_DIGEST, LABEL_APP } from '../kube/ownership';
+import { sortedRecord } from '../kube/sort';
 import { ContainerProps, EnvValue, FederatedAppSpec, ProbeProps } from './app-spec';
 
 export interface RenderAppInput {
@@ -57,11 +59,6 @@ function renderContainer(c: ContainerProps, configMap: string | undefined): obje
   });
 }
 
-/** A string map with its keys in code-point order (labels and annotations are written sorted). */
-function sortedKeys(r: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
 /** Removes undefined members so rendered JSON is minimal and stable. */
 function strip<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -71,18 +68,18 @@ function strip<T extends object>(o: T): T {
  * Renders one app for one cluster as plain Kubernetes objects (Deployment, Service,
  * ConfigMap, HPA, PDB as applicable). Pure; namespaces are the federation's business.
  */
-export function renderApp(input: RenderAppInput): Array<{ id: string; object: Record<string, any> }> {
+export function renderApp(input: RenderAppInput): Array<{ id: string; object: ApiObjectProps }> {
   const { name, namespace, spec, replicas } = input;
-  const labels = sortedKeys({ ...spec.labels, ...selectorLabels(name) });
+  const labels = sortedRecord({ ...spec.labels, ...selectorLabels(name) });
   const metadata = (n: string) => ({ name: n, namespace, labels });
-  const out: Array<{ id: string; object: Record<string, any> }> = [];
+  const out: Array<{ id: string; object: ApiObjectProps }> = [];
   const cm = spec.config && Object.keys(spec.config).length > 0 ? configMapName(name) : undefined;
   if (cm) {
-    const data = Object.fromEntries(Object.entries(spec.config!).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const data = sortedRecord(spec.config!);
     out.push({ id: 'ConfigMap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(cm), data } });
   }
   // Pods roll when their config changes: the template carries the config's digest.
-  const podAnnotations = sortedKeys({ ...spec.podAnnotations, ...(cm ? { 'cdk-federation.io/config-digest': contentDigest(spec.config) } : {}) });
+  const podAnnotations = sortedRecord({ ...spec.podAnnotations, ...(cm ? { [ANNOTATION_CONFIG_DIGEST]: contentDigest(spec.config) } : {}) });
   // With an HPA, replicas belong to the HPA: setting them here would reset its scale-out on
   // every apply. The cluster's replica count becomes the HPA's floor instead (hpaMinReplicas),
   // which the HPA controller enforces at once, metrics or not.

@@ -90,7 +90,7 @@ export async function rollbackCluster(set: ObjectSet, r: RollbackInput): Promise
       throw new Error(`removing what the failed revision added: ${describeRef(bad.ref)}: ${bad.message}`);
     }
     if (objects.length > 0) {
-      const health = await waitHealthy(client, objects, { timeoutMs: r.timeoutMs });
+      const health = await waitHealthy(client, objects, { timeoutMs: r.timeoutMs, now: r.now });
       if (!health.healthy) {
         const bad = health.objects.find((h) => h.health.status !== 'Current')!;
         throw new Error(`revision ${r.previous?.revision} restored but not healthy: ${describeRef(bad.ref)}: ${bad.health.message}`);

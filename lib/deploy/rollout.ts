@@ -10,7 +10,7 @@ import { FederationError, isFederationError } from '../errors';
 import { identities, jsonBytesBound } from '../inventory/read';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { PlanWave } from '../inventory/types';
-import { describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
+import { apiGroup, describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
 import { errorMessage } from '../cluster/apply';
 import { ApplySetRef } from '../cluster/applyset';
 import { ChangeSet, ChangeSetEntry } from '../cluster/changeset';
@@ -24,8 +24,8 @@ import { checkRevisionSize, revisionFits, currentRevision, ensureSystemNamespace
 import { ObjectSet } from '../cluster/set';
 import { crdScopes } from '../kube/scope';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
-import { judgeBake, fmtSeconds } from './gate';
-import { planCluster, scheduleWaves, Selection } from './schedule';
+import { judgeBake, fmtSeconds } from '../health/gate';
+import { nextStep, ScheduledWave, scheduleWaves, Selection } from './schedule';
 import { rollbackCluster, RollbackResult } from './rollback';
 
 export interface DeployOptions extends Selection {
@@ -128,151 +128,192 @@ class GateFailure extends Error {
   }
 }
 
+/** One run of deploy: what it was asked, what it holds and what has happened so far. */
+interface Run {
+  readonly inv: Inventory;
+  readonly opts: DeployOptions;
+  readonly fed: string;
+  readonly set: ApplySetRef;
+  readonly now: () => number;
+  readonly emit: (e: DeployEvent) => void;
+  readonly waves: readonly ScheduledWave[];
+  readonly touched: Touched[];
+  readonly leases: Set<HeldLease>;
+  readonly clusterReports: Map<string, ClusterReport>;
+  /** The first thing that went wrong. */
+  failure?: string;
+  failedWaveIndex: number;
+  /** A gate, bake or prune failed (roll back); a wave that could not start only stops the rollout. */
+  gateFailed: boolean;
+}
+
 export async function deploy(inv: Inventory, opts: DeployOptions): Promise<DeployReport> {
   const now = opts.now ?? Date.now;
   const started = now();
-  const emit = opts.onEvent ?? (() => undefined);
-  const waves = scheduleWaves(inv, opts);
-  const set: ApplySetRef = inv.plan.applySet;
-  const fed = inv.plan.federation;
-  const touched: Touched[] = [];
-  const leases = opts.leases ?? new Set<HeldLease>();
-  const reports = new Map<string, WaveReport>();
-  let failure: string | undefined;
-  let failedWaveIndex = -1;
-  // A failed gate rolls back; a wave that cannot start (a cluster unreachable, its lease held) stops the rollout and keeps earlier waves.
-  let gateFailed = false;
-
-  const clusterReports = new Map<string, ClusterReport>();
-  const record = (r: ClusterReport) => clusterReports.set(r.cluster, r);
-  /** A gate, bake or prune failed in wave `wi`: the rollout stops there and rolls back what it touched. */
-  const failWave = (wi: number, message: string) => {
-    gateFailed = true;
-    failure = message;
-    emit({ type: 'wave', wave: waves[wi].wave.name, phase: 'failed', message });
-    failedWaveIndex = wi;
+  const run: Run = {
+    inv, opts, fed: inv.plan.federation, set: inv.plan.applySet, now, emit: opts.onEvent ?? (() => undefined),
+    waves: scheduleWaves(inv, opts), touched: [], leases: opts.leases ?? new Set<HeldLease>(), clusterReports: new Map(),
+    failedWaveIndex: -1, gateFailed: false,
   };
-  // Every cluster's revision record must fit in a Secret: checked for the whole selection before any write anywhere
-  // (from the files' sizes when they are small enough to be sure, else from the parsed manifests).
+  checkRecordSizes(run);
+  try {
+    for (const [wi, scheduled] of run.waves.entries()) {
+      if (!(await runWave(run, wi, scheduled))) break;
+    }
+    if (run.gateFailed && run.touched.length > 0 && opts.rollback !== false) await rollbackTouched(run);
+  } finally {
+    await Promise.all([...run.leases].map((l) => l.release()));
+    run.leases.clear();
+  }
+  return deployReport(run, started);
+}
+
+/** Every cluster's revision record must fit in a Secret: checked for the whole selection before any write anywhere. */
+function checkRecordSizes({ inv, fed, waves }: Run): void {
+  // From the files' sizes when they are small enough to be sure, else from the parsed manifests.
   for (const { clusters } of waves) {
     for (const c of clusters) {
       const cluster = inv.clusters.get(c)!;
       if (!revisionFits(jsonBytesBound(cluster))) checkRevisionSize(fed, c, cluster.digest, cluster.objects.map((o) => o.manifest));
     }
   }
+}
 
-  try {
-    for (const [wi, { wave, clusters }] of waves.entries()) {
-      emit({ type: 'wave', wave: wave.name, phase: 'start' });
-      // Before the wave touches anything: every cluster of it answers and its lease is ours.
-      // Read-only checks of every cluster of the wave first, so a failure writes nothing (not even a lease).
-      const step = (fn: (client: ClusterClient, name: string) => Promise<unknown>) => Promise.all(clusters.map(async (name) => {
-        try {
-          await fn(opts.clients.get(name)!, name);
-          return undefined;
-        } catch (e) {
-          return `${name}: ${isFederationError(e) ? e.message : errorMessage(e)}`;
-        }
-      }));
-      let pre = await step(async (client, name) => {
-        await client.version();
-        const cluster = inv.clusters.get(name)!;
-        await checkKindsServed(client, cluster);
-        const objectSet = new ObjectSet(client, fed, set);
-        await objectSet.checkScopes(identities(cluster));
-        await objectSet.checkNoEngine(identities(cluster));
-      });
-      if (pre.every((p) => !p)) {
-        pre = await step(async (client, name) => {
-          await ensureSystemNamespace(client);
-          // onWait reports a stale lease being watched before it is taken over.
-          leases.add(await acquireLease(client, fed, { breakLock: opts.breakLock, onWait: (message) => emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'waiting', message }) }));
-        });
-      }
-      const preFailures = pre.filter((p): p is string => !!p);
-      if (preFailures.length > 0) {
-        failure = `wave ${wave.name} not started: ${preFailures.join('; ')}`;
-        for (const c of clusters) record({ cluster: c, wave: wave.name, outcome: 'not-started', failure: { reason: pre[clusters.indexOf(c)] ?? 'its wave did not start' }, seconds: 0 });
-        emit({ type: 'wave', wave: wave.name, phase: 'failed', message: failure });
-        failedWaveIndex = wi;
-        break;
-      }
+/** A gate, bake or prune failed in wave `wi`: the rollout stops there and rolls back what it touched. */
+function failWave(run: Run, wi: number, message: string): void {
+  run.gateFailed = true;
+  run.failure = message;
+  run.emit({ type: 'wave', wave: run.waves[wi].wave.name, phase: 'failed', message });
+  run.failedWaveIndex = wi;
+}
 
-      const abort = new AbortController();
-      const limit = pLimit(wave.maxParallel);
-      const results = await Promise.all(clusters.map((name) => limit(async (): Promise<ClusterReport> => {
-        if (abort.signal.aborted) {
-          emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'not-started' });
-          return { cluster: name, wave: wave.name, outcome: 'not-started', seconds: 0, failure: { reason: 'another cluster of the wave failed first' } };
-        }
-        const r = await deployCluster(inv.clusters.get(name)!, wave, opts.clients.get(name)!, { opts, set, fed, emit, touched, signal: abort.signal, now });
-        if (r.outcome === 'failed') abort.abort();
-        return r;
-      })));
-      results.forEach(record);
-      const failed = results.find((r) => r.outcome === 'failed');
-      if (failed) {
-        failWave(wi, `wave ${wave.name}: cluster ${failed.cluster}: ${failed.failure?.reason}`);
-        break;
-      }
-      // A wave in which nothing changed has nothing to bake.
-      if (wave.bakeTimeSeconds > 0 && results.some((r) => r.outcome === 'deployed' || r.outcome === 'repaired')) {
-        const regression = await bake(wave, clusters.map((c) => ({ name: c, client: opts.clients.get(c)!, cluster: inv.clusters.get(c)! })), emit, now);
-        if (regression) {
-          const prev = clusterReports.get(regression.cluster);
-          if (prev) record({ ...prev, outcome: 'failed', failure: { object: regression.object, reason: regression.reason } });
-          failWave(wi, `wave ${wave.name}: ${regression.reason}`);
-          break;
-        }
-      }
-      // Prune is the last, irreversible step: only once the wave is healthy and baked, so a
-      // regression never has to re-create what was deleted.
-      const finished = await Promise.all(touched.filter((t) => t.wave.name === wave.name).map((t) => limit(() => finishCluster(t, clusterReports.get(t.cluster.spec.name)!, { opts, set, fed, emit, touched, signal: abort.signal, now }))));
-      finished.forEach(record);
-      const unfinished = finished.find((r) => r.outcome === 'failed');
-      if (unfinished) {
-        failWave(wi, `wave ${wave.name}: cluster ${unfinished.cluster}: ${unfinished.failure?.reason}`);
-        break;
-      }
-      emit({ type: 'wave', wave: wave.name, phase: 'done' });
-    }
+function record(run: Run, r: ClusterReport): void {
+  run.clusterReports.set(r.cluster, r);
+}
 
-    if (gateFailed && touched.length > 0 && opts.rollback !== false) {
-      emit({ type: 'rollback', phase: 'start', clusters: touched.map((t) => t.cluster.spec.name) });
-      const limit = pLimit(4);
-      await Promise.all(touched.map((t) => limit(async () => {
-        // A cluster whose lease this run lost belongs to another deploy now: never rolled back by this one.
-        const lost = leaseLostError(t.client);
-        if (lost) {
-          const prev = clusterReports.get(t.cluster.spec.name);
-          record({ ...(prev ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome: 'failed', failure: prev?.failure ?? { reason: lost.message },
-            rollback: { ok: false, message: 'not rolled back: this run lost its lease there, so the cluster is left to the run that took it' } } as ClusterReport);
-          return;
-        }
-        emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: 'rolling-back' });
-        const before = clusterReports.get(t.cluster.spec.name);
-        // A resumed revision may have been applied in full by the run that died: it counts as changed.
-        const changed = t.resumed || [...(before?.applied?.entries ?? []), ...(before?.pruned?.entries ?? [])].some((e) => e.action === 'created' || e.action === 'configured' || e.action === 'deleted' || e.action === 'released')
-          || !before?.applied; // no ChangeSet (e.g. died mid-apply): assume changed
-        const result = await rollbackCluster(t.set, {
-          changed, adopted: t.adopted,
-          federation: fed, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest), started: t.started, adopted: t.record.adopted },
-          previous: t.previous, records: t.records, cascade: opts.cascade,
-          force: opts.force, timeoutMs: t.wave.healthTimeoutSeconds * 1000, reason: failure!, now,
-        });
-        const prev = before;
-        const outcome = result.ok ? 'rolled-back' : result.unreachable ? 'unknown' : 'rollback-failed';
-        emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: outcome, message: result.message });
-        record({ ...(prev ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome, rollback: result,
-          failure: prev?.failure ?? { reason: 'rolled back: another cluster failed its gate' } } as ClusterReport);
-      })));
-      emit({ type: 'rollback', phase: 'done', clusters: touched.map((t) => t.cluster.spec.name) });
-    }
-  } finally {
-    await Promise.all([...leases].map((l) => l.release()));
-    leases.clear();
+/** One wave: preflight, its clusters applied and gated, the bake, then prune. False when the rollout stops here. */
+async function runWave(run: Run, wi: number, { wave, clusters }: ScheduledWave): Promise<boolean> {
+  const { inv, opts, emit } = run;
+  emit({ type: 'wave', wave: wave.name, phase: 'start' });
+  const pre = await preflightWave(run, wave, clusters);
+  const preFailures = pre.filter((p): p is string => !!p);
+  if (preFailures.length > 0) {
+    run.failure = `wave ${wave.name} not started: ${preFailures.join('; ')}`;
+    for (const c of clusters) record(run, { cluster: c, wave: wave.name, outcome: 'not-started', failure: { reason: pre[clusters.indexOf(c)] ?? 'its wave did not start' }, seconds: 0 });
+    emit({ type: 'wave', wave: wave.name, phase: 'failed', message: run.failure });
+    run.failedWaveIndex = wi;
+    return false;
   }
 
+  const abort = new AbortController();
+  const ctx: ClusterContext = { opts, set: run.set, fed: run.fed, emit, touched: run.touched, signal: abort.signal, now: run.now };
+  const limit = pLimit(wave.maxParallel);
+  const results = await Promise.all(clusters.map((name) => limit(async (): Promise<ClusterReport> => {
+    if (abort.signal.aborted) {
+      emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'not-started' });
+      return { cluster: name, wave: wave.name, outcome: 'not-started', seconds: 0, failure: { reason: 'another cluster of the wave failed first' } };
+    }
+    const r = await deployCluster(inv.clusters.get(name)!, wave, opts.clients.get(name)!, ctx);
+    if (r.outcome === 'failed') abort.abort();
+    return r;
+  })));
+  results.forEach((r) => record(run, r));
+  const failed = results.find((r) => r.outcome === 'failed');
+  if (failed) {
+    failWave(run, wi, `wave ${wave.name}: cluster ${failed.cluster}: ${failed.failure?.reason}`);
+    return false;
+  }
+  // A wave in which nothing changed has nothing to bake.
+  if (wave.bakeTimeSeconds > 0 && results.some((r) => r.outcome === 'deployed' || r.outcome === 'repaired')) {
+    const regression = await bake(wave, clusters.map((c) => ({ name: c, client: opts.clients.get(c)!, cluster: inv.clusters.get(c)! })), emit, run.now);
+    if (regression) {
+      const prev = run.clusterReports.get(regression.cluster);
+      if (prev) record(run, { ...prev, outcome: 'failed', failure: { object: regression.object, reason: regression.reason } });
+      failWave(run, wi, `wave ${wave.name}: ${regression.reason}`);
+      return false;
+    }
+  }
+  // Prune is the last, irreversible step: only once the wave is healthy and baked, so a
+  // regression never has to re-create what was deleted.
+  const finished = await Promise.all(run.touched.filter((t) => t.wave.name === wave.name).map((t) => limit(() => finishCluster(t, run.clusterReports.get(t.cluster.spec.name)!, ctx))));
+  finished.forEach((r) => record(run, r));
+  const unfinished = finished.find((r) => r.outcome === 'failed');
+  if (unfinished) {
+    failWave(run, wi, `wave ${wave.name}: cluster ${unfinished.cluster}: ${unfinished.failure?.reason}`);
+    return false;
+  }
+  emit({ type: 'wave', wave: wave.name, phase: 'done' });
+  return true;
+}
+
+/**
+ * Before the wave touches anything: every cluster of it answers and its lease is ours.
+ * Read-only checks of every cluster of the wave first, so a failure writes nothing (not even
+ * a lease). One entry per cluster: its failure, or undefined.
+ */
+async function preflightWave(run: Run, wave: PlanWave, clusters: readonly string[]): Promise<Array<string | undefined>> {
+  const { inv, opts, fed } = run;
+  const step = (fn: (client: ClusterClient, name: string) => Promise<unknown>) => Promise.all(clusters.map(async (name) => {
+    try {
+      await fn(opts.clients.get(name)!, name);
+      return undefined;
+    } catch (e) {
+      return `${name}: ${isFederationError(e) ? e.message : errorMessage(e)}`;
+    }
+  }));
+  const checked = await step(async (client, name) => {
+    await client.version();
+    const cluster = inv.clusters.get(name)!;
+    await checkKindsServed(client, cluster);
+    const objectSet = new ObjectSet(client, fed, run.set);
+    await objectSet.checkScopes(identities(cluster));
+    await objectSet.checkNoEngine(identities(cluster));
+  });
+  if (!checked.every((p) => !p)) return checked;
+  return step(async (client, name) => {
+    await ensureSystemNamespace(client);
+    // onWait reports a stale lease being watched before it is taken over.
+    run.leases.add(await acquireLease(client, fed, { breakLock: opts.breakLock, onWait: (message) => run.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'waiting', message }) }));
+  });
+}
+
+/** After a failed gate: every cluster this run wrote to goes back to its previous revision. */
+async function rollbackTouched(run: Run): Promise<void> {
+  const { touched, emit, opts, clusterReports } = run;
+  emit({ type: 'rollback', phase: 'start', clusters: touched.map((t) => t.cluster.spec.name) });
+  const limit = pLimit(4);
+  await Promise.all(touched.map((t) => limit(async () => {
+    // A cluster whose lease this run lost belongs to another deploy now: never rolled back by this one.
+    const lost = leaseLostError(t.client);
+    if (lost) {
+      const prev = clusterReports.get(t.cluster.spec.name);
+      record(run, { ...(prev ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome: 'failed', failure: prev?.failure ?? { reason: lost.message },
+        rollback: { ok: false, message: 'not rolled back: this run lost its lease there, so the cluster is left to the run that took it' } } as ClusterReport);
+      return;
+    }
+    emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: 'rolling-back' });
+    const before = clusterReports.get(t.cluster.spec.name);
+    // A resumed revision may have been applied in full by the run that died: it counts as changed.
+    const changed = t.resumed || [...(before?.applied?.entries ?? []), ...(before?.pruned?.entries ?? [])].some((e) => e.action === 'created' || e.action === 'configured' || e.action === 'deleted' || e.action === 'released')
+      || !before?.applied; // no ChangeSet (e.g. died mid-apply): assume changed
+    const result = await rollbackCluster(t.set, {
+      changed, adopted: t.adopted,
+      federation: run.fed, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest), started: t.started, adopted: t.record.adopted },
+      previous: t.previous, records: t.records, cascade: opts.cascade,
+      force: opts.force, timeoutMs: t.wave.healthTimeoutSeconds * 1000, reason: run.failure!, now: run.now,
+    });
+    const outcome = result.ok ? 'rolled-back' : result.unreachable ? 'unknown' : 'rollback-failed';
+    emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: outcome, message: result.message });
+    record(run, { ...(before ?? { cluster: t.cluster.spec.name, wave: t.wave.name, seconds: 0 }), outcome, rollback: result,
+      failure: before?.failure ?? { reason: 'rolled back: another cluster failed its gate' } } as ClusterReport);
+  })));
+  emit({ type: 'rollback', phase: 'done', clusters: touched.map((t) => t.cluster.spec.name) });
+}
+
+/** The run as data: each wave's outcome from its clusters' reports. */
+function deployReport(run: Run, started: number): DeployReport {
+  const { waves, clusterReports, failure, failedWaveIndex, opts } = run;
+  const reports = new Map<string, WaveReport>();
   for (const [wi, { wave, clusters }] of waves.entries()) {
     const cr = clusters.map((c) => clusterReports.get(c) ?? { cluster: c, wave: wave.name, outcome: 'not-started' as const, seconds: 0 });
     const rolledBack = cr.some((c) => c.outcome === 'rolled-back' || c.outcome === 'rollback-failed' || c.outcome === 'unknown');
@@ -282,7 +323,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
   const all = [...clusterReports.values()];
   const outcome = failure ? 'failed' : all.every((r) => r.outcome === 'up-to-date') ? 'up-to-date' : 'succeeded';
   const requests = Object.fromEntries(waves.flatMap((w) => w.clusters).map((c) => [c, { ...opts.clients.get(c)!.stats }]));
-  return { federation: fed, outcome, waves: [...reports.values()], ...(failure ? { failure } : {}), seconds: (now() - started) / 1000, requests };
+  return { federation: run.fed, outcome, waves: [...reports.values()], ...(failure ? { failure } : {}), seconds: (run.now() - started) / 1000, requests };
 }
 
 /** Every kind of the set is served by the cluster or defined by a CRD of the same set: checked before the wave writes anything. */
@@ -293,7 +334,7 @@ async function checkKindsServed(client: ClusterClient, cluster: InventoryCluster
     const key = `${m.apiVersion}/${m.kind}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (defined.has(`${m.apiVersion.split('/')[0]}/${m.kind}`)) continue;
+    if (defined.has(`${apiGroup(m.apiVersion)}/${m.kind}`)) continue;
     if (!(await client.serves(m.apiVersion, m.kind))) {
       throw new FederationError('KIND_NOT_SERVED', `cluster ${client.name}`, `the API server does not serve ${m.kind} in ${m.apiVersion} (needed by ${describeRef(refOf(m))})`,
         'install the CRD (or API) that defines it on this cluster, or add the CRD to the federation so it is applied first');
@@ -311,6 +352,26 @@ interface ClusterContext {
   readonly now: () => number;
 }
 
+/** One cluster being deployed: what every step of it needs, and what it has done so far (reported even when it fails). */
+interface ClusterRun {
+  readonly cluster: InventoryCluster;
+  readonly wave: PlanWave;
+  readonly client: ClusterClient;
+  readonly ctx: ClusterContext;
+  readonly set: ObjectSet;
+  /** The objects' identities and ownership label, from their entries: enough to read and check them. */
+  readonly targets: KubeObject[];
+  /** The parsed manifests (each checked against its entry on first use): only what is applied or pruned against. */
+  readonly manifests: () => KubeObject[];
+  readonly timeoutMs: number;
+  readonly t0: number;
+  readonly phase: (p: ClusterPhase, message?: string, pending?: number) => void;
+  readonly onEntry: (entry: ChangeSetEntry) => void;
+  revision?: number;
+  previous?: RevisionRecord;
+  applied?: ChangeSet;
+}
+
 /**
  * Applies the target to one cluster and waits for it to be healthy; the revision stays
  * pending until finishCluster prunes it after the wave has baked. A cluster already at the
@@ -321,93 +382,102 @@ interface ClusterContext {
  */
 async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: ClusterClient, ctx: ClusterContext): Promise<ClusterReport> {
   const name = cluster.spec.name;
-  const t0 = ctx.now();
-  const phase = (p: ClusterPhase, message?: string, pending?: number) => ctx.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: p, message, pending });
-  const targets = cluster.objects.map((o) => o.target);
-  const manifests = () => cluster.objects.map((o) => o.manifest);
-  const timeoutMs = wave.healthTimeoutSeconds * 1000;
-  const set = new ObjectSet(client, ctx.fed, ctx.set);
-  const onEntry = (entry: ChangeSetEntry) => ctx.emit({ type: 'object', cluster: name, entry });
-  let applied: ChangeSet | undefined;
-  let revision: number | undefined;
-  let previous: RevisionRecord | undefined;
+  const r: ClusterRun = {
+    cluster, wave, client, ctx, set: new ObjectSet(client, ctx.fed, ctx.set),
+    targets: cluster.objects.map((o) => o.target), manifests: () => cluster.objects.map((o) => o.manifest),
+    timeoutMs: wave.healthTimeoutSeconds * 1000, t0: ctx.now(),
+    phase: (p, message, pending) => ctx.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: p, message, pending }),
+    onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }),
+  };
   try {
-    phase('connecting');
+    r.phase('connecting');
     const records = await listRevisions(client, ctx.fed);
-    previous = currentRevision(records);
+    r.previous = currentRevision(records);
     const latest = records[records.length - 1];
-    const step = planCluster(cluster.digest, {
-      currentDigest: previous?.digest, currentRevision: previous?.revision,
+    const step = nextStep(cluster.digest, {
+      currentDigest: r.previous?.digest, currentRevision: r.previous?.revision,
       latestRevision: latest?.revision, latestStatus: latest?.status, latestDigest: latest?.digest,
     });
-    revision = step.revision;
-    if (step.action === 'verify') {
-      // Recorded revision equals the target: read-only health check, unless an earlier run left work:
-      // objects deleted behind our back are re-applied, members its prune had to keep are pruned again.
-      const health = await checkHealth(client, targets);
-      const leftover = ctx.opts.prune !== false ? previous?.unpruned ?? [] : [];
-      if (health.every((h) => h.health.status === 'Current') && leftover.length === 0) {
-        phase('up-to-date', `revision ${revision}`);
-        return { cluster: name, wave: wave.name, outcome: 'up-to-date', revision, previousRevision: previous?.revision, seconds: (ctx.now() - t0) / 1000 };
-      }
-      const missing = new Set(health.filter((h) => h.health.status === 'NotFound').map((h) => refKey(h.ref)));
-      if (missing.size > 0) {
-        phase('applying', `revision ${revision}: repairing ${missing.size} object(s) deleted behind our back`);
-        applied = await set.apply(cluster.objects.filter((o) => missing.has(objectKey(o.target))).map((o) => o.manifest), { force: ctx.opts.force, onEntry });
-        if (applied.failed) {
-          const bad = applied.entries.find((e) => e.action === 'failed')!;
-          throw new GateFailure({ object: describeRef(bad.ref), reason: `repairing revision ${revision}: ${describeRef(bad.ref)}: ${bad.message}` });
-        }
-      }
-      phase('health', `revision ${revision} recorded, waiting for it to be healthy`);
-      await gate(client, targets, timeoutMs, ctx, (n) => phase('health', undefined, n));
-      let pruned: ChangeSet | undefined;
-      if (leftover.length > 0) {
-        phase('pruning', `revision ${revision}: ${leftover.length} object(s) an earlier prune kept`);
-        pruned = await set.prune(manifests(), { cascade: ctx.opts.cascade, adopted: previous!.adopted, onEntry });
-        await writeRevision(client, withUnpruned({ ...previous!, updated: new Date(ctx.now()).toISOString() }, pruned));
-      }
-      const repaired = missing.size > 0 || leftover.length > 0;
-      phase(repaired ? 'repaired' : 'up-to-date', `revision ${revision}${missing.size > 0 ? `: ${missing.size} object(s) re-applied` : ''}${leftover.length > 0 ? `: pruned again` : ''}`);
-      return { cluster: name, wave: wave.name, outcome: repaired ? 'repaired' : 'up-to-date', revision, previousRevision: previous?.revision, ...(applied ? { applied } : {}), ...(pruned ? { pruned } : {}), seconds: (ctx.now() - t0) / 1000 };
-    }
-
-    // Every manifest parsed and checked before the first write to the cluster.
-    const objects = manifests();
-    // Objects taken over with --adopt, as they were before, so rollback and prune can hand them back;
-    // adoptions of earlier revisions are carried while the target still holds them.
-    const keys = new Set(objects.map(objectKey));
-    const carried = (previous?.adopted ?? []).filter((a) => keys.has(refKey(a.ref)));
-    const fresh = ctx.opts.adopt ? (await set.adoptions(objects)).filter((a) => !carried.some((c) => refKey(c.ref) === refKey(a.ref))) : [];
-    const adopted = [...carried, ...fresh];
-    // From here on the cluster is written to: it is rolled back if the run fails.
-    const started = new Date(ctx.now()).toISOString();
-    const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, started, updated: started, ...(adopted.length ? { adopted } : {}) };
-    ctx.touched.push({ cluster, wave, client, set, revision, previous, records, started, resumed: step.resumes, adopted: fresh, record: pendingRecord });
-    await writeRevision(client, pendingRecord);
-    // A run that died (or lost the cluster) left its revision pending; this one replaces it.
-    for (const stale of records.filter((x) => x.status === 'pending' && x.revision !== revision)) {
-      await writeRevision(client, { ...stale, status: 'failed', updated: started, reason: `interrupted: the run applying it did not finish; replaced by revision ${revision}` });
-    }
-
-    phase('applying', `revision ${revision}${step.resumes ? ' (resumed)' : ''}`);
-    applied = await set.apply(objects, { force: ctx.opts.force, adopt: ctx.opts.adopt, onEntry });
-    if (applied.failed) {
-      const bad = applied.entries.find((e) => e.action === 'failed')!;
-      throw new GateFailure({ object: describeRef(bad.ref), reason: `${describeRef(bad.ref)}: ${bad.message}` });
-    }
-
-    phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(timeoutMs)})`);
-    // A lost lease ends the wait at once and is the failure reported.
-    await gate(client, targets, timeoutMs, { ...ctx, signal: withLeaseSignal(ctx.signal, client) }, (n) => phase('health', undefined, n)).finally(() => assertLeaseHeld(client));
-    phase('healthy', `revision ${revision}${wave.bakeTimeSeconds > 0 ? '; prune after the wave has baked' : ''}`);
-    return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied, seconds: (ctx.now() - t0) / 1000 };
+    r.revision = step.revision;
+    return step.action === 'verify' ? await verifyCluster(r, step.revision) : await applyRevision(r, step.revision, step.resumes, records);
   } catch (e) {
     const failure: ClusterFailure = e instanceof GateFailure ? e.failure
       : { reason: isFederationError(e) ? e.message : e instanceof UnreachableError ? e.message : errorMessage(e) };
-    phase('failed', failure.reason);
-    return { cluster: name, wave: wave.name, outcome: 'failed', revision, previousRevision: previous?.revision, applied, failure, seconds: (ctx.now() - t0) / 1000 };
+    r.phase('failed', failure.reason);
+    return { cluster: name, wave: wave.name, outcome: 'failed', revision: r.revision, previousRevision: r.previous?.revision, applied: r.applied, failure, seconds: (ctx.now() - r.t0) / 1000 };
   }
+}
+
+/**
+ * The recorded revision equals the target: a read-only health check, unless an earlier run
+ * left work: objects deleted behind our back are re-applied, members its prune had to keep
+ * are pruned again.
+ */
+async function verifyCluster(r: ClusterRun, revision: number): Promise<ClusterReport> {
+  const { client, ctx, set, targets, previous, phase, onEntry } = r;
+  const name = r.cluster.spec.name;
+  const health = await checkHealth(client, targets);
+  const leftover = ctx.opts.prune !== false ? previous?.unpruned ?? [] : [];
+  if (health.every((h) => h.health.status === 'Current') && leftover.length === 0) {
+    phase('up-to-date', `revision ${revision}`);
+    return { cluster: name, wave: r.wave.name, outcome: 'up-to-date', revision, previousRevision: previous?.revision, seconds: (ctx.now() - r.t0) / 1000 };
+  }
+  const missing = new Set(health.filter((h) => h.health.status === 'NotFound').map((h) => refKey(h.ref)));
+  if (missing.size > 0) {
+    phase('applying', `revision ${revision}: repairing ${missing.size} object(s) deleted behind our back`);
+    r.applied = await set.apply(r.cluster.objects.filter((o) => missing.has(objectKey(o.target))).map((o) => o.manifest), { force: ctx.opts.force, onEntry });
+    if (r.applied.failed) {
+      const bad = r.applied.entries.find((e) => e.action === 'failed')!;
+      throw new GateFailure({ object: describeRef(bad.ref), reason: `repairing revision ${revision}: ${describeRef(bad.ref)}: ${bad.message}` });
+    }
+  }
+  phase('health', `revision ${revision} recorded, waiting for it to be healthy`);
+  await gate(client, targets, r.timeoutMs, ctx, (n) => phase('health', undefined, n));
+  let pruned: ChangeSet | undefined;
+  if (leftover.length > 0) {
+    phase('pruning', `revision ${revision}: ${leftover.length} object(s) an earlier prune kept`);
+    pruned = await set.prune(r.manifests(), { cascade: ctx.opts.cascade, adopted: previous!.adopted, onEntry });
+    await writeRevision(client, withUnpruned({ ...previous!, updated: new Date(ctx.now()).toISOString() }, pruned));
+  }
+  const repaired = missing.size > 0 || leftover.length > 0;
+  phase(repaired ? 'repaired' : 'up-to-date', `revision ${revision}${missing.size > 0 ? `: ${missing.size} object(s) re-applied` : ''}${leftover.length > 0 ? `: pruned again` : ''}`);
+  return { cluster: name, wave: r.wave.name, outcome: repaired ? 'repaired' : 'up-to-date', revision, previousRevision: previous?.revision, ...(r.applied ? { applied: r.applied } : {}), ...(pruned ? { pruned } : {}), seconds: (ctx.now() - r.t0) / 1000 };
+}
+
+/** A new (or resumed) revision: recorded pending, applied, then gated; from its first write on, the cluster is rolled back if the run fails. */
+async function applyRevision(r: ClusterRun, revision: number, resumes: boolean, records: readonly RevisionRecord[]): Promise<ClusterReport> {
+  const { cluster, wave, client, ctx, set, targets, previous, phase, onEntry } = r;
+  const name = cluster.spec.name;
+  // Every manifest parsed and checked before the first write to the cluster.
+  const objects = r.manifests();
+  // Objects taken over with --adopt, as they were before, so rollback and prune can hand them back;
+  // adoptions of earlier revisions are carried while the target still holds them.
+  const keys = new Set(objects.map(objectKey));
+  const carried = (previous?.adopted ?? []).filter((a) => keys.has(refKey(a.ref)));
+  const fresh = ctx.opts.adopt ? (await set.adoptions(objects)).filter((a) => !carried.some((c) => refKey(c.ref) === refKey(a.ref))) : [];
+  const adopted = [...carried, ...fresh];
+  // From here on the cluster is written to: it is rolled back if the run fails.
+  const started = new Date(ctx.now()).toISOString();
+  const pendingRecord: RevisionRecord = { federation: ctx.fed, cluster: name, revision, status: 'pending', digest: cluster.digest, objects, started, updated: started, ...(adopted.length ? { adopted } : {}) };
+  ctx.touched.push({ cluster, wave, client, set, revision, previous, records, started, resumed: resumes, adopted: fresh, record: pendingRecord });
+  await writeRevision(client, pendingRecord);
+  // A run that died (or lost the cluster) left its revision pending; this one replaces it.
+  for (const stale of records.filter((x) => x.status === 'pending' && x.revision !== revision)) {
+    await writeRevision(client, { ...stale, status: 'failed', updated: started, reason: `interrupted: the run applying it did not finish; replaced by revision ${revision}` });
+  }
+
+  phase('applying', `revision ${revision}${resumes ? ' (resumed)' : ''}`);
+  r.applied = await set.apply(objects, { force: ctx.opts.force, adopt: ctx.opts.adopt, onEntry });
+  if (r.applied.failed) {
+    const bad = r.applied.entries.find((e) => e.action === 'failed')!;
+    throw new GateFailure({ object: describeRef(bad.ref), reason: `${describeRef(bad.ref)}: ${bad.message}` });
+  }
+
+  phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(r.timeoutMs)})`);
+  // A lost lease ends the wait at once and is the failure reported.
+  await gate(client, targets, r.timeoutMs, { ...ctx, signal: withLeaseSignal(ctx.signal, client) }, (n) => phase('health', undefined, n)).finally(() => assertLeaseHeld(client));
+  phase('healthy', `revision ${revision}${wave.bakeTimeSeconds > 0 ? '; prune after the wave has baked' : ''}`);
+  return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied: r.applied, seconds: (ctx.now() - r.t0) / 1000 };
 }
 
 /** After the wave has baked: prune what the revision no longer holds, then record it deployed. */
@@ -439,7 +509,7 @@ async function finishCluster(t: Touched, report: ClusterReport, ctx: ClusterCont
 /** Waits for health; throws GateFailure with the object and the reason (from pods for workloads). */
 async function gate(client: ClusterClient, objects: ReadonlyArray<Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>>, timeoutMs: number, ctx: ClusterContext, onPending: (n: number) => void): Promise<void> {
   const result = await waitHealthy(client, objects, {
-    timeoutMs, signal: ctx.signal,
+    timeoutMs, signal: ctx.signal, now: ctx.now,
     onPoll: (h) => onPending(h.filter((x) => x.health.status !== 'Current').length),
   });
   if (result.healthy) return;

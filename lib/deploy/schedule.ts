@@ -55,13 +55,14 @@ export interface RecordedState {
   readonly latestDigest?: string;
 }
 
-export type ClusterPlan =
+/** The next step of one cluster, from what its revision records say. */
+export type ClusterStep =
   /** Recorded revision equals the target: verify health only, write nothing. */
   | { readonly action: 'verify'; readonly revision: number }
   /** Apply the target as `revision` (a pending record of the same digest is resumed under its number). */
   | { readonly action: 'apply'; readonly revision: number; readonly resumes: boolean };
 
-export function planCluster(target: string, s: RecordedState): ClusterPlan {
+export function nextStep(target: string, s: RecordedState): ClusterStep {
   if (s.currentDigest === target && s.currentRevision !== undefined && s.latestRevision === s.currentRevision) {
     return { action: 'verify', revision: s.currentRevision };
   }

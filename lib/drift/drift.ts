@@ -7,11 +7,13 @@
  * drift). One LIST per (cluster, kind); clusters in parallel. `correct` re-applies only the
  * drifted objects.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- live objects are untyped JSON of any kind */
 import pLimit from 'p-limit';
 import { isFederationError } from '../errors';
 import type { InventoryOutline } from '../inventory/read';
 import type { IgnoreDifference } from '../inventory/types';
-import { compareStrings, describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
+import { apiGroup, describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
+import { compareStrings } from '../kube/sort';
 import { LABEL_APP } from '../kube/ownership';
 import { errorMessage } from '../cluster/apply';
 import { ClusterClient } from '../cluster/client';
@@ -90,8 +92,7 @@ export function hpaIgnores(objects: readonly KubeObject[]): Map<string, IgnoreRu
   for (const h of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
     const t = (h as any).spec?.scaleTargetRef;
     if (!t?.kind || !t?.name) continue;
-    const group = typeof t.apiVersion === 'string' && t.apiVersion.includes('/') ? t.apiVersion.split('/')[0] : '';
-    const key = refKey({ group, kind: t.kind, namespace: h.metadata.namespace, name: t.name });
+    const key = refKey({ group: apiGroup(t.apiVersion), kind: t.kind, namespace: h.metadata.namespace, name: t.name });
     out.set(key, [...(out.get(key) ?? []), { path: ['spec', 'replicas'], why: `scaled by HPA ${h.metadata.namespace}/${h.metadata.name}` }]);
   }
   return out;
@@ -124,6 +125,7 @@ export function driftedFields(desired: KubeObject, live: Record<string, any>, ig
       ignoredOut?.push(`${formatPath(p, (q) => valueAt(want, q))} (${rule.why})`);
       continue;
     }
+    // A value maskPair masked is a secret one (the one rule, kube/secrets.ts): never shown.
     const secret = JSON.stringify(valueAt(maskedWant, p)) !== JSON.stringify(d);
     out.push({
       path: formatPath(p, (q) => valueAt(want, q)),

@@ -10,6 +10,7 @@ import type { PlanWave } from '../inventory/types';
 import { contentDigest } from '../kube/digest';
 import { describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
 import { maskPair, stripServerFields } from '../kube/normalize';
+import { applyStage } from '../kube/order';
 import { errorMessage } from '../cluster/apply';
 import type { ClusterClient } from '../cluster/client';
 import { DiffAction, ObjectDiff, unifiedDiff } from '../cluster/diff';
@@ -70,7 +71,7 @@ export interface PlanOptions {
 
 export async function planFleet(inv: Inventory, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: PlanOptions = {}): Promise<FleetPlan> {
   const limit = pLimit(4);
-  const plans = await Promise.all(clusters.map((name) => limit(() => planCluster(inv, inv.clusters.get(name)!, clients.get(name)!, opts))));
+  const plans = await Promise.all(clusters.map((name) => limit(() => planForCluster(inv, inv.clusters.get(name)!, clients.get(name)!, opts))));
   return { federation: inv.plan.federation, waves: inv.waves, clusters: plans };
 }
 
@@ -81,11 +82,12 @@ export async function planFleet(inv: Inventory, clusters: readonly string[], cli
  * configuration again over values that all match changes nothing, so a dry run would report
  * it unchanged too; anything else (new, changed, drifted, a later failed revision) is dry-run.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a live object is untyped JSON of any kind
 export function unchangedSinceRecord(entryDigest: string, recorded: KubeObject | undefined, live: Record<string, any> | undefined): boolean {
   return !!recorded && !!live && contentDigest(recorded) === entryDigest && driftedFields(recorded, live).length === 0;
 }
 
-async function planCluster(inv: Inventory, cluster: InventoryCluster, client: ClusterClient, opts: PlanOptions): Promise<ClusterPlan> {
+async function planForCluster(inv: Inventory, cluster: InventoryCluster, client: ClusterClient, opts: PlanOptions): Promise<ClusterPlan> {
   const base = { cluster: cluster.spec.name, wave: cluster.spec.wave };
   try {
     const records = await listRevisions(client, inv.plan.federation);
@@ -110,7 +112,7 @@ async function planCluster(inv: Inventory, cluster: InventoryCluster, client: Cl
       const ref = { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name };
       let message: string | undefined;
       if (adopted.has(refKey(ref))) message = 'not deleted: it was adopted, so prune hands it back to its owner';
-      else if ((m.kind === 'Namespace' && m.group === '') || (m.kind === 'CustomResourceDefinition' && m.group === 'apiextensions.k8s.io')) {
+      else if (applyStage(m) === 'definitions') { // a Namespace or CRD: what it holds goes with it
         const b: BlastRadius = await blastRadius(client, m, inv.plan.applySet.id)
           .then((foreign) => ({ object: describeRef(ref), foreign }), (e) => ({ object: describeRef(ref), foreign: [], error: errorMessage(e) }));
         blast.push(b);

@@ -9,6 +9,7 @@ import type { ClusterDrift, FleetDrift } from './drift';
 import { hasDrift } from './drift';
 import type { BlastRadius, ClusterPlan, FleetPlan, PlannedObject } from './plan';
 import { hasChanges } from './plan';
+import { compareStrings } from '../kube/sort';
 
 export type Format = 'text' | 'markdown' | 'json';
 
@@ -34,7 +35,7 @@ function summary(c: ClusterPlan): string {
 
 function ordered<T extends { cluster: string; wave: string }>(rows: readonly T[], waves: readonly { name: string }[]): T[] {
   const w = (name: string) => waves.findIndex((x) => x.name === name);
-  return [...rows].sort((a, b) => w(a.wave) - w(b.wave) || (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
+  return [...rows].sort((a, b) => w(a.wave) - w(b.wave) || compareStrings(a.cluster, b.cluster));
 }
 
 export function renderPlan(p: FleetPlan, format: Format): string {

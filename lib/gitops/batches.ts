@@ -4,7 +4,7 @@
  * only `cdkfed gitops promote` advances; with promotion by the engine all read one branch.
  */
 import { PlanWave } from '../inventory/types';
-import { compareStrings } from '../kube/object';
+import { compareStrings } from '../kube/sort';
 import { ResolvedOptions } from './options';
 
 export interface Batch {

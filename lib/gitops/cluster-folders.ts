@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { Inventory } from '../inventory/read';
-import { compareStrings, KubeObject } from '../kube/object';
+import { KubeObject } from '../kube/object';
+import { compareStrings } from '../kube/sort';
 import { clusterPath } from './batches';
 import { Engine, ResolvedOptions } from './options';
 

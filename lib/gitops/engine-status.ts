@@ -3,6 +3,7 @@
  * Kustomization's status). Reading only; `requestReconcile` asks the engine to look now
  * instead of at its next interval, as `flux reconcile` does (the requestedAt annotation).
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- a Kustomization's status is read as live JSON of a CRD we do not type */
 import { ClusterClient, KubeApiError } from '../cluster/client';
 import { FLUX_KUSTOMIZATION_API, FLUX_SOURCE_API } from './flux';
 

@@ -7,7 +7,8 @@
  */
 import { FederationError } from '../errors';
 import { IgnoreDifference, PLAN_FILE } from '../inventory/types';
-import { apiGroup, compareStrings } from '../kube/object';
+import { apiGroup } from '../kube/object';
+import { compareStrings } from '../kube/sort';
 import { LABEL_APP } from '../kube/ownership';
 import { pointerSegments } from '../kube/paths';
 

@@ -13,7 +13,7 @@ import * as YAML from 'yaml';
 import { FederationError } from '../errors';
 import { Inventory } from '../inventory/read';
 import { PLAN_API_VERSION, PLAN_FILE } from '../inventory/types';
-import { compareStrings } from '../kube/object';
+import { compareStrings } from '../kube/sort';
 import { stableJson } from '../kube/digest';
 import { argoApplications, argoApplicationSet, applicationName } from './argocd';
 import { batchesOf, clusterPath, sourceBranch, sourceName } from './batches';

@@ -4,7 +4,7 @@
  * objects that branch's gitops.json lists. Read-only.
  */
 import { ClusterClient } from '../cluster/client';
-import { compareStrings } from '../kube/object';
+import { compareStrings } from '../kube/sort';
 import { branchCommit, showFile, treeOf } from './git';
 import { inventoryId, readKustomization } from './engine-status';
 import { openRelease } from './promote';

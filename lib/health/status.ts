@@ -4,6 +4,8 @@
  * server returns it. Pure: no I/O, no cluster client; deploy's gates, rollback and drift
  * all judge through computeHealth.
  */
+import { apiGroup } from '../kube/object';
+
 export type HealthStatus = 'Current' | 'InProgress' | 'Failed' | 'Terminating' | 'NotFound' | 'Unknown';
 
 export interface Health {
@@ -21,6 +23,7 @@ interface Condition {
   readonly message?: string;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- live objects of any kind, read field by field
 type Obj = Record<string, any>;
 
 const health = (status: HealthStatus, reason: string, message: string): Health => ({ status, reason, message });
@@ -38,12 +41,6 @@ function condition(o: Obj, type: string): Condition | undefined {
 
 function describeCondition(c: Condition): string {
   return `${c.type}=${c.status}${c.reason ? `: ${c.reason}` : ''}${c.message ? `: ${c.message}` : ''}`;
-}
-
-function groupOf(apiVersion: unknown): string {
-  const v = typeof apiVersion === 'string' ? apiVersion : '';
-  const i = v.indexOf('/');
-  return i < 0 ? '' : v.slice(0, i);
 }
 
 const num = (v: unknown, dflt = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : dflt);
@@ -66,7 +63,7 @@ export function computeHealth(live: unknown): Health {
   const stalled = condition(o, 'Stalled');
   if (stalled?.status === 'True') return health('Failed', 'Stalled', describeCondition(stalled));
 
-  const rule = RULES[`${groupOf(o.apiVersion)}/${o.kind}`];
+  const rule = RULES[`${apiGroup(o.apiVersion)}/${o.kind}`];
   if (rule) return rule(o);
   return readyCondition(o);
 }

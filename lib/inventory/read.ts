@@ -16,6 +16,7 @@ import { contentDigest, fileDigest, objectSetDigest } from '../kube/digest';
 import { describeObject, KubeObject } from '../kube/object';
 import { manifestFileName } from '../kube/order';
 import { APPLYSET_PART_OF, applySetId, applySetParent } from '../kube/ownership';
+import { valueAt } from '../kube/paths';
 import { crdScopes, knownNamespaced, scopeProblem } from '../kube/scope';
 import { FederationPlan, federationPlanSchema, PLAN_FILE, PlanCluster, PlanObject, PlanWave, SCHEMA_VERSION } from './types';
 
@@ -153,10 +154,6 @@ function readPlan(file: string): FederationPlan {
       HINT_RESYNTH);
   }
   return parsed.data;
-}
-
-function valueAt(v: unknown, p: readonly (string | number)[]): unknown {
-  return p.reduce<unknown>((cur, k) => (cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[k] : undefined), v);
 }
 
 /** Waves and clusters must describe each other exactly: each cluster in the one wave it names. */

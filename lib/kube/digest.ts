@@ -1,4 +1,6 @@
 import { createHash } from 'crypto';
+import { boundedMemo } from './memo';
+import { compareStrings, sortedKeys } from './sort';
 
 /**
  * JSON with object keys sorted at every level: the input of content digests. Written as one
@@ -31,42 +33,17 @@ export function canonicalJson(v: unknown): string {
 }
 
 // Keys (field names, label keys) and short values (names, label values, images) repeat
-// across objects and clusters: each is quoted once. The caches are bounded.
+// across objects and clusters: each is quoted once.
 const MAX_QUOTED = 100_000;
-const quotedStrings = new Map<string, string>();
-const quotedKeys = new Map<string, string>();
+const quotedShort = boundedMemo(MAX_QUOTED, (s: string) => JSON.stringify(s));
 
 /** JSON.stringify of a string, remembered for short ones. */
 export function quotedString(s: string): string {
-  if (s.length > 256) return JSON.stringify(s); // long texts (scripts, certificates) rarely repeat
-  let q = quotedStrings.get(s);
-  if (q === undefined) {
-    if (quotedStrings.size >= MAX_QUOTED) quotedStrings.clear();
-    q = JSON.stringify(s);
-    quotedStrings.set(s, q);
-  }
-  return q;
+  return s.length > 256 ? JSON.stringify(s) : quotedShort(s); // long texts (scripts, certificates) rarely repeat
 }
 
 /** `"key":` */
-function quotedKey(k: string): string {
-  let q = quotedKeys.get(k);
-  if (q === undefined) {
-    if (quotedKeys.size >= MAX_QUOTED) quotedKeys.clear();
-    q = `${JSON.stringify(k)}:`;
-    quotedKeys.set(k, q);
-  }
-  return q;
-}
-
-/** Own enumerable keys in code-unit order; sorted only when they are not in order already. */
-export function sortedKeys(o: object): string[] {
-  const keys = Object.keys(o);
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1] > keys[i]) return keys.sort();
-  }
-  return keys;
-}
+const quotedKey = boundedMemo(MAX_QUOTED, (k: string) => `${JSON.stringify(k)}:`);
 
 export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -92,7 +69,7 @@ export function sortDeep(v: unknown): unknown {
   if (v && typeof v === 'object') {
     return Object.fromEntries(Object.entries(v as Record<string, unknown>)
       .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareStrings(a, b))
       .map(([k, x]) => [k, sortDeep(x)]));
   }
   return v;

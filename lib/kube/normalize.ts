@@ -3,11 +3,15 @@
  * (so only what deploy would change remains), and secret values masked before anything is
  * rendered. Pure.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- objects compared here are untyped JSON (desired manifests and live objects of any kind) */
 import type * as YAMLModule from 'yaml';
+import { apiGroup } from './object';
 import { isQuantityPath, sameQuantity } from './quantity';
+import { isBuiltInGroup } from './scope';
 import { looksLikeCredential } from './secret-names';
+import { isSecret, SECRET_VALUE_FIELDS } from './secrets';
 
-/** metadata fields the server owns (kubectl diff, Argo CD and Flux strip the same). */
+/** metadata fields the server owns (kubectl diff, Argo CD and Flux strip the same): plan, drift and the Terraform manifests leave them out. */
 export const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'];
 const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision'];
 
@@ -30,8 +34,6 @@ export function stripServerFields(obj: unknown): Record<string, any> {
   return o;
 }
 
-const isSecret = (o: Record<string, any>) => o?.kind === 'Secret' && (o.apiVersion === 'v1' || o.apiVersion === undefined);
-
 /** Env entries that carry a literal value under a credential-like name, in any pod template or pod spec. */
 function envLists(o: Record<string, any>): Array<Array<Record<string, any>>> {
   const specs = [o?.spec?.template?.spec, o?.spec?.jobTemplate?.spec?.template?.spec, o?.kind === 'Pod' ? o?.spec : undefined].filter(Boolean);
@@ -50,7 +52,7 @@ export function maskPair(before: Record<string, any> | undefined, after: Record<
   const mark = (x: Record<string, any> | undefined, key: string, v: string | undefined) => {
     if (x && key in x) x[key] = v;
   };
-  for (const field of ['data', 'stringData', 'binaryData']) {
+  for (const field of SECRET_VALUE_FIELDS) {
     const bs = b && isSecret(b) ? b[field] : undefined;
     const as = a && isSecret(a) ? a[field] : undefined;
     for (const key of new Set([...Object.keys(bs ?? {}), ...Object.keys(as ?? {})])) {
@@ -73,11 +75,6 @@ export function maskPair(before: Record<string, any> | undefined, after: Record<
   return [b, a];
 }
 
-/** Masks one object on its own (a delete, a drift report of a live object). */
-export function maskSecrets(o: Record<string, any>): Record<string, any> {
-  return maskPair(o, o)[0]!;
-}
-
 /** YAML as plan and drift print it: stable, no line folding. */
 export function toYaml(o: unknown): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -85,16 +82,6 @@ export function toYaml(o: unknown): string {
 }
 
 type Segment = string | number;
-
-/**
- * API groups served by the API server's own Go types. Their responses drop empty lists and
- * empty maps (protobuf storage keeps no difference between empty and unset, and `omitempty`
- * drops them) and empty strings of `omitempty` fields; custom resources are stored as sent.
- * A list, not a `*.k8s.io` suffix: Gateway API and snapshot CRDs live under `.k8s.io` too.
- */
-const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io',
-  'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io',
-  'rbac.authorization.k8s.io', 'resource.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io', 'storagemigration.k8s.io', 'internal.apiserver.k8s.io']);
 
 /**
  * Fields of the built-in types that are Go maps (string keys chosen by the user). The server
@@ -106,11 +93,6 @@ const MAP_FIELDS = new Set(['labels', 'annotations', 'data', 'binaryData', 'stri
 
 /** `*string` fields of the built-in types where "" means something and is kept (e.g. a PVC's `storageClassName: ""`: no dynamic provisioning). */
 const POINTER_STRINGS = new Set(['storageClassName', 'ingressClassName', 'runtimeClassName', 'loadBalancerClass', 'procMount', 'volumeAttributesClassName']);
-
-function groupOf(apiVersion: unknown): string {
-  const v = typeof apiVersion === 'string' ? apiVersion : '';
-  return v.includes('/') ? v.slice(0, v.indexOf('/')) : '';
-}
 
 function isMapField(root: Record<string, any>, path: readonly Segment[]): boolean {
   const key = path[path.length - 1];
@@ -138,7 +120,9 @@ export function serverDrops(root: Record<string, any>, path: readonly Segment[],
   const emptyMap = !!value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
   const inMetadata = path.length === 2 && path[0] === 'metadata';
   if (inMetadata && ((emptyMap && (path[1] === 'labels' || path[1] === 'annotations')) || (emptyList && (path[1] === 'finalizers' || path[1] === 'ownerReferences')))) return true;
-  if (!BUILT_IN_GROUPS.has(groupOf(root.apiVersion))) return false;
+  // Kubernetes' own Go types drop empty values (protobuf storage keeps no difference between empty
+  // and unset, `omitempty` drops them); custom resources are stored as sent.
+  if (!isBuiltInGroup(apiGroup(root.apiVersion))) return false;
   if (emptyList) return true;
   if (emptyMap) return isMapField(root, path);
   if (value === '') {

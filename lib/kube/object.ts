@@ -14,10 +14,19 @@ export interface ObjectRef {
   readonly name: string;
 }
 
-/** The API group of an apiVersion ('' for the core group). */
-export function apiGroup(apiVersion: string): string {
+/**
+ * The API group of an apiVersion: `apps/v1` → `apps`, `v1` → '' (the core group). The one
+ * parser of apiVersion; anything but a string (a live object read loosely) is the core group.
+ */
+export function apiGroup(apiVersion: unknown): string {
+  if (typeof apiVersion !== 'string') return '';
   const slash = apiVersion.indexOf('/');
   return slash >= 0 ? apiVersion.slice(0, slash) : '';
+}
+
+/** The version of an apiVersion: `apps/v1` → `v1`, `v1` → `v1`. */
+export function apiVersionName(apiVersion: string): string {
+  return apiVersion.slice(apiVersion.indexOf('/') + 1);
 }
 
 export function refOf(o: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): ObjectRef {
@@ -47,8 +56,4 @@ export function describeObject(o: Pick<KubeObject, 'kind' | 'metadata'>): string
 /** `Kind.group` as ApplySet's contains-group-kinds writes it (`Kind` alone for the core group). */
 export function groupKind(r: Pick<ObjectRef, 'group' | 'kind'>): string {
   return r.group ? `${r.kind}.${r.group}` : r.kind;
-}
-
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -2,6 +2,7 @@
  * Field paths of JSON objects, pure: which leaves differ between two objects, the leaves a
  * desired object sets, and which field manager owns a path in managedFields (FieldsV1).
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- paths walk untyped JSON (objects of any kind, FieldsV1 sets) */
 import { sameValue, serverDrops } from './normalize';
 
 export type Segment = string | number;

@@ -28,6 +28,7 @@ const CLUSTER_SCOPED = new Set([
 /** `group/Kind` → namespaced, for the custom kinds that the CRDs among `objects` define. */
 export function crdScopes(objects: readonly Pick<KubeObject, 'kind'>[]): Map<string, boolean> {
   const out = new Map<string, boolean>();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CRD's spec is read loosely: any field may be missing
   for (const o of objects as readonly any[]) {
     if (o.kind !== 'CustomResourceDefinition' || typeof o.spec?.group !== 'string' || typeof o.spec?.names?.kind !== 'string') continue;
     out.set(`${o.spec.group}/${o.spec.names.kind}`, o.spec.scope !== 'Cluster');
@@ -48,18 +49,22 @@ export function knownNamespaced(apiVersion: string, kind: string, crds: Readonly
   return isBuiltInGroup(apiGroup(apiVersion)) ? true : undefined;
 }
 
-/** API groups Kubernetes itself serves (gateway.networking.k8s.io and *.x-k8s.io are CRDs, so not here). */
+/**
+ * API groups Kubernetes itself serves, from its own Go types (gateway.networking.k8s.io and
+ * *.x-k8s.io are CRDs, so not here: a list, not a `.k8s.io` suffix). Their kinds are namespaced
+ * unless listed above, and their responses drop empty values (see serverDrops).
+ */
 const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'autoscaling', 'policy', 'admissionregistration.k8s.io', 'apiextensions.k8s.io',
   'apiregistration.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'certificates.k8s.io', 'coordination.k8s.io',
   'discovery.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'internal.apiserver.k8s.io', 'networking.k8s.io',
   'node.k8s.io', 'rbac.authorization.k8s.io', 'resource.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io', 'storagemigration.k8s.io']);
 
-function isBuiltInGroup(group: string): boolean {
+export function isBuiltInGroup(group: string): boolean {
   return BUILT_IN_GROUPS.has(group);
 }
 
 /** The message for a cluster-scoped object that names a namespace, or undefined when it is fine. */
-export function scopeProblem(o: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>, namespaced: boolean | undefined): string | undefined {
+export function scopeProblem(o: { readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string } }, namespaced: boolean | undefined): string | undefined {
   if (namespaced !== false || o.metadata.namespace === undefined) return undefined;
   return `${o.kind} ${o.metadata.name} is cluster-scoped but sets metadata.namespace "${o.metadata.namespace}"; the API server ignores it, so the object could never be matched again and prune would delete it`;
 }

@@ -2,6 +2,8 @@
  * Which env var names look like credentials: synth warns about literal values under them,
  * plan and drift mask their values. One rule for both.
  */
+import { boundedMemo } from './memo';
+
 /** Name parts that mark a credential on their own: DB_PASSWORD, GITHUB_TOKEN, JWT_SECRET, … */
 const CREDENTIAL_WORDS = new Set([
   'PASSWORD', 'PASSWORDS', 'PASSWD', 'PASSPHRASE', 'PWD', 'SECRET', 'SECRETS', 'TOKEN', 'TOKENS',
@@ -25,16 +27,8 @@ export function envNameWords(name: string): string[] {
  * SECRET/SIGNING/ENCRYPTION/MASTER/AUTH/LICENSE followed by KEY. `PWD` alone is the shell's
  * working directory, not a password.
  */
-export function looksLikeCredential(name: string): boolean {
-  let known = verdicts.get(name);
-  if (known === undefined) {
-    const words = envNameWords(name);
-    known = !(words.length === 1 && words[0] === 'PWD') && words.some((w, i) => CREDENTIAL_WORDS.has(w) || (w === 'KEY' && i > 0 && KEY_PREFIXES.has(words[i - 1])));
-    if (verdicts.size >= 10_000) verdicts.clear();
-    verdicts.set(name, known);
-  }
-  return known;
-}
-
-/** Verdicts by name: synth asks for every container of every app on every cluster, with the same few names. */
-const verdicts = new Map<string, boolean>();
+// Remembered by name: synth asks for every container of every app on every cluster, with the same few names.
+export const looksLikeCredential: (name: string) => boolean = boundedMemo(10_000, (name: string) => {
+  const words = envNameWords(name);
+  return !(words.length === 1 && words[0] === 'PWD') && words.some((w, i) => CREDENTIAL_WORDS.has(w) || (w === 'KEY' && i > 0 && KEY_PREFIXES.has(words[i - 1])));
+});

@@ -6,7 +6,8 @@ import { checkResidency } from './residency';
 import { indexRegistry, selectClusters } from './select';
 import { applySpread } from './spread';
 import { DividedReplicas, PlacementDecision, PlacementIntent } from './types';
-import { compareStrings, isNonNegativeInteger, isPlainObject, list, show } from './util';
+import { isNonNegativeInteger, isPlainObject, list, show } from './util';
+import { compareStrings } from '../kube/sort';
 
 function checkCount(v: unknown, field: string, where: string): number {
   if (!isNonNegativeInteger(v)) {

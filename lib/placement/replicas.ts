@@ -1,6 +1,7 @@
 import { FederationError } from '../errors';
 import { PlacementErrorCode as E } from './codes';
-import { compareStrings, hasOwn, isNonNegativeInteger, isPlainObject, show } from './util';
+import { hasOwn, isNonNegativeInteger, isPlainObject, show } from './util';
+import { compareStrings } from '../kube/sort';
 
 /** One participant of a replica division. */
 export interface ReplicaMember {

@@ -3,7 +3,8 @@ import { ClusterSpec, effectiveLabels } from '../registry/types';
 import { PlacementErrorCode as E } from './codes';
 import { describeSelector, matchesSelector, validateSelector } from './selector';
 import { ClusterSelection } from './types';
-import { byName, compareStrings, list, show } from './util';
+import { byName, list, show } from './util';
+import { compareStrings } from '../kube/sort';
 
 /** Throws when two registry entries share a name; returns the registry indexed by name. */
 export function indexRegistry(registry: readonly ClusterSpec[], where: string): Map<string, ClusterSpec> {

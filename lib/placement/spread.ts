@@ -3,7 +3,8 @@ import { ClusterRole, ClusterSpec, effectiveLabels } from '../registry/types';
 import { PlacementErrorCode as E } from './codes';
 import { isLabelKey } from '../k8s-names';
 import { SpreadConstraint } from './types';
-import { byName, compareStrings, hasOwn, isNonNegativeInteger, isPlainObject, show } from './util';
+import { byName, hasOwn, isNonNegativeInteger, isPlainObject, show } from './util';
+import { compareStrings } from '../kube/sort';
 
 /** The topology key of a spread constraint that gives none. */
 export const DEFAULT_TOPOLOGY_KEY = 'region';

@@ -1,4 +1,5 @@
 /** Small helpers shared by the placement modules. Internal. */
+import { compareStrings } from '../kube/sort';
 
 /** Renders a user-supplied value for an error message: strings quoted, numbers as written. */
 export function show(v: unknown): string {
@@ -14,11 +15,6 @@ export function show(v: unknown): string {
 /** A comma-separated list, or '(none)'. */
 export function list(items: readonly string[]): string {
   return items.length === 0 ? '(none)' : items.join(', ');
-}
-
-/** Code-point string order: locale-independent, so output is the same on every machine. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function byName<T extends { readonly name: string }>(a: T, b: T): number {

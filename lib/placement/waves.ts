@@ -5,7 +5,8 @@ import { isDnsLabel } from '../k8s-names';
 import { indexRegistry } from './select';
 import { describeSelector, matchesSelector, validateSelector } from './selector';
 import { ResolvedWave, WaveSpec } from './types';
-import { compareStrings, isPlainObject, isPositiveInteger, list, show } from './util';
+import { isPlainObject, isPositiveInteger, list, show } from './util';
+import { compareStrings } from '../kube/sort';
 
 export const DEFAULT_MAX_PARALLEL = 1;
 export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;

@@ -4,6 +4,7 @@ import * as YAML from 'yaml';
 import { z } from 'zod';
 import { FederationError } from '../errors';
 import { isDnsLabel, isLabelKey, isLabelValue } from '../k8s-names';
+import { compareStrings, sortedRecord } from '../kube/sort';
 import { ClusterSpec, RESERVED_LABEL_KEYS } from './types';
 
 /** The file format of clusters.yaml, checked strictly: unknown keys are errors, not ignored. */
@@ -136,7 +137,7 @@ export class ClusterRegistry {
       }
       clusters.push({
         name: c.name, region: c.region, ...(c.zone ? { zone: c.zone } : {}), provider: c.provider, jurisdiction: c.jurisdiction,
-        labels: sortKeys(c.labels ?? {}), context: c.context, ...(c.kubeconfig ? { kubeconfig: c.kubeconfig } : {}),
+        labels: sortedRecord(c.labels ?? {}), context: c.context, ...(c.kubeconfig ? { kubeconfig: c.kubeconfig } : {}),
         capacity, role: c.role ?? 'primary',
       });
     });
@@ -153,7 +154,7 @@ export class ClusterRegistry {
   public readonly source: string;
 
   private constructor(clusters: ClusterSpec[], source: string) {
-    this.clusters = [...clusters].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+    this.clusters = [...clusters].sort((a, b) => compareStrings(a.name, b.name));
     this.source = source;
   }
 
@@ -161,10 +162,6 @@ export class ClusterRegistry {
   public tryGet(name: string): ClusterSpec | undefined {
     return this.clusters.find((c) => c.name === name);
   }
-}
-
-function sortKeys(o: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 const TOP_HINT = 'the file holds `clusters:` (a list) and optionally `apiVersion: cdk-federation.io/v1alpha1` and `kind: ClusterRegistry`';
@@ -183,7 +180,8 @@ export function describeValue(v: unknown): string {
   return `${text} (${kind})`;
 }
 
-function valueAt(root: unknown, p: readonly PropertyKey[]): { present: boolean; value: unknown } {
+/** The value at `p` through own properties only, and whether it is there at all (a missing field vs a null one). */
+function ownFieldAt(root: unknown, p: readonly PropertyKey[]): { present: boolean; value: unknown } {
   let cur: unknown = root;
   for (const k of p) {
     if (!isMap(cur) && !Array.isArray(cur)) return { present: false, value: undefined };
@@ -204,7 +202,7 @@ function fromZod(issue: z.core.$ZodIssue, entry: unknown, base: (string | number
   const rel = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
   const p = [...base, ...rel];
   const name = rel.join('.');
-  const { present, value } = valueAt(entry, rel);
+  const { present, value } = ownFieldAt(entry, rel);
   if (issue.code === 'unrecognized_keys') {
     return { path: [...p, issue.keys[0]], message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`, hint };
   }

@@ -170,11 +170,10 @@ export const THREADED_MIN_CLUSTERS = 8;
 
 /**
  * A writer for `clusters` clusters: on worker threads for fleets — as many as the machine
- * has cores, or $CDKFED_SYNTH_THREADS (0: none) — else inline.
+ * has cores, or `given` (0: none) — else inline.
  */
-export function clusterWriter(clusters: number): ClusterWriter {
-  const env = process.env.CDKFED_SYNTH_THREADS;
+export function clusterWriter(clusters: number, given?: number): ClusterWriter {
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const threads = env !== undefined && env !== '' ? Math.max(0, Math.floor(Number(env)) || 0) : clusters >= THREADED_MIN_CLUSTERS ? Math.min(cores, 4) : 0;
+  const threads = given ?? (clusters >= THREADED_MIN_CLUSTERS ? Math.min(cores, 4) : 0);
   return threads > 0 ? threadedWriter(threads) : inlineWriter();
 }

@@ -1,15 +1,9 @@
 import { FederationError } from '../errors';
-import { apiGroup, compareStrings, KubeObject, objectKey } from '../kube/object';
+import { KubeObject, objectKey } from '../kube/object';
+import { carriesSecretValues } from '../kube/secrets';
 import { applyRank } from '../kube/order';
-import { sortedKeys } from '../kube/digest';
-import { ANNOTATION_CLUSTER, APPLYSET_PART_OF, applySetId, applySetParent, LABEL_FEDERATION, LABEL_MANAGED_BY, MANAGED_BY } from '../kube/ownership';
-
-/** A copy with keys in code-unit order (labels and annotations are written sorted). */
-function sortedRecord(r: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of sortedKeys(r)) out[k] = r[k];
-  return out;
-}
+import { compareStrings, sortedKeys, sortedRecord } from '../kube/sort';
+import { ownershipAnnotations, ownershipLabels } from '../kube/ownership';
 
 const METADATA_ORDER = ['name', 'namespace', 'labels', 'annotations'];
 
@@ -42,14 +36,14 @@ export interface FinalizeOptions {
  */
 export function finalizeObjects(objects: readonly KubeObject[], opts: FinalizeOptions): KubeObject[] {
   const seen = new Set<string>();
-  const ownLabels = { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_FEDERATION]: opts.federation, [APPLYSET_PART_OF]: applySetId(applySetParent(opts.federation)) };
-  const ownAnnotations = { [ANNOTATION_CLUSTER]: opts.cluster };
+  const ownLabels = ownershipLabels(opts.federation);
+  const ownAnnotations = ownershipAnnotations(opts.cluster);
   const ranked = objects.map((o) => {
     if (!o || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || !o.metadata || typeof o.metadata.name !== 'string') {
       throw new FederationError('INVALID_OBJECT', opts.where, `an object lacks apiVersion, kind or metadata.name: ${JSON.stringify(o).slice(0, 120)}`,
         'every Kubernetes object needs apiVersion, kind and metadata.name');
     }
-    if (o.kind === 'Secret' && apiGroup(o.apiVersion) === '' && (o.data !== undefined || o.stringData !== undefined)) {
+    if (carriesSecretValues(o)) {
       throw new FederationError('SECRET_VALUE_INLINE', opts.where, `Secret "${o.metadata.name}" carries data; secret values never go into synthesized output`,
         'create the Secret outside cdk-federation (e.g. External Secrets, sealed-secrets) and reference it by name (env secretKeyRef)');
     }

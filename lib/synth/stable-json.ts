@@ -4,7 +4,9 @@
  * and closed on separate lines, undefined members left out (null in lists). A direct
  * printer, several times faster, for the resources the stack writer adds.
  */
-import { quotedString, sortedKeys } from '../kube/digest';
+import { quotedString } from '../kube/digest';
+import { boundedMemo } from '../kube/memo';
+import { sortedKeys } from '../kube/sort';
 
 const indents: string[] = [];
 function indentOf(level: number): string {
@@ -12,16 +14,7 @@ function indentOf(level: number): string {
 }
 
 /** `"key": `, remembered: the same few keys recur in every resource. */
-const keys = new Map<string, string>();
-function keyText(k: string): string {
-  let t = keys.get(k);
-  if (t === undefined) {
-    if (keys.size >= 100_000) keys.clear();
-    t = `${JSON.stringify(k)}: `;
-    keys.set(k, t);
-  }
-  return t;
-}
+const keyText = boundedMemo(100_000, (k: string) => `${JSON.stringify(k)}: `);
 
 function print(node: unknown, level: number): string | undefined {
   if (typeof node === 'string') return quotedString(node);

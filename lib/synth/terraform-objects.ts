@@ -4,9 +4,9 @@
  * rules are testable on plain data and survive a move to another CDK for Terraform.
  */
 import { FederationError } from '../errors';
-import { apiGroup as groupOf, describeObject as describe, KubeObject } from '../kube/object';
-
-const apiGroup = (o: KubeObject): string => groupOf(o.apiVersion);
+import { apiGroup, describeObject as describe, KubeObject } from '../kube/object';
+import { SERVER_METADATA } from '../kube/normalize';
+import { carriesSecretValues } from '../kube/secrets';
 
 /**
  * Field manager of Terraform's server-side applies. Distinct from `cdkfed deploy`'s, so
@@ -21,9 +21,6 @@ const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 /** Kinds that run pods; they are created after the objects their pods mount or run as. */
 const POD_KINDS = new Set([...ROLLOUT_KINDS, 'Job', 'CronJob', 'ReplicaSet', 'Pod']);
 const POD_INPUT_KINDS = new Set(['ConfigMap', 'Secret', 'ServiceAccount', 'PersistentVolumeClaim']);
-
-/** Fields the API server owns; written into a manifest they would show as a diff on every plan. */
-const SERVER_METADATA = ['creationTimestamp', 'resourceVersion', 'uid', 'generation', 'managedFields', 'selfLink'];
 
 /** Lower-case, and anything but [a-z0-9-] becomes `_` (Terraform names allow letters, digits, `_`, `-`). */
 function sanitize(s: string): string {
@@ -42,7 +39,7 @@ export function logicalIds(objects: readonly KubeObject[], where: string): strin
     const tail = [obj.metadata.namespace, obj.metadata.name].filter((s): s is string => !!s).map(sanitize);
     let id = [sanitize(obj.kind), ...tail].join('_');
     const clash = used.get(id);
-    if (clash && apiGroup(clash) !== apiGroup(obj)) id = [sanitize(obj.kind), sanitize(apiGroup(obj) || 'core'), ...tail].join('_');
+    if (clash && apiGroup(clash.apiVersion) !== apiGroup(obj.apiVersion)) id = [sanitize(obj.kind), sanitize(apiGroup(obj.apiVersion) || 'core'), ...tail].join('_');
     if (used.has(id)) {
       throw new FederationError('TF_DUPLICATE_OBJECT', where, `${describe(obj)} (${obj.apiVersion}) appears twice in the cluster's objects`,
         'each object may be declared once per cluster');
@@ -58,9 +55,7 @@ export function logicalIds(objects: readonly KubeObject[], where: string): strin
  * the object, never a value.
  */
 export function assertNoSecretValues(obj: KubeObject, where: string): void {
-  if (obj.kind !== 'Secret' || apiGroup(obj) !== '') return;
-  const filled = (v: unknown) => v !== undefined && v !== null && (typeof v !== 'object' || Object.keys(v as object).length > 0);
-  if (filled(obj.data) || filled(obj.stringData)) {
+  if (carriesSecretValues(obj)) {
     throw new FederationError('TF_SECRET_VALUE', where, `${describe(obj)} has data; secret values are never written to Terraform output`,
       'create the Secret outside the federation (or with an external secret operator) and reference it by name');
   }
@@ -77,8 +72,8 @@ export function escapeTemplate(s: string): string {
 
 /**
  * The `manifest` attribute of a kubernetes_manifest: the object as the chart renders it,
- * minus what the server owns (status, server metadata) and nulls, which would otherwise
- * be planned as changes on every run; strings (keys too) template-escaped.
+ * minus what the server owns (status, SERVER_METADATA) and nulls, which would otherwise be
+ * planned as changes on every run; strings (keys too) template-escaped.
  */
 export function toManifest(obj: KubeObject): Record<string, unknown> {
   const { status: _status, ...rest } = obj as Record<string, unknown>;
@@ -102,10 +97,10 @@ function clean(v: unknown): unknown {
 export type WaitSpec = { readonly rollout: true } | { readonly condition: { readonly type: string; readonly status: string } };
 
 export function waitFor(obj: KubeObject): WaitSpec | undefined {
-  if (ROLLOUT_KINDS.has(obj.kind) && apiGroup(obj) === 'apps') return { rollout: true };
-  if (obj.kind === 'Job' && apiGroup(obj) === 'batch') return { condition: { type: 'Complete', status: 'True' } };
+  if (ROLLOUT_KINDS.has(obj.kind) && apiGroup(obj.apiVersion) === 'apps') return { rollout: true };
+  if (obj.kind === 'Job' && apiGroup(obj.apiVersion) === 'batch') return { condition: { type: 'Complete', status: 'True' } };
   // a custom resource can be applied only once its CRD is served
-  if (obj.kind === 'CustomResourceDefinition' && apiGroup(obj) === 'apiextensions.k8s.io') return { condition: { type: 'Established', status: 'True' } };
+  if (obj.kind === 'CustomResourceDefinition' && apiGroup(obj.apiVersion) === 'apiextensions.k8s.io') return { condition: { type: 'Established', status: 'True' } };
   return undefined;
 }
 
@@ -122,12 +117,12 @@ export function dependencies(objects: readonly KubeObject[]): number[][] {
   const crds = new Map<string, number>(); // `<group>/<Kind>` → index
   const podInputs = new Map<string, number>(); // `<Kind>/<namespace>/<name>` → index
   objects.forEach((o, i) => {
-    if (o.kind === 'Namespace' && apiGroup(o) === '') namespaces.set(o.metadata.name, i);
-    if (o.kind === 'CustomResourceDefinition' && apiGroup(o) === 'apiextensions.k8s.io') {
+    if (o.kind === 'Namespace' && apiGroup(o.apiVersion) === '') namespaces.set(o.metadata.name, i);
+    if (o.kind === 'CustomResourceDefinition' && apiGroup(o.apiVersion) === 'apiextensions.k8s.io') {
       const spec = (o.spec ?? {}) as { group?: string; names?: { kind?: string } };
       if (spec.group && spec.names?.kind) crds.set(`${spec.group}/${spec.names.kind}`, i);
     }
-    if (POD_INPUT_KINDS.has(o.kind) && apiGroup(o) === '' && o.metadata.namespace) {
+    if (POD_INPUT_KINDS.has(o.kind) && apiGroup(o.apiVersion) === '' && o.metadata.namespace) {
       podInputs.set(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, i);
     }
   });
@@ -135,7 +130,7 @@ export function dependencies(objects: readonly KubeObject[]): number[][] {
     const deps = new Set<number>();
     const ns = o.metadata.namespace;
     if (ns && namespaces.has(ns)) deps.add(namespaces.get(ns)!);
-    const crd = crds.get(`${apiGroup(o)}/${o.kind}`);
+    const crd = crds.get(`${apiGroup(o.apiVersion)}/${o.kind}`);
     if (crd !== undefined) deps.add(crd);
     if (ns && POD_KINDS.has(o.kind) && podInputs.size > 0) {
       for (const ref of podReferences(o)) {

@@ -15,6 +15,8 @@ export interface WriteOptions {
   readonly outdir: string;
   /** cdktf output; false skips Terraform. */
   readonly terraformOutdir: string | false;
+  /** Worker threads for the files (0: none). @default - by fleet size (clusterWriter) */
+  readonly threads?: number;
 }
 
 /** Writes dist/<cluster>/*.yaml and dist/federation.json into `dir` (which must be empty). */
@@ -50,8 +52,8 @@ export function writeOutputs(model: FederationModel | FederationSource, opts: Wr
     throw new FederationError('INVALID_OUTDIR', targets[0], 'manifests and Terraform output would share one folder', 'give them different folders');
   }
   const stages = targets.map(staging);
-  const writer = clusterWriter(source.outline.clusters.length);
-  let objects = 0;
+  const writer = clusterWriter(source.outline.clusters.length, opts.threads);
+  let objects: number;
   try {
     for (const s of stages) fs.rmSync(s, { recursive: true, force: true });
     fs.mkdirSync(stages[0], { recursive: true });

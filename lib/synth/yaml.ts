@@ -12,63 +12,47 @@
  * the package.
  */
 import * as YAML from 'yaml';
+import { boundedMemo } from '../kube/memo';
 
 const OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
 const MAX_CACHE = 200_000;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 
-const scalars = new Map<string, string | null>();
-const keys = new Map<string, string | null>();
-const numbers = new Map<number, string>();
-
 /** Fallback signal: the value is printed by the package instead. */
 class Unsupported extends Error {}
 const UNSUPPORTED = new Unsupported();
 
-function remember<K>(cache: Map<K, string | null>, k: K, v: string | null): string | null {
-  if (cache.size >= MAX_CACHE) cache.clear();
-  cache.set(k, v);
-  return v;
-}
+/** A string value as the package prints it, when that does not depend on where it stands (null: it does). */
+const scalarText = boundedMemo(MAX_CACHE, (s: string): string | null => {
+  if (DOCUMENT_MARKER.test(s)) return null;
+  const y = YAML.stringify(s, OPTIONS);
+  return y.indexOf('\n') === y.length - 1 ? y.slice(0, -1) : null;
+});
 
-/** A string value as the package prints it, when that does not depend on where it stands. */
+/** A map key as the package prints it (null: not on one line of its own). */
+const mapKeyText = boundedMemo(MAX_CACHE, (k: string): string | null => {
+  if (DOCUMENT_MARKER.test(k)) return null;
+  const y = YAML.stringify({ [k]: 1 }, OPTIONS);
+  return y.endsWith(': 1\n') && y.indexOf('\n') === y.length - 1 && !y.startsWith('? ') ? y.slice(0, -4) : null;
+});
+
+const numberTexts = boundedMemo(MAX_CACHE, (n: number) => YAML.stringify(n, OPTIONS).slice(0, -1));
+
 function stringText(s: string): string {
-  let t = scalars.get(s);
-  if (t === undefined) {
-    let out: string | null = null;
-    if (!DOCUMENT_MARKER.test(s)) {
-      const y = YAML.stringify(s, OPTIONS);
-      if (y.indexOf('\n') === y.length - 1) out = y.slice(0, -1);
-    }
-    t = remember(scalars, s, out);
-  }
+  const t = scalarText(s);
   if (t === null) throw UNSUPPORTED;
   return t;
 }
 
 function keyText(k: string): string {
-  let t = keys.get(k);
-  if (t === undefined) {
-    let out: string | null = null;
-    if (!DOCUMENT_MARKER.test(k)) {
-      const y = YAML.stringify({ [k]: 1 }, OPTIONS);
-      if (y.endsWith(': 1\n') && y.indexOf('\n') === y.length - 1 && !y.startsWith('? ')) out = y.slice(0, -4);
-    }
-    t = remember(keys, k, out);
-  }
+  const t = mapKeyText(k);
   if (t === null) throw UNSUPPORTED;
   return t;
 }
 
 function numberText(n: number): string {
   if (Object.is(n, -0)) return YAML.stringify(n, OPTIONS).slice(0, -1); // a Map key would take it for 0
-  let t = numbers.get(n);
-  if (t === undefined) {
-    t = YAML.stringify(n, OPTIONS).slice(0, -1);
-    if (numbers.size >= MAX_CACHE) numbers.clear();
-    numbers.set(n, t);
-  }
-  return t;
+  return numberTexts(n);
 }
 
 function isPlainObject(v: object): boolean {
@@ -86,7 +70,7 @@ function inline(v: unknown): string | undefined {
       if (v === null) return 'null';
       if (Array.isArray(v)) return v.length === 0 ? '[]' : undefined;
       if (!isPlainObject(v)) throw UNSUPPORTED;
-      for (const _ in v) return undefined; // eslint-disable-line no-unreachable-loop
+      for (const _ in v) return undefined; // the first key says it is not empty
       return '{}';
     default: throw UNSUPPORTED; // undefined, bigint, symbol, function
   }

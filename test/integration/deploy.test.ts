@@ -3,6 +3,7 @@
  * no-op redeploy, wave-by-wave update, failed gate with rollback, prune, conflicts, kill and
  * resume, the lease, and refusal of bad input before any write.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -331,7 +332,7 @@ describe('cdkfed deploy: bad input is refused before any write', () => {
     const r = spawnSync('script', ['-qec', `${process.execPath} ${path.join(REPO, 'bin', 'cdkfed')} deploy --dist ${dist}`, '/dev/null'], { input: 'no\n', encoding: 'utf8', cwd: REPO, timeout: 60_000 });
     const screen = r.stdout.replace(/\r/g, '');
     expect(screen).toMatch(new RegExp(`cdkfed will deploy federation "${fed}" from .* in 3 wave\\(s\\):`));
-    expect(screen).toMatch(/wave w1 \(max 1 at once\):\n    local-1: 5 to create, 0 to update, 0 to prune, 0 unchanged \(first deploy\)\n      \+ Namespace /);
+    expect(screen).toMatch(/wave w1 \(max 1 at once\):\n {4}local-1: 5 to create, 0 to update, 0 to prune, 0 unchanged \(first deploy\)\n {6}\+ Namespace /);
     expect(screen).toMatch(/Do you want to deploy\? Only "yes" will be accepted:/);
     expect(screen).toMatch(/deploy cancelled; nothing was applied/);
     expect(r.status).toBe(1);
@@ -342,7 +343,7 @@ describe('cdkfed deploy: bad input is refused before any write', () => {
     const dist = synthFleet(tmpDist(), { name: fed });
     const w = await cdkfed(deployArgs(dist, '--wave', 'w9'));
     expect(w.code).toBe(1);
-    expect(w.stderr).toMatch(/error UNKNOWN_WAVE: --wave w9: .* no wave "w9"\n  hint: use one of: w1, w2, w3/);
+    expect(w.stderr).toMatch(/error UNKNOWN_WAVE: --wave w9: .* no wave "w9"\n {2}hint: use one of: w1, w2, w3/);
     const c = await cdkfed(deployArgs(dist, '--cluster', 'mars'));
     expect(c.code).toBe(1);
     expect(c.stderr).toMatch(/UNKNOWN_CLUSTER/);

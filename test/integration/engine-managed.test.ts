@@ -5,6 +5,7 @@
  * leaves on every object it applies (its labels, its field manager); the GitOps tests show
  * the same refusal on a cluster a real Flux synced.
  */
+import * as fs from 'node:fs';
 import { cdkfed, cleanup, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
 import { clients, contexts, k8s } from './support/k8s';
 
@@ -15,7 +16,7 @@ describe('deploy and a GitOps engine never fight over a cluster', () => {
     const fed = uniqueFederation('engine');
     const dist = synthFleet(tmpDist(), { name: fed, withApi: false });
     const c = clients(CTX);
-    const applySet = JSON.parse(require('fs').readFileSync(`${dist}/federation.json`, 'utf8')).applySet.id;
+    const applySet = JSON.parse(fs.readFileSync(`${dist}/federation.json`, 'utf8')).applySet.id;
     try {
       // What kustomize-controller leaves on the Namespace it applied from the cluster's folder.
       await c.objects.patch({

@@ -3,6 +3,7 @@
  * its clusters to local-1..6, with the MCS and ExternalDNS CRDs installed): every object present
  * and healthy, in wave order, ApplySet labels set; then a no-op deploy writes nothing.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import * as path from 'node:path';
 import { buildShop } from '../../apps/shop';
 import { Duration, FederationApp } from '../../lib';
@@ -30,7 +31,7 @@ afterAll(async () => {
 
 test('the example deploys to 6 clusters wave by wave: every object present and healthy, ApplySet labels set; again: nothing written', async () => {
   const dist = tmpDist();
-  const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: dist, terraformOutdir: false });
   buildShop(app, path.join(REPO, 'apps', 'clusters.local.yaml'), { healthTimeout: Duration.seconds(60), bakeTime: Duration.seconds(2) });
   app.synth();
   const inv = readInventory(dist);

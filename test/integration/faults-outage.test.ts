@@ -4,6 +4,7 @@
  * Each case ends with the contract's exit code, a report naming the cluster, and the fleet in a
  * known state checked object by object against the revision records once the cluster is back.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { restartComponent, stopComponent, type Component } from '../localk8s/localk8s';
 import { assertFleetConsistent } from './support/consistency';
 import { cdkfed, cleanup, kubeconfigAs, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';

@@ -3,6 +3,7 @@
  * at every wave position, and deploys SIGKILLed at seeded points then resumed — each ending with
  * the fleet in a known state, checked object by object against the revision records.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
@@ -10,6 +11,7 @@ import { mulberry32 as prng } from '../unit/placement/helpers';
 import { assertFleetConsistent } from './support/consistency';
 import { cdkfed, cleanup, kubeconfigAs, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
 import { clients, contexts, kubeconfigPath, waitUntil } from './support/k8s';
+import { contentDigest, fileDigest } from '../../lib/kube/digest';
 
 const CTX = contexts();
 const json = (s: string) => JSON.parse(s);
@@ -44,7 +46,7 @@ describe('bad input: exit 1, one clear message, no write to any cluster', () => 
     const text = fn(fs.readFileSync(path.join(d, rel), 'utf8'));
     fs.writeFileSync(path.join(d, rel), text);
     const p = plan();
-    for (const c of p.clusters) for (const o of c.objects) if (o.file === rel) o.fileDigest = require('../../lib/kube/digest').fileDigest(text);
+    for (const c of p.clusters) for (const o of c.objects) if (o.file === rel) o.fileDigest = fileDigest(text);
     fs.writeFileSync(path.join(d, 'federation.json'), JSON.stringify(p));
   };
   /** local-1 authenticating as one of the pki helper's test users. */
@@ -93,8 +95,8 @@ describe('bad input: exit 1, one clear message, no write to any cluster', () => 
       const obj = YAML.parse(fs.readFileSync(path.join(d, entry.file), 'utf8'));
       obj.data.BIG = 'x'.repeat(1_700_000);
       fs.writeFileSync(path.join(d, entry.file), YAML.stringify(obj));
-      entry.digest = require('../../lib/kube/digest').contentDigest(obj);
-      entry.fileDigest = require('../../lib/kube/digest').fileDigest(YAML.stringify(obj));
+      entry.digest = contentDigest(obj);
+      entry.fileDigest = fileDigest(YAML.stringify(obj));
       fs.writeFileSync(path.join(d, 'federation.json'), JSON.stringify(p));
     }, /OBJECT_TOO_LARGE/],
     ['unknown wave on the command line', () => ['--wave', 'w9'], /UNKNOWN_WAVE/],

@@ -5,6 +5,7 @@
  * misspelt field, a wrong type or a missing required field fails). Building and running Argo
  * CD itself here is not practical (see shared/reference/gitops-anchors.md).
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and Flux's status are read as loose JSON */
 import * as YAML from 'yaml';
 import { buildShop } from '../../apps/shop';
 import { FederatedApp, FederationApp } from '../../lib';

@@ -12,6 +12,7 @@
  *   after the previous one is Ready at that commit and baked; a release failing in wave 2 is
  *   rolled back in waves 1 and 2 and never reaches wave 3; `status` says where each cluster is.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and Flux's status are read as loose JSON */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

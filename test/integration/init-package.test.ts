@@ -8,6 +8,7 @@
  * tarball is packed from build/ as it is (--ignore-scripts), and a file in build/lib with no
  * source in lib/ (stale output) fails the test.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -1,6 +1,7 @@
 /**
  * cdkfed plan and cdkfed drift against 3 real local clusters (local-1..3, waves w1..w3).
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';

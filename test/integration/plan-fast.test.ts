@@ -3,6 +3,7 @@
  * force applied as they are and whose live copy still holds every value we set are unchanged
  * without a request. The report must be exactly the one a dry run of every object gives.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { cdkfed, cleanup, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
 import { clients, contexts, k8s } from './support/k8s';
 

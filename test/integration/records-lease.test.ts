@@ -7,6 +7,7 @@
  * - failed and unreadable records are trimmed with the rest; a record over the Secret limit
  *   is refused before any write.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { recordedSetDigest, revisionSecret, RevisionRecord } from '../../lib/cluster/revisions';

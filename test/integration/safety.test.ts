@@ -8,6 +8,7 @@
  * that a regression had to re-create, replicas dropped to 1 when an HPA took them over, and a
  * cluster-scoped object with a namespace deleted right after it was applied.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { SYSTEM_NAMESPACE } from '../../lib/kube/ownership';
 import { cdkfed, cleanup, kubeconfigAs, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
 import { clients, contexts, k8s, waitUntil } from './support/k8s';

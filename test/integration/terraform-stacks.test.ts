@@ -209,7 +209,7 @@ describe('the example (apps/shop.ts): a cluster stack applies and then plans cle
 
   beforeAll(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkfed-tfshop-'));
-    const shop = buildShop(new FederationApp({ outdir: path.join(root, 'dist'), terraformOutdir: false, exitOnError: false })).toModel();
+    const shop = buildShop(new FederationApp({ outdir: path.join(root, 'dist'), terraformOutdir: false })).toModel();
     const eu = shop.clusters.find((m) => m.cluster.name === 'eu-primary')!;
     // Left out: custom resources whose CRDs (external-dns, MCS API) the local clusters do not
     // have. The namespace is made unique so that runs and other suites do not collide.

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
 import type { KubeObject } from '../../lib/kube/object';
@@ -20,12 +21,12 @@ export function argoCdCrds(): KubeObject[] {
     const out = execFileSync('go', ['mod', 'download', '-json', `${MODULE}@${ARGOCD_VERSION}`], {
       encoding: 'utf8',
       env: { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local', PATH: `${process.env.PATH}:/usr/local/go/bin` },
-      cwd: fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'argocd-crds-')),
+      cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'argocd-crds-')),
       timeout: 300_000,
     });
     dir = JSON.parse(out).Dir;
   } catch (e) {
-    throw new Error(`cannot fetch ${MODULE}@${ARGOCD_VERSION} from the Go module proxy (needs Go and the proxy): ${(e as Error).message.split('\n')[0]}`);
+    throw new Error(`cannot fetch ${MODULE}@${ARGOCD_VERSION} from the Go module proxy (needs Go and the proxy): ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
   return ['application-crd.yaml', 'applicationset-crd.yaml', 'appproject-crd.yaml']
     .map((f) => YAML.parse(fs.readFileSync(path.join(dir, 'manifests', 'crds', f), 'utf8')) as KubeObject);

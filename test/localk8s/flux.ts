@@ -15,6 +15,7 @@
  *
  * Node built-ins and `yaml` only, so this module runs under tsx, ts-jest and plain Node alike.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and Flux's status are read as loose JSON */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -93,7 +94,7 @@ function access(ref: ClusterRef): Access {
   try {
     doc = YAML.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read kubeconfig ${file}: ${(e as Error).message} (are the local clusters up? npm run clusters:up)`);
+    throw new Error(`cannot read kubeconfig ${file}: ${(e as Error).message} (are the local clusters up? npm run clusters:up)`, { cause: e });
   }
   const named = (list: any[] | undefined, name: string) => (list ?? []).find((x) => x?.name === name);
   const ctx = named(doc?.contexts, context)?.context;

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { FederatedResource, FederationError } from '../../lib';
 import { errorOf, federation, find, objectsOf } from './support/fixtures';
 
@@ -58,6 +59,14 @@ describe('FederatedResource', () => {
     expect((err as FederationError).code).toBe('SECRET_VALUE_INLINE');
     expect((err as FederationError).message).toContain('shop/creds');
     expect((err as FederationError).message).not.toContain('hunter2');
+  });
+
+  test('a Secret whose data is empty carries no value: synthesized (it was refused before the one Secret-value rule); binaryData counts as a value', () => {
+    const { fed } = federation();
+    new FederatedResource(fed, 'filled-later', { manifest: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'filled-later', namespace: 'shop' }, type: 'Opaque', data: {} } });
+    expect(() => fed.toModel()).not.toThrow();
+    expect(() => new FederatedResource(federation().fed, 'bin', { manifest: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bin', namespace: 'shop' }, binaryData: { key: 'AAEC' } } as any }))
+      .toThrow(/SECRET|secret values never go into synthesized output/);
   });
 
   test('a Secret given data through a patch is still refused at synth', () => {

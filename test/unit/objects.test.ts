@@ -1,7 +1,9 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { canonicalJson, contentDigest } from '../../lib/kube/digest';
 import { applyRank, manifestFileName } from '../../lib/kube/order';
 import { applySetId, applySetParent } from '../../lib/kube/ownership';
 import { finalizeObjects } from '../../lib/synth/objects';
+import { renderApp } from '../../lib/constructs/render-app';
 
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string, extra: object = {}) =>
   ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...extra });
@@ -93,7 +95,6 @@ describe('key order of written objects', () => {
 
 describe('labels and annotations of the pod template are sorted too', () => {
   test('user labels and pod annotations in any order come out sorted', () => {
-    const { renderApp } = require('../../lib/constructs/render-app');
     const objects = renderApp({ name: 'web', namespace: 'shop', replicas: 1, spec: {
       containers: [{ name: 'web', image: 'web:1' }], labels: { zeta: '1', alpha: '2' }, podAnnotations: { 'z.io/a': '1', 'a.io/z': '2' }, config: { B: '1', A: '2' },
     } });

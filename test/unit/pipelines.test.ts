@@ -2,6 +2,7 @@
  * The pipeline recipes of docs/pipelines.md (examples/): they parse, every cdkfed command line
  * in them is one the CLI accepts, and they rely only on documented exit codes.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';

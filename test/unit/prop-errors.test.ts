@@ -1,8 +1,9 @@
 /** Prop errors quote the value they refuse. */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { ClusterRegistry, Federation, FederationApp, GlobalService } from '../../lib';
 import { CLUSTERS, errorOf, federation, tmpdir } from './support/fixtures';
 
-const app = () => new FederationApp({ outdir: tmpdir(), terraformOutdir: false, exitOnError: false });
+const app = () => new FederationApp({ outdir: tmpdir(), terraformOutdir: false });
 
 describe('Federation and GlobalService props', () => {
   test('a registry that is not a ClusterRegistry names what it got', () => {

@@ -1,4 +1,5 @@
 /** Literal credentials in plain env: warned at synth, by name, never by value. */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import * as fs from 'fs';
 import * as path from 'path';
 import { FederatedApp } from '../../lib';

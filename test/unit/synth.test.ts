@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -6,11 +7,12 @@ import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Duration, FederatedApp, FederatedResource, FederationApp, FederationError } from '../../lib';
 import { contentDigest } from '../../lib/kube/digest';
 import { federation, readTree, tmpdir } from './support/fixtures';
+import * as yaml from 'yaml';
 
 const ROOT = path.join(__dirname, '../..');
 
 function synthShop(outdir: string): void {
-  const app = new FederationApp({ outdir, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir, terraformOutdir: false });
   buildShop(app);
   app.synth();
 }
@@ -38,7 +40,6 @@ describe('the shop example', () => {
     expect(eu).toMatchObject({ context: 'eu-primary', region: 'eu', role: 'primary', wave: 'eu', jurisdiction: 'eu' });
     const files = fs.readdirSync(path.join(out, 'eu-primary')).map((f) => `eu-primary/${f}`);
     expect(eu.objects.map((o: any) => o.file)).toEqual(files);
-    const yaml = require('yaml');
     for (const o of eu.objects) {
       expect(o.digest).toBe(contentDigest(yaml.parse(fs.readFileSync(path.join(out, o.file), 'utf8'))));
     }
@@ -91,7 +92,7 @@ describe('all-or-nothing output', () => {
     const out = path.join(parent, 'dist');
     synthShop(out);
     const before = readTree(out);
-    const app = new FederationApp({ outdir: out, terraformOutdir: false, exitOnError: false });
+    const app = new FederationApp({ outdir: out, terraformOutdir: false });
     const fed = buildShop(app);
     // A second object with the same identity only fails when the whole cluster is rendered.
     new FederatedResource(fed, 'dup', { manifest: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } }, placement: { clusters: ['us-primary'] } });
@@ -104,7 +105,7 @@ describe('all-or-nothing output', () => {
     const parent = tmpdir();
     const [out, tf] = [path.join(parent, 'dist'), path.join(parent, 'cdktf.out')];
     const synth = () => {
-      const app = new FederationApp({ outdir: out, terraformOutdir: tf, exitOnError: false });
+      const app = new FederationApp({ outdir: out, terraformOutdir: tf });
       buildShop(app);
       app.synth();
     };

@@ -182,6 +182,7 @@ describe('synthTerraform', () => {
     for (const [label, extra] of [
       ['data', { data: { password: Buffer.from(value).toString('base64') } }],
       ['stringData', { stringData: { password: value } }],
+      ['binaryData', { binaryData: { password: Buffer.from(value).toString('base64') } }],
     ] as const) {
       test(`a Secret with ${label} throws and nothing is written`, () => {
         const dir = path.join(tmp, `secret-${label}`);

@@ -29,7 +29,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
   const waves = scheduleWaves(inv, { waves: flags.wave, clusters: flags.cluster });
   const names = waves.flatMap((w) => w.clusters);
   const err = (s: string) => process.stderr.write(s);
-  const clients = connectAll(inv, names, flags.kubeconfig, (l) => err(`${l}\n`));
+  const clients = connectAll(inv, names, { kubeconfig: flags.kubeconfig, kubeconfigEnv: process.env.KUBECONFIG }, (l) => err(`${l}\n`));
   try {
     if (!flags.yes) {
       if (!process.stdin.isTTY) {

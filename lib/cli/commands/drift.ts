@@ -16,7 +16,7 @@ export interface DriftFlags {
 export async function driftCommand(flags: DriftFlags): Promise<number> {
   const inv = readOutline(flags.dist);
   const names = scheduleWaves(inv, { clusters: flags.cluster }).flatMap((w) => w.clusters);
-  const clients = connectAll(inv, names, flags.kubeconfig, (l) => process.stderr.write(`${l}\n`));
+  const clients = connectAll(inv, names, { kubeconfig: flags.kubeconfig, kubeconfigEnv: process.env.KUBECONFIG }, (l) => process.stderr.write(`${l}\n`));
   try {
     const drift = await driftFleet(inv, names, clients, { correct: flags.correct });
     process.stdout.write(renderDrift(drift, inv.waves, flags.output));

@@ -18,7 +18,7 @@ export interface PlanFlags {
 export async function planCommand(flags: PlanFlags): Promise<number> {
   const inv = readInventory(flags.dist);
   const names = scheduleWaves(inv, { waves: flags.wave, clusters: flags.cluster }).flatMap((w) => w.clusters);
-  const clients = connectAll(inv, names, flags.kubeconfig, (l) => process.stderr.write(`${l}\n`));
+  const clients = connectAll(inv, names, { kubeconfig: flags.kubeconfig, kubeconfigEnv: process.env.KUBECONFIG }, (l) => process.stderr.write(`${l}\n`));
   try {
     const plan = await planFleet(inv, names, clients, { dryRunAll: flags.dryRunAll });
     process.stdout.write(renderPlan(plan, flags.output));

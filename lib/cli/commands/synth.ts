@@ -27,6 +27,17 @@ function appCommand(flag: string | undefined): string {
   return app;
 }
 
+/**
+ * NODE_OPTIONS that make the app print its FederationErrors cleanly (app-errors.ts), with the
+ * user's own options kept. Only the compiled handler can be preloaded (the app may not load
+ * TypeScript before it); run from sources, the app prints errors as node does.
+ */
+function nodeOptions(env: NodeJS.ProcessEnv): string | undefined {
+  const handler = path.join(__dirname, '..', 'app-errors.js');
+  if (!fs.existsSync(handler)) return env.NODE_OPTIONS;
+  return [env.NODE_OPTIONS, `--require ${JSON.stringify(handler)}`].filter(Boolean).join(' ');
+}
+
 /** Runs the user's app with output folders in its environment; the app writes all or nothing. */
 export function synthCommand(flags: SynthFlags): number {
   const app = appCommand(flags.app);
@@ -36,6 +47,7 @@ export function synthCommand(flags: SynthFlags): number {
     stdio: 'inherit',
     env: {
       ...process.env,
+      ...(nodeOptions(process.env) !== undefined ? { NODE_OPTIONS: nodeOptions(process.env) } : {}),
       CDKFED_OUTDIR: path.resolve(flags.out),
       CDKTF_OUTDIR: path.resolve(flags.terraformOut),
       CDKFED_TERRAFORM: flags.terraform ? '1' : '0',

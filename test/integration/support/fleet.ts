@@ -3,6 +3,7 @@
  * library into a temporary dist/, and the CLI run as a real process against it.
  * Each test gets its own federation name and namespace, so tests never see each other's objects.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -47,7 +48,7 @@ export interface FleetOptions {
 /** Synthesizes the fleet into `dist` (replacing it) and returns dist. */
 export function synthFleet(dist: string, o: FleetOptions): string {
   const names = contexts();
-  const app = new FederationApp({ outdir: dist, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: dist, terraformOutdir: false });
   const fed = new Federation(app, o.name, {
     registry: ClusterRegistry.fromClusters(names.map((n) => ({
       name: n, region: n, provider: 'local', jurisdiction: o.webResidency ?? 'local', context: o.contextOf?.(n) ?? n, kubeconfig: kubeconfigPath(),

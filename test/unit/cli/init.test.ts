@@ -1,6 +1,7 @@
 /**
  * `cdkfed init` as a command: writes only into an empty or new folder, all or nothing.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';

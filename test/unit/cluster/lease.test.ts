@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { acquireLease, assertLeaseHeld, LeaseClock, leaseRecord, observedExpired, observeLease, renewalInTime, worthWatching } from '../../../lib/cluster/lease';
 import { ClusterClient, KubeApiError } from '../../../lib/cluster/client';
 import { FederationError } from '../../../lib/errors';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { randomBytes } from 'crypto';
 import { gzipSync } from 'zlib';
 import { buildShop } from '../../../apps/shop';
@@ -47,7 +48,7 @@ describe('decodeRevision: records are checked on read (#1, #11)', () => {
   });
   test('the record digest is the inventory cluster digest, computed from the objects alone', () => {
     const out = tmpdir();
-    const app = new FederationApp({ outdir: out, terraformOutdir: false, exitOnError: false });
+    const app = new FederationApp({ outdir: out, terraformOutdir: false });
     buildShop(app);
     app.synth();
     const c = readInventory(out).clusters.get('eu-primary')!;

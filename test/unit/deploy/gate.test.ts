@@ -1,4 +1,4 @@
-import { GateObject, judgeBake, judgeRollout } from '../../../lib/deploy/gate';
+import { GateObject, judgeBake, judgeRollout } from '../../../lib/health/gate';
 
 const o = (subject: string, status: GateObject['status'], message = 'm'): GateObject => ({ subject, status, message });
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { contentDigest } from '../../../lib/kube/digest';
 import type { InventoryCluster } from '../../../lib/inventory/read';
 import type { RevisionRecord } from '../../../lib/cluster/revisions';

@@ -1,5 +1,5 @@
 import { Inventory } from '../../../lib/inventory/read';
-import { planCluster, scheduleWaves } from '../../../lib/deploy/schedule';
+import { nextStep, scheduleWaves } from '../../../lib/deploy/schedule';
 import { errorOf } from '../support/fixtures';
 
 const wave = (name: string, clusters: string[], maxParallel = 1) => ({ name, clusters, maxParallel, healthTimeoutSeconds: 60, bakeTimeSeconds: 0 });
@@ -34,26 +34,26 @@ describe('scheduleWaves', () => {
   });
 });
 
-describe('planCluster', () => {
+describe('nextStep', () => {
   test('first deploy: revision 1', () => {
-    expect(planCluster('d1', {})).toEqual({ action: 'apply', revision: 1, resumes: false });
+    expect(nextStep('d1', {})).toEqual({ action: 'apply', revision: 1, resumes: false });
   });
   test('recorded revision equals the target: verify only', () => {
-    expect(planCluster('d1', { currentDigest: 'd1', currentRevision: 3, latestRevision: 3, latestStatus: 'deployed', latestDigest: 'd1' })).toEqual({ action: 'verify', revision: 3 });
+    expect(nextStep('d1', { currentDigest: 'd1', currentRevision: 3, latestRevision: 3, latestStatus: 'deployed', latestDigest: 'd1' })).toEqual({ action: 'verify', revision: 3 });
   });
   test('a new target: the next number', () => {
-    expect(planCluster('d2', { currentDigest: 'd1', currentRevision: 3, latestRevision: 3, latestStatus: 'deployed', latestDigest: 'd1' })).toEqual({ action: 'apply', revision: 4, resumes: false });
+    expect(nextStep('d2', { currentDigest: 'd1', currentRevision: 3, latestRevision: 3, latestStatus: 'deployed', latestDigest: 'd1' })).toEqual({ action: 'apply', revision: 4, resumes: false });
   });
   test('a pending record of the same target (a killed run) is resumed under its number', () => {
-    expect(planCluster('d2', { currentDigest: 'd1', currentRevision: 3, latestRevision: 4, latestStatus: 'pending', latestDigest: 'd2' })).toEqual({ action: 'apply', revision: 4, resumes: true });
+    expect(nextStep('d2', { currentDigest: 'd1', currentRevision: 3, latestRevision: 4, latestStatus: 'pending', latestDigest: 'd2' })).toEqual({ action: 'apply', revision: 4, resumes: true });
   });
   test('a pending record of another target is superseded by a new number', () => {
-    expect(planCluster('d3', { currentDigest: 'd1', currentRevision: 3, latestRevision: 4, latestStatus: 'pending', latestDigest: 'd2' })).toEqual({ action: 'apply', revision: 5, resumes: false });
+    expect(nextStep('d3', { currentDigest: 'd1', currentRevision: 3, latestRevision: 4, latestStatus: 'pending', latestDigest: 'd2' })).toEqual({ action: 'apply', revision: 5, resumes: false });
   });
   test('current equals the target but a later revision failed (rollback failed): apply again', () => {
-    expect(planCluster('d1', { currentDigest: 'd1', currentRevision: 3, latestRevision: 4, latestStatus: 'failed', latestDigest: 'd2' })).toEqual({ action: 'apply', revision: 5, resumes: false });
+    expect(nextStep('d1', { currentDigest: 'd1', currentRevision: 3, latestRevision: 4, latestStatus: 'failed', latestDigest: 'd2' })).toEqual({ action: 'apply', revision: 5, resumes: false });
   });
   test('a failed record of the same target is not resumed: a new number', () => {
-    expect(planCluster('d2', { currentDigest: 'd1', currentRevision: 3, latestRevision: 4, latestStatus: 'failed', latestDigest: 'd2' })).toEqual({ action: 'apply', revision: 5, resumes: false });
+    expect(nextStep('d2', { currentDigest: 'd1', currentRevision: 3, latestRevision: 4, latestStatus: 'failed', latestDigest: 'd2' })).toEqual({ action: 'apply', revision: 5, resumes: false });
   });
 });

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { keepIgnoredAsLive } from '../../../lib/drift/drift';
 import { unchangedSinceRecord } from '../../../lib/drift/plan';
 import { contentDigest } from '../../../lib/kube/digest';

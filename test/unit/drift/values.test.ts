@@ -2,6 +2,7 @@
  * Drift and plan compare values, not spellings (#15): quantities by value, and empty values the
  * API server drops equal to their absence, only where the server drops them.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { driftedFields } from '../../../lib/drift/drift';
 import { sameValue, serverDrops } from '../../../lib/kube/normalize';
 import { changedPaths } from '../../../lib/kube/paths';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and Flux's status are read as loose JSON */
 import { commitOfRevision, EngineStatus, fluxStatus, inventoryId } from '../../../lib/gitops/engine-status';
 import { judgeBake, judgeBatch } from '../../../lib/gitops/promote-gate';
 

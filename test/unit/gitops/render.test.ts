@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and Flux's status are read as loose JSON */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';

@@ -3,6 +3,7 @@
  * registry (two examples, or one cluster per kubeconfig context) that loads, and an app that
  * synthesizes.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';

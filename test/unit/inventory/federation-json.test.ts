@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildShop } from '../../../apps/shop';
@@ -5,13 +6,14 @@ import { ClusterRegistry, Federation, FederatedApp, FederatedResource, Federatio
 import { federationPlanSchema, FederationPlan, SCHEMA_VERSION } from '../../../lib/inventory/types';
 import { federationSchemaText, SCHEMA_FILE } from '../../../scripts/schema';
 import { CLUSTERS, federation, tmpdir } from '../support/fixtures';
+import { checkPlan } from '../../../lib/synth/federation-plan';
 
 const ROOT = path.join(__dirname, '../../..');
 
 /** Synthesizes an app into a new folder and returns its federation.json as written. */
 function synthPlan(build: (app: FederationApp) => void): FederationPlan {
   const outdir = tmpdir();
-  const app = new FederationApp({ outdir, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir, terraformOutdir: false });
   build(app);
   app.synth();
   return JSON.parse(fs.readFileSync(path.join(outdir, 'federation.json'), 'utf8'));
@@ -145,7 +147,6 @@ describe('a wave lists only clusters that receive objects', () => {
 });
 
 describe('checkPlan: synth never writes a federation.json deploy could not trust', () => {
-  const { checkPlan } = require('../../../lib/synth/federation-plan');
   const good = () => synthPlan((app) => buildShop(app));
   const failure = (mutate: (p: any) => void): string => {
     const p: any = good();

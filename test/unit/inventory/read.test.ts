@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildShop } from '../../../apps/shop';
@@ -12,7 +13,7 @@ import { errorOf, tmpdir } from '../support/fixtures';
 /** A fresh synth of the example into a temporary dist/. */
 function shopDist(): string {
   const out = tmpdir();
-  const app = new FederationApp({ outdir: out, terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: out, terraformOutdir: false });
   buildShop(app);
   app.synth();
   return out;

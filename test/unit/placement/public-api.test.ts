@@ -21,7 +21,7 @@ describe('placement helpers exported from the package', () => {
     expect(decisions.map((d) => [d.cluster.name, d.replicas])).toEqual([
       ['apac-primary', 4], ['apac-standby', 1], ['eu-primary', 6], ['eu-standby', 1], ['us-primary', 8], ['us-standby', 1],
     ]);
-    const web = buildShop(new FederationApp({ outdir: '/nonexistent', terraformOutdir: false, exitOnError: false })).node.findChild('web') as FederatedApp;
+    const web = buildShop(new FederationApp({ outdir: '/nonexistent', terraformOutdir: false })).node.findChild('web') as FederatedApp;
     expect(web.placements.map((p) => [p.cluster.name, p.replicas])).toEqual(decisions.map((d) => [d.cluster.name, d.replicas]));
   });
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -28,7 +29,7 @@ afterAll(() => {
 
 /** A federation over CLUSTERS with one wave holding every cluster, in an app that never exits the process. */
 export function federation(props: Partial<FederationProps> = {}): { app: FederationApp; fed: Federation } {
-  const app = new FederationApp({ outdir: tmpdir(), terraformOutdir: false, exitOnError: false });
+  const app = new FederationApp({ outdir: tmpdir(), terraformOutdir: false });
   const fed = new Federation(app, 'shop', {
     registry: ClusterRegistry.fromClusters(CLUSTERS),
     rollout: { waves: [{ name: 'all', selector: {} }] },

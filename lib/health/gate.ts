@@ -1,11 +1,13 @@
 /**
  * Health gates, pure: from the health of a wave's objects and the time elapsed, decide
- * whether to wait, pass or fail. Rollout gate: every object Current within the wave's
+ * whether to wait, pass or fail. The only judge of "healthy in time": cluster/wait.ts polls
+ * and asks judgeRollout (so the staged apply's wait for definitions and rollback's wait judge
+ * as deploy's gate does), deploy's bake asks judgeBake. Rollout gate: every object Current within the wave's
  * healthTimeout, any Failed object fails at once. Bake: after the wave is healthy, keep
  * watching for bakeTime; an object that turns Failed or disappears is a regression and fails
  * the gate, a transient InProgress (a scale-up) is tolerated but must settle by the end.
  */
-import type { HealthStatus } from '../health/status';
+import type { HealthStatus } from './status';
 
 export interface GateObject {
   /** `cluster: Kind ns/name`, for the verdict. */
