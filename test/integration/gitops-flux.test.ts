@@ -195,7 +195,8 @@ describe('cdkfed gitops promote with a real Flux', () => {
     for (const [i, c] of CLUSTERS.entries()) {
       expect((await flux.get('Kustomization', `${fed}.${c}`))!.status!.lastAppliedRevision).toBe(`${branch(i)}@sha1:${tip(branch(i))}`);
     }
-    const again = await cdkfed(['gitops', 'promote', ...hubFlags(), '--output', 'json']);
+    // The hub from $KUBECONFIG, as kubectl finds it, when --kubeconfig is not given.
+    const again = await cdkfed(['gitops', 'promote', '--repo', clone, '--context', HUB, '--output', 'json'], { env: { KUBECONFIG: kubeconfigPath() } });
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).outcome).toBe('up-to-date');
     const st = await cdkfed(['gitops', 'status', ...hubFlags()]);

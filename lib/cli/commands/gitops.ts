@@ -52,19 +52,23 @@ function defaultPrefix(out: string): string {
   return rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(out) : rel.split(path.sep).join('/');
 }
 
-export interface GitopsPromoteFlags {
+/** Where the release is and how to reach the hub: what promote and status share. */
+export interface GitopsHubFlags {
   readonly repo: string;
   readonly ref: string;
   readonly pathPrefix: string;
-  readonly wave?: string;
   readonly kubeconfig?: string;
   readonly context: string;
   readonly output: 'text' | 'json';
 }
 
+export interface GitopsPromoteFlags extends GitopsHubFlags {
+  readonly wave?: string;
+}
+
 /** `cdkfed gitops promote`: 0 promoted or already up to date, 1 error or a failed gate (after rollback). */
 export async function gitopsPromoteCommand(flags: GitopsPromoteFlags): Promise<number> {
-  const hub = connectHub(flags.context, flags.kubeconfig);
+  const hub = connectHub(flags.context, { kubeconfig: flags.kubeconfig, kubeconfigEnv: process.env.KUBECONFIG });
   try {
     const report = await promote({
       repo: flags.repo, ref: flags.ref, pathPrefix: flags.pathPrefix, hub, ...(flags.wave !== undefined ? { upToWave: flags.wave } : {}),
@@ -77,18 +81,11 @@ export async function gitopsPromoteCommand(flags: GitopsPromoteFlags): Promise<n
   }
 }
 
-export interface GitopsStatusFlags {
-  readonly repo: string;
-  readonly ref: string;
-  readonly pathPrefix: string;
-  readonly kubeconfig?: string;
-  readonly context: string;
-  readonly output: 'text' | 'json';
-}
+export type GitopsStatusFlags = GitopsHubFlags;
 
 /** `cdkfed gitops status`: 0 every cluster runs the release, 2 some do not (yet), 1 error. */
 export async function gitopsStatusCommand(flags: GitopsStatusFlags): Promise<number> {
-  const hub = connectHub(flags.context, flags.kubeconfig);
+  const hub = connectHub(flags.context, { kubeconfig: flags.kubeconfig, kubeconfigEnv: process.env.KUBECONFIG });
   try {
     const st = await gitopsStatus({ repo: flags.repo, ref: flags.ref, pathPrefix: flags.pathPrefix, hub });
     process.stdout.write(renderStatus(st, flags.output));
