@@ -257,3 +257,14 @@ describe('writeGitops: all or nothing, into a folder of its own', () => {
     expect(fs.readdirSync(out).sort()).toEqual(['.git', 'NOTES.md']);
   });
 });
+
+describe('snapshots of the example\'s engine objects', () => {
+  // Any change to what the engines receive shows in review as a snapshot diff.
+  const engineFiles = (o: Partial<GitopsOptions>) => Object.fromEntries(render(o).filter((f) => !f.path.startsWith('clusters/') && f.path !== 'gitops.json').map((f) => [f.path, f.content]));
+  test('Flux, promotion by cdkfed', () => {
+    expect(engineFiles({ engine: 'flux', hub: 'us-standby' })).toMatchSnapshot();
+  });
+  test('Argo CD ApplicationSet, promotion by the engine', () => {
+    expect(engineFiles({ engine: 'argocd', promotion: 'engine', ignoreBakeTime: true })).toMatchSnapshot();
+  });
+});
