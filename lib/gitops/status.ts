@@ -4,6 +4,7 @@
  * objects that branch's gitops.json lists. Read-only.
  */
 import { ClusterClient } from '../cluster/client';
+import { FederationError } from '../errors';
 import { compareStrings } from '../kube/sort';
 import { branchCommit, showFile, treeOf } from './git';
 import { inventoryId, readKustomization } from './engine-status';
@@ -43,6 +44,9 @@ export async function gitopsStatus(o: { repo: string; ref?: string; pathPrefix?:
   const ref = o.ref ?? 'main';
   const prefix = o.pathPrefix ?? 'gitops';
   const { repo, release, summary } = await openRelease(o.repo, ref, prefix);
+  if (summary.engine !== 'flux') {
+    throw new FederationError('GITOPS_ENGINE_UNSUPPORTED', `${GITOPS_FILE} at ${ref}`, `status reads the engine's status; for ${summary.engine} that is not built yet (only Flux)`, 'use `argocd app list -l cdk-federation.io/federation=<name>` meanwhile');
+  }
   const releaseTree = await treeOf(repo, release);
   const file = [prefix, GITOPS_FILE].filter(Boolean).join('/');
   const atBranch = new Map<string, GitopsSummary | undefined>();
