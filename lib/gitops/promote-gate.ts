@@ -33,9 +33,10 @@ function judgeCluster(s: EngineStatus, commit: string): { state: 'ready' } | { s
   return { state: 'wait', why: `${s.object} ${at}, Ready ${s.ready}${s.message ? ` (${s.message.split('\n')[0].slice(0, 160)})` : ''}` };
 }
 
-/** During a bake, the first cluster that stopped being Ready at the commit it took. */
-export function judgeBake(statuses: ReadonlyMap<string, EngineStatus>, commit: string): { readonly cluster: string; readonly reason: string } | undefined {
+/** During a bake, the first cluster that stopped being Ready at the commit it took (`commitOf`: each cluster's, batches of a wave may differ). */
+export function judgeBake(statuses: ReadonlyMap<string, EngineStatus>, commitOf: ReadonlyMap<string, string>): { readonly cluster: string; readonly reason: string } | undefined {
   for (const [cluster, s] of statuses) {
+    const commit = commitOf.get(cluster)!;
     if (!s.exists) return { cluster, reason: `${s.object} disappeared from the hub during the bake` };
     if (s.ready === 'False') return { cluster, reason: `${s.object} is no longer Ready during the bake: ${s.reason ?? ''}${s.message ? `: ${s.message}` : ''}` };
     if (s.appliedCommit && s.appliedCommit !== commit) return { cluster, reason: `${s.object} applied ${short(s.appliedCommit)} instead of ${short(commit)} during the bake (someone moved the release branch)` };

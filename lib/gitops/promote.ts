@@ -103,7 +103,6 @@ export async function promote(o: PromoteOptions): Promise<PromoteReport> {
     if (batch.source) await requestReconcile(o.hub, 'GitRepository', ns, batch.source, at);
     await Promise.all(batch.clusters.map((c) => requestReconcile(o.hub, 'Kustomization', ns, objectOf.get(c)!, at)));
   };
-  /** Waits until the batch is Ready at `commit`; resolves to the failure, or undefined. */
   /**
    * Waits until the batch is Ready at `commit`; resolves to the failure, or undefined. A
    * release fails at the engine's first failed attempt (the engine already waited its health
@@ -155,12 +154,11 @@ export async function promote(o: PromoteOptions): Promise<PromoteReport> {
       const commitOf = new Map(reports.filter((r) => r.wave === wave.name).flatMap((r) => r.clusters.map((c) => [c, r.to!] as const)));
       const end = now() + wave.bakeTimeSeconds * 1000;
       while (now() < end) {
-        const s = await statuses(clusters);
-        const bad = [...s].map(([c, st]) => [c, judgeBake(new Map([[c, st]]), commitOf.get(c)!)] as const).find(([, b]) => b);
+        const bad = judgeBake(await statuses(clusters), commitOf);
         if (bad) {
-          failure = `wave ${wave.name} failed during its bake: ${bad[0]}: ${bad[1]!.reason}`;
-          const i = reports.findIndex((r) => r.wave === wave.name && r.clusters.includes(bad[0]));
-          reports[i] = { ...reports[i], outcome: 'failed', message: bad[1]!.reason };
+          failure = `wave ${wave.name} failed during its bake: ${bad.cluster}: ${bad.reason}`;
+          const i = reports.findIndex((r) => r.wave === wave.name && r.clusters.includes(bad.cluster));
+          reports[i] = { ...reports[i], outcome: 'failed', message: bad.reason };
           break outer;
         }
         await sleep(Math.min(o.pollMs ?? 2000, Math.max(0, end - now())));

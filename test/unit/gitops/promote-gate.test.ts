@@ -6,6 +6,7 @@ const C = 'c0ffee0000000000000000000000000000000001';
 const OLD = 'abcdef0000000000000000000000000000000002';
 const st = (o: Partial<EngineStatus> = {}): EngineStatus => ({ object: 'Kustomization flux-system/shop.a', exists: true, observed: true, ready: 'True', appliedCommit: C, attemptedCommit: C, ...o });
 const batch = (...s: EngineStatus[]) => new Map(s.map((x, i) => [`c${i + 1}`, x]));
+const commits = (n: number) => new Map(Array.from({ length: n }, (_, i) => [`c${i + 1}`, C]));
 
 describe('judgeBatch: a batch takes a release when the engine applied exactly that commit and reports Ready', () => {
   test('every cluster Ready at the commit: ready', () => {
@@ -35,17 +36,22 @@ describe('judgeBatch: a batch takes a release when the engine applied exactly th
 
 describe('judgeBake', () => {
   test('all still Ready at the commit: no failure', () => {
-    expect(judgeBake(batch(st(), st()), C)).toBeUndefined();
+    expect(judgeBake(batch(st(), st()), commits(2))).toBeUndefined();
   });
   test.each([
     [st({ ready: 'False', reason: 'HealthCheckFailed' }), /no longer Ready during the bake: HealthCheckFailed/],
     [st({ exists: false }), /disappeared from the hub/],
     [st({ appliedCommit: OLD }), /applied abcdef0 instead of c0ffee0 during the bake/],
   ])('%j fails the bake', (s, msg) => {
-    expect(judgeBake(batch(st(), s), C)).toEqual({ cluster: 'c2', reason: expect.stringMatching(msg) });
+    expect(judgeBake(batch(st(), s), commits(2))).toEqual({ cluster: 'c2', reason: expect.stringMatching(msg) });
+  });
+  test('each cluster is judged at its own batch\'s commit', () => {
+    const s = batch(st(), st({ appliedCommit: OLD, attemptedCommit: OLD }));
+    expect(judgeBake(s, new Map([['c1', C], ['c2', OLD]]))).toBeUndefined();
+    expect(judgeBake(s, commits(2))).toMatchObject({ cluster: 'c2' });
   });
   test('Ready Unknown while Flux re-reconciles at its interval is not a failure', () => {
-    expect(judgeBake(batch(st({ ready: 'Unknown' })), C)).toBeUndefined();
+    expect(judgeBake(batch(st({ ready: 'Unknown' })), commits(1))).toBeUndefined();
   });
 });
 
