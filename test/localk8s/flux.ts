@@ -393,7 +393,10 @@ export interface StartFluxOptions {
   readonly stateDir: string;
   /** kustomize-controller --requeue-dependency: how often an unmet dependsOn is re-checked. @default '2s' */
   readonly requeueDependency?: string;
-  /** Watch every namespace instead of only flux-system. @default false */
+  /**
+   * Watch every namespace instead of only flux-system. Then start and stop also clean up Flux
+   * objects in every namespace of the hub, not only in flux-system. @default false
+   */
   readonly watchAllNamespaces?: boolean;
   /** @default 'info' */
   readonly logLevel?: 'info' | 'debug';
@@ -560,7 +563,7 @@ export async function startFlux(o: StartFluxOptions): Promise<Flux> {
       try {
         // Kustomizations first, while their sources and kubeconfig Secrets still exist (their finalizers prune).
         const errors: string[] = [];
-        for (const group of [['Kustomization'], SOURCE_KINDS]) {
+        for (const group of [['Kustomization'], SOURCE_KINDS.filter((k) => kinds[k])]) {
           const objs = (await Promise.all(group.map(async (k) =>
             (await kube.list<FluxObject>(k, scope)).map((x) => kube.path(k, x.metadata.name, x.metadata.namespace))))).flat();
           await Promise.all(objs.map((p) => kube.delete(p)));
