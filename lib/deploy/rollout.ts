@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import { FederationError, isFederationError } from '../errors';
 import { identities, jsonBytesBound } from '../inventory/read';
 import type { Inventory, InventoryCluster } from '../inventory/read';
-import type { PlanWave } from '../inventory/types';
+import type { InventoryWave } from '../inventory/types';
 import { apiGroup, describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
 import { errorMessage } from '../cluster/apply';
 import { ApplySetRef } from '../cluster/applyset';
@@ -107,7 +107,7 @@ export interface DeployReport {
 /** What a run keeps per cluster it wrote to: enough to roll it back. */
 interface Touched {
   readonly cluster: InventoryCluster;
-  readonly wave: PlanWave;
+  readonly wave: InventoryWave;
   readonly client: ClusterClient;
   readonly set: ObjectSet;
   readonly revision: number;
@@ -151,7 +151,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
   const now = opts.now ?? Date.now;
   const started = now();
   const run: Run = {
-    inv, opts, fed: inv.plan.federation, set: inv.plan.applySet, now, emit: opts.onEvent ?? (() => undefined),
+    inv, opts, fed: inv.document.federation, set: inv.document.applySet, now, emit: opts.onEvent ?? (() => undefined),
     waves: scheduleWaves(inv, opts), touched: [], leases: opts.leases ?? new Set<HeldLease>(), clusterReports: new Map(),
     failedWaveIndex: -1, gateFailed: false,
   };
@@ -251,7 +251,7 @@ async function runWave(run: Run, wi: number, { wave, clusters }: ScheduledWave):
  * Read-only checks of every cluster of the wave first, so a failure writes nothing (not even
  * a lease). One entry per cluster: its failure, or undefined.
  */
-async function preflightWave(run: Run, wave: PlanWave, clusters: readonly string[]): Promise<Array<string | undefined>> {
+async function preflightWave(run: Run, wave: InventoryWave, clusters: readonly string[]): Promise<Array<string | undefined>> {
   const { inv, opts, fed } = run;
   const step = (fn: (client: ClusterClient, name: string) => Promise<unknown>) => Promise.all(clusters.map(async (name) => {
     try {
@@ -355,7 +355,7 @@ interface ClusterContext {
 /** One cluster being deployed: what every step of it needs, and what it has done so far (reported even when it fails). */
 interface ClusterRun {
   readonly cluster: InventoryCluster;
-  readonly wave: PlanWave;
+  readonly wave: InventoryWave;
   readonly client: ClusterClient;
   readonly ctx: ClusterContext;
   readonly set: ObjectSet;
@@ -380,7 +380,7 @@ interface ClusterRun {
  * against, always before the write: a cluster found up to date reads its objects by the
  * identities of their entries and parses none.
  */
-async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: ClusterClient, ctx: ClusterContext): Promise<ClusterReport> {
+async function deployCluster(cluster: InventoryCluster, wave: InventoryWave, client: ClusterClient, ctx: ClusterContext): Promise<ClusterReport> {
   const name = cluster.spec.name;
   const r: ClusterRun = {
     cluster, wave, client, ctx, set: new ObjectSet(client, ctx.fed, ctx.set),
@@ -529,7 +529,7 @@ async function gate(client: ClusterClient, objects: ReadonlyArray<Pick<KubeObjec
 export const BAKE_READ_BUDGET_MS = 20_000;
 
 /** Watches every cluster of a healthy wave for its bake time; returns the regression, if any. */
-async function bake(wave: PlanWave, clusters: Array<{ name: string; client: ClusterClient; cluster: InventoryCluster }>, emit: (e: DeployEvent) => void, now: () => number): Promise<(ClusterFailure & { cluster: string }) | undefined> {
+async function bake(wave: InventoryWave, clusters: Array<{ name: string; client: ClusterClient; cluster: InventoryCluster }>, emit: (e: DeployEvent) => void, now: () => number): Promise<(ClusterFailure & { cluster: string }) | undefined> {
   const bakeMs = wave.bakeTimeSeconds * 1000;
   const start = now();
   emit({ type: 'wave', wave: wave.name, phase: 'bake', bakeSeconds: wave.bakeTimeSeconds });

@@ -4,7 +4,7 @@
  */
 import { FederationError } from '../errors';
 import type { InventoryOutline } from '../inventory/read';
-import { PlanWave } from '../inventory/types';
+import { InventoryWave } from '../inventory/types';
 
 export interface Selection {
   /** --wave: only these waves (in rollout order). @default all */
@@ -14,7 +14,7 @@ export interface Selection {
 }
 
 export interface ScheduledWave {
-  readonly wave: PlanWave;
+  readonly wave: InventoryWave;
   /** Selected clusters of the wave, sorted by name. */
   readonly clusters: readonly string[];
 }
@@ -24,12 +24,12 @@ export function scheduleWaves(inv: InventoryOutline, sel: Selection = {}): Sched
   const waveNames = inv.waves.map((w) => w.name);
   for (const w of sel.waves ?? []) {
     if (!waveNames.includes(w)) {
-      throw new FederationError('UNKNOWN_WAVE', `--wave ${w}`, `federation "${inv.plan.federation}" has no wave "${w}"`, `use one of: ${waveNames.join(', ')}`);
+      throw new FederationError('UNKNOWN_WAVE', `--wave ${w}`, `federation "${inv.document.federation}" has no wave "${w}"`, `use one of: ${waveNames.join(', ')}`);
     }
   }
   for (const c of sel.clusters ?? []) {
     if (!inv.clusters.has(c)) {
-      throw new FederationError('UNKNOWN_CLUSTER', `--cluster ${c}`, `federation "${inv.plan.federation}" has no cluster "${c}"`, `use one of: ${[...inv.clusters.keys()].join(', ')}`);
+      throw new FederationError('UNKNOWN_CLUSTER', `--cluster ${c}`, `federation "${inv.document.federation}" has no cluster "${c}"`, `use one of: ${[...inv.clusters.keys()].join(', ')}`);
     }
   }
   const waves = inv.waves

@@ -5,13 +5,13 @@
  */
 import { z } from 'zod';
 import { FederationError } from '../errors';
-import { PLAN_API_VERSION } from '../inventory/types';
+import { INVENTORY_API_VERSION } from '../inventory/types';
 
 export const GITOPS_FILE = 'gitops.json';
 export const GITOPS_KIND = 'GitOpsOutput';
 
 export const gitopsSummarySchema = z.strictObject({
-  apiVersion: z.literal(PLAN_API_VERSION),
+  apiVersion: z.literal(INVENTORY_API_VERSION),
   kind: z.literal(GITOPS_KIND),
   federation: z.string().min(1),
   engine: z.enum(['flux', 'argocd']),

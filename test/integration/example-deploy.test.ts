@@ -48,7 +48,7 @@ test('the example deploys to 6 clusters wave by wave: every object present and h
     for (const { manifest } of cluster.objects) {
       const live = await c.objects.read({ apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: { name: manifest.metadata.name, namespace: manifest.metadata.namespace } } as any);
       expect(computeHealth(live).status).toBe('Current');
-      expect((live.metadata?.labels ?? {})[APPLYSET_PART_OF]).toBe(inv.plan.applySet.id);
+      expect((live.metadata?.labels ?? {})[APPLYSET_PART_OF]).toBe(inv.document.applySet.id);
     }
   }
   // wave order: each wave's clusters started after every cluster of the previous wave was recorded deployed

@@ -37,7 +37,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
           'review with `cdkfed plan`, then run `cdkfed deploy --yes` in pipelines');
       }
       const previews = await previewFleet(inv, names, clients);
-      err(renderPreview(inv.plan.federation, waves.map((w) => ({ wave: w.wave.name, maxParallel: w.wave.maxParallel, bake: w.wave.bakeTimeSeconds, clusters: w.clusters })), previews, flags));
+      err(renderPreview(inv.document.federation, waves.map((w) => ({ wave: w.wave.name, maxParallel: w.wave.maxParallel, bake: w.wave.bakeTimeSeconds, clusters: w.clusters })), previews, flags));
       if (!(await ask('\nDo you want to deploy? Only "yes" will be accepted: '))) {
         err('deploy cancelled; nothing was applied\n');
         return 1;
