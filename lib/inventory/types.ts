@@ -50,7 +50,7 @@ export const inventoryWaveSchema = z.strictObject({
   name: dnsLabel.describe('wave name, unique'),
   clusters: z.array(dnsLabel).describe('the clusters of the wave that receive objects (each one described in clusters[]), sorted by name; empty when none of the wave\'s clusters receives objects'),
   maxParallel: z.number().int().min(1).describe('clusters of the wave applied at once'),
-  healthTimeoutSeconds: seconds.describe('how long each cluster may take to become healthy, in seconds'),
+  healthTimeoutSeconds: seconds.describe('how long each cluster may take to become healthy, in seconds; also how long an object may take to settle after the bake, and a rolled-back cluster to become healthy again'),
   bakeTimeSeconds: seconds.describe('wait after the wave is healthy before the next wave starts, in seconds'),
 });
 

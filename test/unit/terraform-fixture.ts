@@ -1,7 +1,7 @@
 /** A small hand-made federation model for the Terraform tests (no cdk8s needed). */
 import { ClusterSpec } from '../../lib/registry/types';
 import { ClusterManifests, FederationModel, KubeObject, TerraformOptions } from '../../lib/synth/model';
-import { ResolvedWave } from '../../lib/placement/types';
+import type { InventoryWave } from '../../lib/inventory/types';
 
 export function cluster(name: string, over: Partial<ClusterSpec> = {}): ClusterSpec {
   return {
@@ -10,7 +10,7 @@ export function cluster(name: string, over: Partial<ClusterSpec> = {}): ClusterS
   };
 }
 
-export function wave(name: string, clusters: string[], healthTimeoutSeconds = 300): ResolvedWave {
+export function wave(name: string, clusters: string[], healthTimeoutSeconds = 300): InventoryWave {
   return { name, clusters, maxParallel: 1, healthTimeoutSeconds, bakeTimeSeconds: 0 };
 }
 
