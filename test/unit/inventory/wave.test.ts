@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Duration, FederatedApp } from '../../../lib';
 import { inventoryDocumentSchema, inventoryWaveSchema } from '../../../lib/inventory/types';
 import { bakeMs, gateTimeoutMs, rollbackTimeoutMs, settleTimeoutMs } from '../../../lib/inventory/wave';
-import { federation } from '../support/fixtures';
+import { federation } from '../../support/fixtures';
 
 const IMAGE = { containers: [{ image: 'web:1' }] };
 
