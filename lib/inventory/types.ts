@@ -7,6 +7,9 @@
  * Naming: "inventory" is this file and its parts (InventoryDocument, InventoryWave,
  * InventoryClusterEntry, InventoryObjectEntry); "plan" means only `cdkfed plan` (lib/drift/plan.ts).
  * The file's `kind` stays `FederationPlan`: renaming it would change the format.
+ *
+ * This file imports only zod, so it sits below placement: placement's resolveWaves returns
+ * InventoryWave, the one wave type (inventory/read.ts imports only errors and kube).
  */
 import { z } from 'zod';
 
