@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FederatedApp, FederatedResource } from '../../../lib';
 import { finalizeObjects } from '../../../lib/synth/objects';
-import { federation, find, objectsOf } from '../support/fixtures';
+import { federation, find, objectsOf } from '../../support/fixtures';
 
 const opts = { federation: 'shop', cluster: 'us-1', where: 'App/shop/us-1' };
 const ORDER = ['name', 'namespace', 'labels', 'annotations'];
