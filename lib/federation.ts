@@ -410,9 +410,29 @@ function metadataPlain(m: ApiObject['metadata']): unknown {
   const f = m as unknown as Record<string, unknown>;
   const extra = f._additionalAttributes;
   if (!extra || typeof extra !== 'object' || !f.labels || !f.annotations || !Array.isArray(f.finalizers) || !Array.isArray(f.ownerReferences)) throw NOT_PLAIN;
+  if (isEmpty(extra)) {
+    // The usual case, built in sorted key order at once (what sanitizing the map below gives).
+    const out: Record<string, unknown> = {};
+    const put = (k: string, v: unknown) => {
+      const x = sanitizePlain(v, true);
+      if (x !== undefined) out[k] = x;
+    };
+    put('annotations', f.annotations);
+    put('finalizers', f.finalizers);
+    put('labels', f.labels);
+    put('name', m.name);
+    put('namespace', m.namespace);
+    put('ownerReferences', f.ownerReferences);
+    return isEmpty(out) ? undefined : out;
+  }
   return sanitizePlain({
     ...extra, name: m.name, namespace: m.namespace, annotations: f.annotations, finalizers: f.finalizers, ownerReferences: f.ownerReferences, labels: f.labels,
   }, true);
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 /** cdk8s's own resolvers (Lazy, implicit tokens, number/string unions): an App without custom ones has these. */

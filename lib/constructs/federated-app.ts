@@ -12,6 +12,7 @@ import { renderApp } from './render-app';
 import { literalCredentialNames } from './secret-env';
 import { checkCount, validateAppSpec } from './validate-app';
 import { compareStrings } from '../kube/sort';
+import { contentDigest } from '../kube/digest';
 
 /** The overrides that apply to one cluster, lowest precedence first: region, then cluster. */
 export function overridesFor<T>(overrides: OverridesProps<T> | undefined, cluster: ClusterSpec): (T | undefined)[] {
@@ -89,13 +90,24 @@ export class FederatedApp extends Construct {
 
     const allowed = nonSecretEnv(props.nonSecretEnv, where);
     const literalSecrets = new Map<string, string[]>(); // "container\0name" -> clusters
+    // A standby holds its fixed warm count: an HPA would scale it up to minReplicas.
+    const standbyBase = { ...base, autoscaling: undefined };
+    // A spec is validated once, however many clusters share it (those without overrides).
+    const validated = new WeakSet<FederatedAppSpec>([base]);
+    const configDigests = new Map<object, string>();
+    const configDigest = (config: Readonly<Record<string, string>>) => {
+      let d = configDigests.get(config);
+      if (d === undefined) configDigests.set(config, (d = contentDigest(config)));
+      return d;
+    };
     this.placements = decisions.map((d) => {
       const overrides = overridesFor<FederatedAppOverride>(props.overrides, d.cluster);
       const clusterWhere = `${where} (cluster ${d.cluster.name})`;
-      // A standby holds its fixed warm count: an HPA would scale it up to minReplicas.
-      const standbyBase = d.cluster.role === 'standby' ? { ...base, autoscaling: undefined } : base;
-      const spec = applyAppOverrides(standbyBase, overrides, clusterWhere);
-      validateAppSpec(clusterWhere, spec);
+      const spec = applyAppOverrides(d.cluster.role === 'standby' ? standbyBase : base, overrides, clusterWhere);
+      if (!validated.has(spec)) {
+        validateAppSpec(clusterWhere, spec);
+        validated.add(spec);
+      }
       const replicas = replicasOverride(overrides) ?? d.replicas;
       checkCount(clusterWhere, 'overrides.replicas', replicas);
       checkAutoscalingRoom(clusterWhere, spec, replicas, replicasOverride(overrides) !== undefined ? 'overrides.replicas' : policyName(props.replicas));
@@ -107,7 +119,7 @@ export class FederatedApp extends Construct {
       }
       this.fed.ensureNamespace(d.cluster, this.namespace);
       const scope = this.fed.scopeFor(d.cluster, this, { app: this.name, residency: this.residency });
-      for (const { id: objectId, object } of renderApp({ name: this.name, namespace: this.namespace, spec, replicas })) {
+      for (const { id: objectId, object } of renderApp({ name: this.name, namespace: this.namespace, spec, replicas, configDigest })) {
         new ApiObject(scope, objectId, object);
       }
       return { cluster: d.cluster, replicas };

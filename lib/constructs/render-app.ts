@@ -10,6 +10,11 @@ export interface RenderAppInput {
   /** Effective spec for this cluster (overrides applied). */
   readonly spec: FederatedAppSpec;
   readonly replicas: number;
+  /**
+   * The content digest of a config map. An app passes one that remembers it: its clusters
+   * without a config override share one map. @default contentDigest
+   */
+  readonly configDigest?: (config: Readonly<Record<string, string>>) => string;
 }
 
 /**
@@ -61,7 +66,9 @@ function renderContainer(c: ContainerProps, configMap: string | undefined): obje
 
 /** Removes undefined members so rendered JSON is minimal and stable. */
 function strip<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
 }
 
 /**
@@ -79,7 +86,7 @@ export function renderApp(input: RenderAppInput): Array<{ id: string; object: Ap
     out.push({ id: 'ConfigMap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(cm), data } });
   }
   // Pods roll when their config changes: the template carries the config's digest.
-  const podAnnotations = sortedRecord({ ...spec.podAnnotations, ...(cm ? { [ANNOTATION_CONFIG_DIGEST]: contentDigest(spec.config) } : {}) });
+  const podAnnotations = sortedRecord({ ...spec.podAnnotations, ...(cm ? { [ANNOTATION_CONFIG_DIGEST]: (input.configDigest ?? contentDigest)(spec.config!) } : {}) });
   // With an HPA, replicas belong to the HPA: setting them here would reset its scale-out on
   // every apply. The cluster's replica count becomes the HPA's floor instead (hpaMinReplicas),
   // which the HPA controller enforces at once, metrics or not.

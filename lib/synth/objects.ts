@@ -2,25 +2,9 @@ import { FederationError } from '../errors';
 import { KubeObject, objectKey } from '../kube/object';
 import { carriesSecretValues } from '../kube/secrets';
 import { applyRank } from '../kube/order';
-import { compareStrings, sortedKeys, sortedRecord } from '../kube/sort';
+import { compareStrings, sortedRecord } from '../kube/sort';
 import { ownershipAnnotations, ownershipLabels } from '../kube/ownership';
-
-const METADATA_ORDER = ['name', 'namespace', 'labels', 'annotations'];
-
-/**
- * Metadata in one order for every object: name, namespace, labels, annotations, then any
- * other keys sorted (renderers build metadata in different orders; a reviewer should not
- * see that).
- */
-function orderedMetadata(m: Record<string, unknown>, labels: Record<string, string>, annotations: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (m.name !== undefined) out.name = m.name;
-  if (m.namespace !== undefined) out.namespace = m.namespace;
-  out.labels = labels;
-  out.annotations = annotations;
-  for (const k of sortedKeys(m)) if (m[k] !== undefined && !METADATA_ORDER.includes(k)) out[k] = m[k];
-  return out;
-}
+import { orderedMetadata, withOrderedTemplates } from './metadata-order';
 
 export interface FinalizeOptions {
   readonly federation: string;
@@ -31,8 +15,9 @@ export interface FinalizeOptions {
 
 /**
  * Turns a chart's rendered objects into what is written and applied: ownership labels and
- * the cluster annotation stamped, no duplicate identities, no inline secret values, in
- * apply order. Pure: the same objects give the same result.
+ * the cluster annotation stamped, every metadata (pod templates' too) in one order
+ * (metadata-order.ts), no duplicate identities, no inline secret values, in apply order.
+ * Pure: the same objects give the same result.
  */
 export function finalizeObjects(objects: readonly KubeObject[], opts: FinalizeOptions): KubeObject[] {
   const seen = new Set<string>();
@@ -55,7 +40,7 @@ export function finalizeObjects(objects: readonly KubeObject[], opts: FinalizeOp
     seen.add(key);
     const labels = sortedRecord({ ...o.metadata.labels, ...ownLabels });
     const annotations = sortedRecord({ ...o.metadata.annotations, ...ownAnnotations });
-    const object = { ...o, metadata: orderedMetadata(o.metadata, labels, annotations) } as KubeObject;
+    const object = withOrderedTemplates({ ...o, metadata: orderedMetadata(o.metadata, labels, annotations) } as KubeObject);
     return { object, rank: applyRank(o.kind), key };
   });
   ranked.sort((a, b) => a.rank - b.rank || compareStrings(a.key, b.key));
