@@ -51,7 +51,7 @@ export function driftReport(d: FleetDrift): DriftReport {
       objects: c.changes.entries.map((e): DriftReportObject => {
         const fixed = corrected(c.changes, e);
         return {
-          ref: e.ref, drift: e.drift ?? 'modified', ...(e.fields ? { fields: e.fields } : {}),
+          ref: e.ref, drift: e.drift!, ...(e.fields ? { fields: e.fields } : {}),
           ...(fixed === undefined ? {} : fixed ? { corrected: true } : { corrected: false, error: e.message ?? e.action }),
         };
       }),
