@@ -12,8 +12,8 @@ import { readInventory } from '../../lib/inventory/read';
 import { APPLYSET_PART_OF } from '../../lib/kube/ownership';
 import { installCrds } from '../localk8s/crds';
 import { down, kubeconfigPath, up } from '../localk8s/localk8s';
-import { cdkfed, cleanup, REPO, revisions, tmpDist } from './support/fleet';
-import { clients } from './support/k8s';
+import { cdkfed, cleanup, REPO, revisions, tmpDist } from '../support/integration/fleet';
+import { clients } from '../support/integration/k8s';
 
 const SIX = ['local-1', 'local-2', 'local-3', 'local-4', 'local-5', 'local-6'];
 let started: string[] = [];

@@ -1,6 +1,6 @@
 import { Inventory } from '../../../lib/inventory/read';
 import { nextStep, scheduleWaves } from '../../../lib/deploy/schedule';
-import { errorOf } from '../support/fixtures';
+import { errorOf } from '../../support/fixtures';
 
 const wave = (name: string, clusters: string[], maxParallel = 1) => ({ name, clusters, maxParallel, healthTimeoutSeconds: 60, bakeTimeSeconds: 0 });
 const inv = {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FederatedApp, FederatedResource } from '../../../lib';
 import { federationPlanSchema } from '../../../lib/inventory/types';
-import { errorOf, federation } from '../support/fixtures';
+import { errorOf, federation } from '../../support/fixtures';
 
 describe('ignoreDifferences reach federation.json', () => {
   test('from the Federation, a FederatedApp (scoped to its app and namespace) and a FederatedResource (scoped to its object), in canonical-JSON order', () => {

@@ -10,7 +10,7 @@ import { unifiedDiff } from '../../../lib/drift/plan';
 import { renderDrift } from '../../../lib/report/drift';
 import { fenced, mdCode, mdText } from '../../../lib/report/markdown';
 import { renderPlan } from '../../../lib/report/plan';
-import { fences } from '../support/markdown';
+import { fences } from '../../support/markdown';
 
 /** Deterministic generator: the same cases on every run. */
 function rng(seed: number): () => number {

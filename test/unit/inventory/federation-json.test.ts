@@ -5,7 +5,7 @@ import { buildShop } from '../../../apps/shop';
 import { ClusterRegistry, Federation, FederatedApp, FederatedResource, FederationApp } from '../../../lib';
 import { federationPlanSchema, FederationPlan, SCHEMA_VERSION } from '../../../lib/inventory/types';
 import { federationSchemaText, SCHEMA_FILE } from '../../../scripts/schema';
-import { CLUSTERS, federation, tmpdir } from '../support/fixtures';
+import { CLUSTERS, federation, tmpdir } from '../../support/fixtures';
 import { checkPlan } from '../../../lib/synth/federation-plan';
 
 const ROOT = path.join(__dirname, '../../..');

@@ -8,7 +8,7 @@ import { federationPlanSchema } from '../../../lib/inventory/types';
 import { contentDigest, fileDigest } from '../../../lib/kube/digest';
 import { manifestFileName } from '../../../lib/kube/order';
 import * as YAML from 'yaml';
-import { errorOf, tmpdir } from '../support/fixtures';
+import { errorOf, tmpdir } from '../../support/fixtures';
 
 /** A fresh synth of the example into a temporary dist/. */
 function shopDist(): string {
