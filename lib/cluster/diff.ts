@@ -10,19 +10,8 @@ import { FIELD_MANAGER } from '../kube/ownership';
 import { maskPair, stripServerFields, toYaml } from '../kube/normalize';
 import { changedPaths, formatPath, valueAt } from '../kube/paths';
 import { errorMessage, notOurs } from './apply';
+import type { ChangeSetEntry } from './changeset';
 import { ClusterClient, KubeApiError } from './client';
-
-export type DiffAction = 'create' | 'update' | 'unchanged' | 'error';
-
-export interface ObjectDiff {
-  readonly ref: ObjectRef;
-  readonly action: DiffAction;
-  /** Changed field paths (update), e.g. `.spec.template.spec.containers[name=web].image`. */
-  readonly fields?: readonly string[];
-  /** Unified YAML diff, live → after deploy; secrets masked. */
-  readonly diff?: string;
-  readonly message?: string;
-}
 
 /** Unified diff of two (already masked) objects, headers `live` and `after deploy`. */
 export function unifiedDiff(before: unknown, after: unknown): string {
@@ -32,11 +21,12 @@ export function unifiedDiff(before: unknown, after: unknown): string {
 }
 
 /**
- * One object: `live` is its copy from the member LIST (undefined: read it, it may exist
+ * One object, as an entry of a dry-run ChangeSet (`created`, `configured` with the changed
+ * fields, `unchanged`, or `failed` with why): `live` is its copy from the member LIST (undefined: read it, it may exist
  * without our label); a kind the cluster does not serve yet is a create when a CRD of the same
  * set (`crds`, `group/Kind`) defines it.
  */
-export async function dryRunDiff(client: ClusterClient, m: KubeObject, crds: ReadonlyMap<string, boolean>, listed: unknown): Promise<ObjectDiff> {
+export async function dryRunDiff(client: ClusterClient, m: KubeObject, crds: ReadonlyMap<string, boolean>, listed: unknown): Promise<ChangeSetEntry> {
   const ref = refOf(m);
   let served = true;
   try {
@@ -47,7 +37,7 @@ export async function dryRunDiff(client: ClusterClient, m: KubeObject, crds: Rea
   if (!served) {
     const group = ref.group;
     if (crds.has(`${group}/${m.kind}`)) return created(ref, m, 'its CRD is created first by the same deploy');
-    return { ref, action: 'error', message: `the cluster does not serve ${m.kind} in ${m.apiVersion}: install its CRD first` };
+    return { ref, action: 'failed', message: `the cluster does not serve ${m.kind} in ${m.apiVersion}: install its CRD first` };
   }
   const live = listed ?? await client.get(m.apiVersion, m.kind, m.metadata.namespace, m.metadata.name);
   let after: unknown;
@@ -57,18 +47,18 @@ export async function dryRunDiff(client: ClusterClient, m: KubeObject, crds: Rea
     // A namespaced object whose namespace does not exist yet: the deploy creates the namespace first.
     if (!live && e instanceof KubeApiError && e.status === 404) return created(ref, m);
     const conflict = e instanceof KubeApiError && e.status === 409 ? ' (deploy would need --force-conflicts)' : '';
-    return { ref, action: 'error', message: `dry run failed: ${errorMessage(e)}${conflict}` };
+    return { ref, action: 'failed', message: `dry run failed: ${errorMessage(e)}${conflict}` };
   }
   if (!live) return created(ref, after);
   const foreign = notOurs(m, live);
-  if (foreign) return { ref, action: 'error', message: `${foreign}: deploy refuses it unless run with --adopt` };
+  if (foreign) return { ref, action: 'failed', message: `${foreign}: deploy refuses it unless run with --adopt` };
   const [before, next] = maskPair(stripServerFields(live), stripServerFields(after));
   const paths = changedPaths(before, next);
   if (paths.length === 0) return { ref, action: 'unchanged' };
-  return { ref, action: 'update', fields: paths.map((p) => formatPath(p, (q) => valueAt(next, q) ?? valueAt(before, q))), diff: unifiedDiff(before, next) };
+  return { ref, action: 'configured', fields: paths.map((p) => ({ path: formatPath(p, (q) => valueAt(next, q) ?? valueAt(before, q)) })), diff: unifiedDiff(before, next) };
 }
 
-function created(ref: ObjectRef, obj: unknown, message?: string): ObjectDiff {
+function created(ref: ObjectRef, obj: unknown, message?: string): ChangeSetEntry {
   const [, masked] = maskPair(undefined, stripServerFields(obj));
-  return { ref, action: 'create', diff: unifiedDiff(undefined, masked), ...(message ? { message } : {}) };
+  return { ref, action: 'created', diff: unifiedDiff(undefined, masked), ...(message ? { message } : {}) };
 }

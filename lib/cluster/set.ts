@@ -19,7 +19,7 @@ import { applyStaged, ApplyOptions, errorMessage } from './apply';
 import { ApplySetRef, ApplySetState, readApplySet, targetState, unionState, writeApplySet } from './applyset';
 import { ChangeSet, changeSet, ChangeSetEntry } from './changeset';
 import { ClusterClient } from './client';
-import { dryRunDiff, ObjectDiff } from './diff';
+import { dryRunDiff } from './diff';
 import { AdoptedObject, adoptionSnapshot, handBack } from './handback';
 import { assertLeaseHeld } from './lease';
 import { appliedVersions, listMembers, Member, prune, PruneOptions, staleMembers } from './prune';
@@ -133,9 +133,9 @@ export class ObjectSet {
 
   /**
    * What applying `objects` would change, object by object (server-side dry run against the
-   * live copies in `members`, see diff.ts). Writes nothing.
+   * live copies in `members`, see diff.ts): dry-run entries in the order of `objects`. Writes nothing.
    */
-  public async diff(objects: readonly KubeObject[], members?: readonly Member[]): Promise<ObjectDiff[]> {
+  public async diff(objects: readonly KubeObject[], members?: readonly Member[]): Promise<ChangeSetEntry[]> {
     const live = new Map((members ?? await this.members(objects)).map((m) => [refKey(m), m.live]));
     const crds = crdScopes(objects);
     const limit = pLimit(16);

@@ -12,10 +12,11 @@ import pLimit from 'p-limit';
 import { isFederationError } from '../errors';
 import type { InventoryOutline } from '../inventory/read';
 import type { IgnoreDifference } from '../inventory/types';
-import { apiGroup, describeRef, KubeObject, ObjectRef, objectKey, refKey, refOf } from '../kube/object';
+import { apiGroup, describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
 import { compareStrings } from '../kube/sort';
 import { LABEL_APP } from '../kube/ownership';
 import { errorMessage } from '../cluster/apply';
+import { ChangeSet, changeSet, ChangeSetEntry, FieldChange } from '../cluster/changeset';
 import { ClusterClient } from '../cluster/client';
 import { acquireLease, HeldLease } from '../cluster/lease';
 import { currentRevision, listRevisions } from '../cluster/revisions';
@@ -23,23 +24,18 @@ import { ObjectSet } from '../cluster/set';
 import { maskPair, MASK, sameValue, serverDrops, stripServerFields } from '../kube/normalize';
 import { formatPath, leafPaths, ownerOf, pointerSegments, Segment, valueAt } from '../kube/paths';
 
-export interface DriftedField {
-  readonly path: string;
+/** A drifted field: always with the value we set and the live one. */
+export interface DriftedField extends FieldChange {
   readonly desired: unknown;
   readonly live: unknown;
-  /** The field manager that owns the live value now, if known. */
-  readonly manager?: string;
 }
 
-export interface DriftedObject {
-  readonly ref: ObjectRef;
-  readonly drift: 'modified' | 'deleted' | 'unrecorded';
-  readonly fields?: readonly DriftedField[];
-  /** With --correct: re-applied (or the error). */
-  readonly corrected?: boolean;
-  readonly error?: string;
-}
-
+/**
+ * One cluster's drift as a ChangeSet, one entry per drifted object, its `drift` saying how it
+ * departed and its action what correcting it does: `modified` → configured, `deleted` →
+ * created, `unrecorded` → skipped (only reported). Without --correct the set is a dry run;
+ * with it, the actions are what the re-apply did (`failed` with why).
+ */
 export interface ClusterDrift {
   readonly cluster: string;
   readonly wave: string;
@@ -48,7 +44,7 @@ export interface ClusterDrift {
   readonly revision?: number;
   /** The revision in force is not dist/'s: a deploy is pending (not drift). */
   readonly pendingDeploy: boolean;
-  readonly objects: readonly DriftedObject[];
+  readonly changes: ChangeSet;
   /** Fields left out by ignore rules, e.g. `Deployment shop/web .spec.replicas (scaled by HPA shop/web)`. */
   readonly ignored: readonly string[];
 }
@@ -58,8 +54,14 @@ export interface FleetDrift {
   readonly clusters: readonly ClusterDrift[];
 }
 
+/** Whether --correct put the entry's object back; undefined: not tried (a dry run, or an unrecorded object, only ever reported). */
+export function corrected(set: ChangeSet, e: ChangeSetEntry): boolean | undefined {
+  if (!set.dryRun && e.drift !== 'unrecorded') return e.action !== 'failed' && e.action !== 'skipped';
+  return undefined;
+}
+
 export function hasDrift(d: FleetDrift): boolean {
-  return d.clusters.some((c) => c.objects.some((o) => !o.corrected));
+  return d.clusters.some((c) => c.changes.entries.some((e) => !corrected(c.changes, e)));
 }
 
 /** A field drift ignores: path segments, where `*` matches any key or item and a list item matches its index or its name. */
@@ -148,37 +150,39 @@ async function driftCluster(inv: InventoryOutline, name: string, client: Cluster
   const base = { cluster: name, wave: cluster.spec.wave };
   try {
     const current = currentRevision(await listRevisions(client, inv.document.federation));
-    if (!current) return { ...base, pendingDeploy: true, objects: [], ignored: [] };
+    if (!current) return { ...base, pendingDeploy: true, changes: changeSet([], { dryRun: true }), ignored: [] };
     const recorded = current.objects;
     // Members read at the versions the revision applied, so each compares field by field with what was applied.
     const members = await new ObjectSet(client, inv.document.federation, inv.document.applySet).members(recorded);
     const live = new Map(members.map((m) => [refKey(m), m.live]));
     const ignores = hpaIgnores(recorded);
     const rulesOf = (o: KubeObject) => [...(ignores.get(objectKey(o)) ?? []), ...userIgnores(inv.document.ignoreDifferences ?? [], o, name)];
-    const objects: DriftedObject[] = [];
+    const objects: ChangeSetEntry[] = [];
     const ignoredNotes: string[] = [];
     for (const want of recorded) {
       const ref = refOf(want);
       const l = live.get(objectKey(want));
       if (!l) {
-        objects.push({ ref, drift: 'deleted' });
+        objects.push({ ref, action: 'created', drift: 'deleted' });
         continue;
       }
       const rules = rulesOf(want);
       const skipped: string[] = [];
       const fields = driftedFields(want, l, rules, skipped);
       ignoredNotes.push(...skipped.map((x) => `${describeRef(ref)} ${x}`));
-      if (fields.length > 0) objects.push({ ref, drift: 'modified', fields });
+      if (fields.length > 0) objects.push({ ref, action: 'configured', drift: 'modified', fields });
     }
     const recordedKeys = new Set(recorded.map(objectKey));
     for (const m of members) {
-      if (!recordedKeys.has(refKey(m))) objects.push({ ref: { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name }, drift: 'unrecorded' });
+      if (!recordedKeys.has(refKey(m))) {
+        objects.push({ ref: { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name }, action: 'skipped', drift: 'unrecorded', message: UNRECORDED });
+      }
     }
     objects.sort((a, b) => compareStrings(refKey(a.ref), refKey(b.ref)));
-    const corrected = opts.correct ? await correct(client, inv, recorded, objects, rulesOf, live) : objects;
-    return { ...base, revision: current.revision, pendingDeploy: current.digest !== cluster.digest, objects: corrected, ignored: ignoredNotes.sort(compareStrings) };
+    const changes = opts.correct ? changeSet(await correct(client, inv, recorded, objects, rulesOf, live)) : changeSet(objects, { dryRun: true });
+    return { ...base, revision: current.revision, pendingDeploy: current.digest !== cluster.digest, changes, ignored: ignoredNotes.sort(compareStrings) };
   } catch (e) {
-    return { ...base, pendingDeploy: false, error: isFederationError(e) ? e.message : errorMessage(e), objects: [], ignored: [] };
+    return { ...base, pendingDeploy: false, error: isFederationError(e) ? e.message : errorMessage(e), changes: changeSet([], { dryRun: true }), ignored: [] };
   }
 }
 
@@ -202,13 +206,16 @@ export function keepIgnoredAsLive(want: KubeObject, live: Record<string, any> | 
   return out;
 }
 
+const UNRECORDED = 'only reported: no revision holds it, so drift --correct leaves it';
+
 /**
  * Re-applies the revision's version of each modified or deleted object (taking back our
  * fields), under the deploy lease, in apply order (namespaces and CRDs first); fields that
- * ignore rules cover keep their live value. Unrecorded objects are only reported.
+ * ignore rules cover keep their live value. Unrecorded objects are only reported. The entries
+ * come back with the actions the apply took.
  */
-async function correct(client: ClusterClient, inv: InventoryOutline, recorded: readonly KubeObject[], objects: readonly DriftedObject[],
-  rulesOf: (o: KubeObject) => IgnoreRule[], live: ReadonlyMap<string, Record<string, any>>): Promise<DriftedObject[]> {
+async function correct(client: ClusterClient, inv: InventoryOutline, recorded: readonly KubeObject[], objects: readonly ChangeSetEntry[],
+  rulesOf: (o: KubeObject) => IgnoreRule[], live: ReadonlyMap<string, Record<string, any>>): Promise<ChangeSetEntry[]> {
   const drifted = new Set(objects.filter((o) => o.drift !== 'unrecorded').map((o) => refKey(o.ref)));
   if (drifted.size === 0) return [...objects];
   let lease: HeldLease;
@@ -216,16 +223,17 @@ async function correct(client: ClusterClient, inv: InventoryOutline, recorded: r
     lease = await acquireLease(client, inv.document.federation);
   } catch (e) {
     const error = `not corrected: ${isFederationError(e) ? e.message : errorMessage(e)}`;
-    return objects.map((o) => (drifted.has(refKey(o.ref)) ? { ...o, corrected: false, error } : o));
+    return objects.map((o) => (drifted.has(refKey(o.ref)) ? { ...o, action: 'failed', message: error } : o));
   }
   try {
     const toApply = recorded.filter((o) => drifted.has(objectKey(o))).map((o) => keepIgnoredAsLive(o, live.get(objectKey(o)), rulesOf(o)));
     const applied = await new ObjectSet(client, inv.document.federation, inv.document.applySet).apply(toApply, { force: true });
     const byKey = new Map(applied.entries.map((e) => [refKey(e.ref), e]));
-    return objects.map((o) => {
+    return objects.map((o): ChangeSetEntry => {
+      if (!drifted.has(refKey(o.ref))) return o;
       const e = byKey.get(refKey(o.ref));
-      if (!e) return o;
-      return e.action === 'failed' || e.action === 'skipped' ? { ...o, corrected: false, error: e.message ?? e.action } : { ...o, corrected: true };
+      if (!e) return { ...o, action: 'skipped', message: 'not applied' };
+      return e.action === 'failed' || e.action === 'skipped' ? { ...o, action: e.action, message: e.message ?? e.action } : { ...o, action: e.action };
     });
   } finally {
     await lease.release();

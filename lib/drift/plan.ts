@@ -13,20 +13,14 @@ import { maskPair, stripServerFields } from '../kube/normalize';
 import { applyStage } from '../kube/order';
 import { errorMessage } from '../cluster/apply';
 import type { ClusterClient } from '../cluster/client';
-import { DiffAction, ObjectDiff, unifiedDiff } from '../cluster/diff';
+import { ChangeSet, changeSet, ChangeSetEntry } from '../cluster/changeset';
+import { unifiedDiff } from '../cluster/diff';
 import { blastRadius, staleMembers } from '../cluster/prune';
 import { currentRevision, listRevisions } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
 import { driftedFields } from './drift';
 
 export { unifiedDiff };
-
-/** A dry-run result (cluster/diff.ts), or a member prune would delete. */
-export type PlanAction = DiffAction | 'delete';
-
-export interface PlannedObject extends Omit<ObjectDiff, 'action'> {
-  readonly action: PlanAction;
-}
 
 /** A Namespace or CRD prune would remove, and what it holds that is not ours. */
 export interface BlastRadius {
@@ -38,14 +32,19 @@ export interface BlastRadius {
   readonly error?: string;
 }
 
+/**
+ * What a deploy would do to one cluster, in the deploy's own vocabulary: a dry-run ChangeSet
+ * with an entry per object of the set (`created`, `configured` with fields and diff,
+ * `unchanged`, `failed` with why) and per member prune would remove (`deleted`, or `released`
+ * / `skipped` as prune would leave it, with why).
+ */
 export interface ClusterPlan {
   readonly cluster: string;
   readonly wave: string;
   readonly error?: string;
   readonly currentRevision?: number;
-  readonly objects: readonly PlannedObject[];
+  readonly changes: ChangeSet;
   readonly blastRadius: readonly BlastRadius[];
-  readonly counts: Readonly<Record<PlanAction, number>>;
 }
 
 export interface FleetPlan {
@@ -54,14 +53,9 @@ export interface FleetPlan {
   readonly clusters: readonly ClusterPlan[];
 }
 
-export function countPlan(objects: readonly PlannedObject[]): Record<PlanAction, number> {
-  const c: Record<PlanAction, number> = { create: 0, update: 0, delete: 0, unchanged: 0, error: 0 };
-  for (const o of objects) c[o.action]++;
-  return c;
-}
-
+/** Whether any cluster would change: an object created, configured, or removed from the set. */
 export function hasChanges(p: FleetPlan): boolean {
-  return p.clusters.some((c) => c.counts.create + c.counts.update + c.counts.delete > 0);
+  return p.clusters.some((c) => c.changes.entries.some((e) => e.action !== 'unchanged' && e.action !== 'failed'));
 }
 
 export interface PlanOptions {
@@ -104,25 +98,26 @@ async function planForCluster(inv: Inventory, cluster: InventoryCluster, client:
     const same = cluster.objects.map(({ entry, target }) => unchangedSinceRecord(entry.digest, recorded.get(objectKey(target)), live.get(objectKey(target))));
     const diffs = await set.diff(cluster.objects.filter((_, i) => !same[i]).map((o) => o.manifest), members);
     let next = 0;
-    const objects: PlannedObject[] = targets.map((t, i) => (same[i] ? { ref: refOf(t), action: 'unchanged' as const } : diffs[next++]));
+    const objects: ChangeSetEntry[] = targets.map((t, i) => (same[i] ? { ref: refOf(t), action: 'unchanged' as const } : diffs[next++]));
     const blast: BlastRadius[] = [];
     const adopted = new Set((current?.adopted ?? []).map((a) => refKey(a.ref)));
     for (const m of staleMembers(members, targets)) {
       const [, masked] = maskPair(undefined, stripServerFields(m.live));
       const ref = { group: m.group, kind: m.kind, ...(m.namespace ? { namespace: m.namespace } : {}), name: m.name };
-      let message: string | undefined;
-      if (adopted.has(refKey(ref))) message = 'not deleted: it was adopted, so prune hands it back to its owner';
+      // What prune would do: delete it, or (as prune.ts) release or keep it, saying why.
+      let outcome: Pick<ChangeSetEntry, 'action' | 'message'> = { action: 'deleted' };
+      if (adopted.has(refKey(ref))) outcome = { action: 'released', message: 'not deleted: it was adopted, so prune hands it back to its owner' };
       else if (applyStage(m) === 'definitions') { // a Namespace or CRD: what it holds goes with it
         const b: BlastRadius = await blastRadius(client, m, inv.document.applySet.id)
           .then((foreign) => ({ object: describeRef(ref), foreign }), (e) => ({ object: describeRef(ref), foreign: [], error: errorMessage(e) }));
         blast.push(b);
-        if (b.error) message = 'not deleted: what it holds cannot be read, so prune keeps it';
-        else if (b.foreign.length > 0) message = `not deleted: holds ${b.foreign.length} object(s) that are not ours, so prune hands it over`;
+        if (b.error) outcome = { action: 'skipped', message: 'not deleted: what it holds cannot be read, so prune keeps it' };
+        else if (b.foreign.length > 0) outcome = { action: 'released', message: `not deleted: holds ${b.foreign.length} object(s) that are not ours, so prune hands it over` };
       }
-      objects.push({ ref, action: 'delete', diff: unifiedDiff(masked, undefined), ...(message ? { message } : {}) });
+      objects.push({ ref, ...outcome, diff: unifiedDiff(masked, undefined) });
     }
-    return { ...base, currentRevision: current?.revision, objects, blastRadius: blast, counts: countPlan(objects) };
+    return { ...base, currentRevision: current?.revision, changes: changeSet(objects, { dryRun: true }), blastRadius: blast };
   } catch (e) {
-    return { ...base, error: isFederationError(e) ? e.message : errorMessage(e), objects: [], blastRadius: [], counts: countPlan([]) };
+    return { ...base, error: isFederationError(e) ? e.message : errorMessage(e), changes: changeSet([], { dryRun: true }), blastRadius: [] };
   }
 }

@@ -1,6 +1,7 @@
 import { readOutline } from '../../inventory/read';
 import { driftFleet } from '../../drift/drift';
-import { driftExitCode, Format, renderDrift } from '../../drift/report';
+import { driftExitCode, renderDrift } from '../../report/drift';
+import type { Format } from '../../report/format';
 import { scheduleWaves } from '../../deploy/schedule';
 import { connectAll } from '../../deploy/connect';
 

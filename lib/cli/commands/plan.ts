@@ -1,6 +1,7 @@
 import { readInventory } from '../../inventory/read';
 import { planFleet } from '../../drift/plan';
-import { Format, planExitCode, renderPlan } from '../../drift/report';
+import { planExitCode, renderPlan } from '../../report/plan';
+import type { Format } from '../../report/format';
 import { scheduleWaves } from '../../deploy/schedule';
 import { connectAll } from '../../deploy/connect';
 

@@ -2,8 +2,10 @@
 import { driftedFields, hpaIgnores } from '../../../lib/drift/drift';
 import { maskPair, stripServerFields } from '../../../lib/kube/normalize';
 import { changedPaths, formatPath, leafPaths, ownerOf, pointerSegments, valueAt } from '../../../lib/kube/paths';
+import { changeSet } from '../../../lib/cluster/changeset';
 import { FleetPlan } from '../../../lib/drift/plan';
-import { driftExitCode, planExitCode, renderPlan } from '../../../lib/drift/report';
+import { driftExitCode } from '../../../lib/report/drift';
+import { planExitCode, renderPlan } from '../../../lib/report/plan';
 import { ruleCovers, userIgnores } from '../../../lib/drift/drift';
 
 const dep = (image: string, extra: object = {}) => ({
@@ -73,23 +75,26 @@ describe('drift', () => {
     expect(driftedFields(want as any, live)).toHaveLength(1);
   });
   test('exit codes', () => {
-    const c = (objects: any[], error?: string) => ({ cluster: 'a', wave: 'w', pendingDeploy: false, objects, ignored: [], ...(error ? { error } : {}) });
-    expect(driftExitCode({ federation: 'f', clusters: [c([])] })).toBe(0);
-    expect(driftExitCode({ federation: 'f', clusters: [c([{ drift: 'deleted' }])] })).toBe(2);
-    expect(driftExitCode({ federation: 'f', clusters: [c([{ drift: 'deleted', corrected: true }])] })).toBe(0);
-    expect(driftExitCode({ federation: 'f', clusters: [c([{ drift: 'deleted', corrected: false }])] })).toBe(1);
-    expect(driftExitCode({ federation: 'f', clusters: [c([], 'unreachable')] })).toBe(1);
+    const ref = { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'c' };
+    // dryRun: found, not corrected; otherwise the actions --correct took.
+    const c = (entries: any[], dryRun: boolean, error?: string) => ({ cluster: 'a', wave: 'w', pendingDeploy: false, changes: changeSet(entries, { dryRun }), ignored: [], ...(error ? { error } : {}) });
+    expect(driftExitCode({ federation: 'f', clusters: [c([], true)] })).toBe(0);
+    expect(driftExitCode({ federation: 'f', clusters: [c([{ ref, action: 'created', drift: 'deleted' }], true)] })).toBe(2);
+    expect(driftExitCode({ federation: 'f', clusters: [c([{ ref, action: 'created', drift: 'deleted' }], false)] })).toBe(0);
+    expect(driftExitCode({ federation: 'f', clusters: [c([{ ref, action: 'failed', drift: 'deleted', message: 'no' }], false)] })).toBe(1);
+    expect(driftExitCode({ federation: 'f', clusters: [c([{ ref, action: 'skipped', drift: 'unrecorded' }], false)] })).toBe(2);
+    expect(driftExitCode({ federation: 'f', clusters: [c([], true, 'unreachable')] })).toBe(1);
   });
 });
 
 describe('plan report', () => {
-  const counts = (o: object) => ({ create: 0, update: 0, delete: 0, unchanged: 0, error: 0, ...o });
+  const none = changeSet([], { dryRun: true });
   const plan: FleetPlan = {
     federation: 'shop',
     waves: [{ name: 'canary', clusters: ['b'], maxParallel: 2, healthTimeoutSeconds: 60, bakeTimeSeconds: 600 }, { name: 'prod', clusters: ['a'], maxParallel: 1, healthTimeoutSeconds: 60, bakeTimeSeconds: 0 }],
     clusters: [
-      { cluster: 'a', wave: 'prod', objects: [{ ref: { group: '', kind: 'Namespace', name: 'old' }, action: 'delete' }], blastRadius: [{ object: 'Namespace old', foreign: ['ConfigMap x'] }], counts: counts({ delete: 1 }) },
-      { cluster: 'b', wave: 'canary', objects: [{ ref: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'web' }, action: 'update', fields: ['.spec.x'], diff: '-a\n+b' }], blastRadius: [], counts: counts({ update: 1 }) },
+      { cluster: 'a', wave: 'prod', changes: changeSet([{ ref: { group: '', kind: 'Namespace', name: 'old' }, action: 'released' }], { dryRun: true }), blastRadius: [{ object: 'Namespace old', foreign: ['ConfigMap x'] }] },
+      { cluster: 'b', wave: 'canary', changes: changeSet([{ ref: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'web' }, action: 'configured', fields: [{ path: '.spec.x' }], diff: '-a\n+b' }], { dryRun: true }), blastRadius: [] },
     ],
   };
   test('markdown: waves in rollout order in a Mermaid diagram, summary table, deletions flagged with the foreign objects', () => {
@@ -103,8 +108,8 @@ describe('plan report', () => {
   test('exit codes: detailed 2 on changes, 0 without; 1 on any error', () => {
     expect(planExitCode(plan, true)).toBe(2);
     expect(planExitCode(plan, false)).toBe(0);
-    expect(planExitCode({ ...plan, clusters: [{ ...plan.clusters[0], objects: [], counts: counts({}) }] }, true)).toBe(0);
-    expect(planExitCode({ ...plan, clusters: [...plan.clusters, { cluster: 'c', wave: 'prod', error: 'down', objects: [], blastRadius: [], counts: counts({}) }] }, false)).toBe(1);
+    expect(planExitCode({ ...plan, clusters: [{ ...plan.clusters[0], changes: none }] }, true)).toBe(0);
+    expect(planExitCode({ ...plan, clusters: [...plan.clusters, { cluster: 'c', wave: 'prod', error: 'down', changes: none, blastRadius: [] }] }, false)).toBe(1);
   });
 });
 

@@ -3,10 +3,13 @@
  * backticks and any line ending, stays inside its fence; the report's structure after it
  * (later fences, `</details>`) is intact. Checked with a CommonMark fence reader.
  */
+import { changeSet, ChangeSetEntry } from '../../../lib/cluster/changeset';
 import type { FleetDrift } from '../../../lib/drift/drift';
-import type { FleetPlan, PlannedObject } from '../../../lib/drift/plan';
+import type { FleetPlan } from '../../../lib/drift/plan';
 import { unifiedDiff } from '../../../lib/drift/plan';
-import { fenced, mdCode, mdText, renderDrift, renderPlan } from '../../../lib/drift/report';
+import { renderDrift } from '../../../lib/report/drift';
+import { fenced, mdCode, mdText } from '../../../lib/report/markdown';
+import { renderPlan } from '../../../lib/report/plan';
 import { fences } from '../../support/markdown';
 
 /** Deterministic generator: the same cases on every run. */
@@ -23,7 +26,7 @@ const content = (max = 12) => Array.from({ length: 1 + Math.floor(r() * max) }, 
 const lines = (s: string) => `${s}\n`.split(/\r\n|\r|\n/).slice(0, -1).join('\n');
 const CASES = 400;
 
-const counts = (o: object) => ({ create: 0, update: 0, delete: 0, unchanged: 0, error: 0, ...o });
+const planned = (entries: ChangeSetEntry[]) => changeSet(entries, { dryRun: true });
 const WAVES = [{ name: 'w1', clusters: ['a'], maxParallel: 1, healthTimeoutSeconds: 60, bakeTimeSeconds: 0 }, { name: 'w2', clusters: ['b'], maxParallel: 1, healthTimeoutSeconds: 60, bakeTimeSeconds: 0 }];
 
 describe('fenced', () => {
@@ -68,16 +71,16 @@ describe('inline text and code spans', () => {
 describe('plan markdown', () => {
   test('every diff stays in its own fence; later fences and </details> are intact', () => {
     for (let i = 0; i < CASES / 4; i++) {
-      const objects = (n: number): PlannedObject[] => Array.from({ length: n }, (_, k) => ({
-        ref: { group: '', kind: 'ConfigMap', namespace: 'shop', name: `c${k}` }, action: 'update' as const,
-        fields: [`.data.${content(3)}`], diff: unifiedDiff({ data: { K: content() } }, { data: { K: content() } }), ...(r() < 0.3 ? { message: content() } : {}),
+      const objects = (n: number): ChangeSetEntry[] => Array.from({ length: n }, (_, k) => ({
+        ref: { group: '', kind: 'ConfigMap', namespace: 'shop', name: `c${k}` }, action: 'configured' as const,
+        fields: [{ path: `.data.${content(3)}` }], diff: unifiedDiff({ data: { K: content() } }, { data: { K: content() } }), ...(r() < 0.3 ? { message: content() } : {}),
       }));
       const [oa, ob] = [objects(1 + Math.floor(r() * 3)), objects(1 + Math.floor(r() * 3))];
       const plan: FleetPlan = {
         federation: 'shop', waves: WAVES,
         clusters: [
-          { cluster: 'a', wave: 'w1', objects: oa, blastRadius: [], counts: counts({ update: oa.length }) },
-          { cluster: 'b', wave: 'w2', objects: ob, blastRadius: [{ object: 'Namespace old', foreign: [content(3)] }], counts: counts({ update: ob.length }) },
+          { cluster: 'a', wave: 'w1', changes: planned(oa), blastRadius: [] },
+          { cluster: 'b', wave: 'w2', changes: planned(ob), blastRadius: [{ object: 'Namespace old', foreign: [content(3)] }] },
         ],
       };
       const md = renderPlan(plan, 'markdown');
@@ -94,13 +97,13 @@ describe('plan markdown', () => {
   test('a diff holding a line of 3 backticks (a top-level multi-line string) gets a longer fence', () => {
     const diff = unifiedDiff({ description: 'A\n```\nB\nC' }, { description: 'A\n```\nB\nD' });
     expect(diff).toContain('\n   ```\n');
-    const plan: FleetPlan = { federation: 'shop', waves: WAVES, clusters: [{ cluster: 'a', wave: 'w1', objects: [{ ref: { group: 'scheduling.k8s.io', kind: 'PriorityClass', name: 'p' }, action: 'update', fields: ['.description'], diff }], blastRadius: [], counts: counts({ update: 1 }) }] };
+    const plan: FleetPlan = { federation: 'shop', waves: WAVES, clusters: [{ cluster: 'a', wave: 'w1', changes: planned([{ ref: { group: 'scheduling.k8s.io', kind: 'PriorityClass', name: 'p' }, action: 'configured', fields: [{ path: '.description' }], diff }]), blastRadius: [] }] };
     const md = renderPlan(plan, 'markdown');
     expect(md).toContain(`\`\`\`\`diff\n${diff}\n\`\`\`\`\n`);
     expect(fences(md).map((x) => [x.info, x.closed])).toEqual([['mermaid', true], ['diff', true]]);
   });
   test('ordinary content renders as before: 3-backtick fences, single-backtick code spans', () => {
-    const plan: FleetPlan = { federation: 'shop', waves: WAVES, clusters: [{ cluster: 'a', wave: 'w1', objects: [{ ref: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'web' }, action: 'update', fields: ['.spec.x'], diff: '-a\n+b' }], blastRadius: [], counts: counts({ update: 1 }) }] };
+    const plan: FleetPlan = { federation: 'shop', waves: WAVES, clusters: [{ cluster: 'a', wave: 'w1', changes: planned([{ ref: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'web' }, action: 'configured', fields: [{ path: '.spec.x' }], diff: '-a\n+b' }]), blastRadius: [] }] };
     const md = renderPlan(plan, 'markdown');
     expect(md).toContain('## cdkfed plan: federation `shop`\n\n```mermaid\nflowchart LR\n');
     expect(md).toContain('**~ Deployment shop/web** — `.spec.x`\n\n```diff\n-a\n+b\n```\n');
@@ -114,7 +117,7 @@ describe('drift markdown', () => {
       const d: FleetDrift = {
         federation: 'shop',
         clusters: ['a', 'b'].map((cluster, k) => ({ cluster, wave: `w${k + 1}`, revision: 1, pendingDeploy: false, ignored: [],
-          objects: [{ ref: { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'c' }, drift: 'modified' as const, fields: [field(), field()] }] })),
+          changes: changeSet([{ ref: { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'c' }, action: 'configured', drift: 'modified', fields: [field(), field()] }], { dryRun: true }) })),
       };
       const md = renderDrift(d, WAVES, 'markdown');
       const f = fences(md);
@@ -122,7 +125,7 @@ describe('drift markdown', () => {
       for (const [k, x] of f.entries()) {
         expect(x.body.startsWith('~ ConfigMap shop/c: modified\n    .data.K: desired ')).toBe(true);
         const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
-        const want = ['~ ConfigMap shop/c: modified', ...d.clusters[k].objects[0].fields!.map((fl) => `    ${fl.path}: desired ${show(fl.desired)}, live ${show(fl.live)}${fl.manager ? ` (owned by "${fl.manager}")` : ''}`)];
+        const want = ['~ ConfigMap shop/c: modified', ...d.clusters[k].changes.entries[0].fields!.map((fl) => `    ${fl.path}: desired ${show(fl.desired)}, live ${show(fl.live)}${fl.manager ? ` (owned by "${fl.manager}")` : ''}`)];
         expect(x.body).toBe(lines(want.join('\n')));
       }
       const mdLines = md.split(/\r\n|\r|\n/);
