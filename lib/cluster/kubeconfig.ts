@@ -37,12 +37,23 @@ function entriesValid(list: unknown, ok: (e: any) => boolean): list is any[] {
   return Array.isArray(list) && list.every((e) => isMap(e) && ok(e));
 }
 
+// Every cluster of a fleet usually names the same kubeconfig: the same text is parsed once.
+const parsed = new Map<string, { text: string; doc: unknown }>();
+
+function readDocument(file: string): unknown {
+  const text = fs.readFileSync(file, 'utf8');
+  const hit = parsed.get(file);
+  if (hit?.text === text) return hit.doc;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a kubeconfig is not JSON
+  const doc: unknown = text.trimStart().startsWith('{') ? JSON.parse(text) : (require('yaml') as typeof YAMLModule).parse(text);
+  parsed.set(file, { text, doc });
+  return doc;
+}
+
 /** The context from one kubeconfig file, or undefined when client-node is needed (see the file comment). Never throws. */
 export function plainContext(file: string, context: string): PlainContext | undefined {
   try {
-    const text = fs.readFileSync(file, 'utf8');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a kubeconfig is not JSON
-    const doc: unknown = text.trimStart().startsWith('{') ? JSON.parse(text) : (require('yaml') as typeof YAMLModule).parse(text);
+    const doc = readDocument(file);
     if (!isMap(doc)) return undefined;
     const { clusters, users, contexts } = doc;
     if (!entriesValid(clusters, (e) => !!e.name && isMap(e.cluster) && !!e.cluster.server)
