@@ -4,13 +4,13 @@
  * instructions if the toolchain is missing (`npm run clusters:build`); it never skips.
  */
 module.exports = {
-  testEnvironment: '<rootDir>/test/integration/support/environment.js',
+  testEnvironment: '<rootDir>/test/support/integration/environment.js',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { ...require('./tsconfig.json').compilerOptions, sourceMap: true } }] },
   testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
   roots: ['<rootDir>/test'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  globalSetup: '<rootDir>/test/integration/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/integration/support/global-teardown.ts',
+  globalSetup: '<rootDir>/test/support/integration/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/integration/global-teardown.ts',
   testTimeout: 180000,
   // The clusters share 2 cores; a second worker adds contention, not speed.
   maxWorkers: 1,

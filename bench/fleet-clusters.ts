@@ -1,5 +1,5 @@
 /** The clusters of bench/fleet.ts: round-robin over four regions, every tenth a standby. */
-import type { ClusterInput } from '../lib/registry/types';
+import type { ClusterInput } from '../lib/registry/registry';
 
 const REGIONS = ['us', 'eu', 'apac', 'sa'];
 const JURISDICTION: Record<string, string> = { us: 'us', eu: 'eu', apac: 'apac', sa: 'sa' };

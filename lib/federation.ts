@@ -2,32 +2,30 @@ import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { FederationError, FederationWarning } from './errors';
 import { isDnsLabel } from './k8s-names';
-import { LabelSelector, ResolvedWave } from './placement/types';
+import { WaveSpec } from './placement/types';
 import { resolveWaves } from './placement';
 import { ClusterRegistry, describeValue } from './registry/registry';
 import { ClusterSpec } from './registry/types';
 import { canonicalJson } from './kube/digest';
 import { objectKey } from './kube/object';
 import { compareStrings } from './kube/sort';
-import type { IgnoreDifference } from './inventory/types';
+import type { IgnoreDifference, InventoryWave } from './inventory/types';
 import { ClusterManifests, ClusterOutline, FederationModel, FederationOutline, FederationSource, KubeObject, ObjectOrigin, RenderedCluster, TerraformOptions } from './synth/model';
 import { finalizeObjects } from './synth/objects';
 
-/** One rollout wave: a group of clusters updated together, gated on health. */
-export interface WaveProps {
-  /** Wave name, a DNS label such as `canary` or `eu`. */
-  readonly name: string;
+/**
+ * One rollout wave: a group of clusters updated together, gated on health. The same fields
+ * as WaveSpec (name, clusters, selector, maxParallel), with the times as Durations;
+ * Federation.resolveWaves maps it to the one wave type, InventoryWave.
+ */
+export interface WaveProps extends Omit<WaveSpec, 'healthTimeoutSeconds' | 'bakeTimeSeconds'> {
   /**
-   * Clusters by name. Give `clusters`, `selector` or both; with both, a cluster must be
-   * named AND match (as in an app's `placement`).
-   * @default - every cluster the selector matches
+   * How long each cluster may take to become healthy after it is applied; past it the wave
+   * fails (and is rolled back). The same time also bounds two other waits of the wave: how
+   * long an object that is still progressing at the end of the bake may take to settle, and
+   * how long a rolled-back cluster may take to become healthy again.
+   * @default Duration.minutes(5)
    */
-  readonly clusters?: readonly string[];
-  /** Clusters by label selector, ANDed with `clusters`. @default - every named cluster */
-  readonly selector?: LabelSelector;
-  /** Clusters of the wave updated at once. @default 1 */
-  readonly maxParallel?: number;
-  /** How long each cluster may take to become healthy. @default Duration.minutes(5) */
   readonly healthTimeout?: Duration;
   /** Wait after the wave is healthy before the next starts. @default - no bake time */
   readonly bakeTime?: Duration;
@@ -194,8 +192,13 @@ export class Federation extends Construct {
     return [...this.charts.keys()].sort();
   }
 
-  /** The resolved rollout waves. Throws if a placed cluster is in no wave or in two. */
-  public resolveWaves(): ResolvedWave[] {
+  /**
+   * The rollout waves, resolved: the one place WaveProps become InventoryWaves (Durations to
+   * seconds here; defaults, names and clusters by placement's resolveWaves). Each wave lists
+   * every registered cluster it selects; federation.json keeps only those that receive
+   * objects (inventoryWaves). Throws if a placed cluster is in no wave or in two.
+   */
+  public resolveWaves(): InventoryWave[] {
     return resolveWaves(this.registry.clusters, this.waves.map((w, i) => {
       const where = `${this.node.path}/rollout.waves[${i}]`;
       return {
@@ -204,6 +207,16 @@ export class Federation extends Construct {
         bakeTimeSeconds: w.bakeTime ? seconds(w.bakeTime, where, 'bakeTime') : undefined,
       };
     }), this.placedClusters, `${this.node.path}/rollout`);
+  }
+
+  /**
+   * The waves as federation.json holds them: resolveWaves, each wave keeping only the
+   * clusters that receive objects (deploy finds a context for each). A wave whose clusters
+   * all receive nothing is kept, empty, so wave names and order do not depend on placement.
+   */
+  public inventoryWaves(): InventoryWave[] {
+    const placed = new Set(this.placedClusters);
+    return this.resolveWaves().map((w) => ({ ...w, clusters: w.clusters.filter((c) => placed.has(c)) }));
   }
 
   /**
@@ -222,19 +235,17 @@ export class Federation extends Construct {
    */
   public toSource(): FederationSource {
     // Waves are checked against the final placement, once every construct exists.
-    const waves = this.resolveWaves();
+    const waves = this.inventoryWaves();
     const errors = this.node.findAll().flatMap((c) => c.node.validate().map((m) => ({ path: c.node.path, m })));
     if (errors.length > 0) {
       throw new FederationError('VALIDATION_FAILED', errors[0].path, errors.map((e) => `${e.path}: ${e.m}`).join('\n  '));
     }
     const waveOf = new Map<string, string>();
     for (const w of waves) for (const c of w.clusters) waveOf.set(c, w.name);
-    // A wave lists only clusters that receive objects: deploy finds a context for each.
-    const placed = new Set(this.placedClusters);
     const outline: FederationOutline = {
       name: this.name,
       clusters: this.placedClusters.map((name) => ({ cluster: this.registry.tryGet(name)!, wave: waveOf.get(name)! })),
-      waves: waves.map((w) => ({ ...w, clusters: w.clusters.filter((c) => placed.has(c)) })),
+      waves,
       terraform: this.terraform,
       ...(this.ignoreRules.length ? { ignoreDifferences: [...this.ignoreRules].sort((a, b) => compareStrings(canonicalJson(a), canonicalJson(b))) } : {}),
     };

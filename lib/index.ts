@@ -20,5 +20,6 @@ export type { GlobalServiceProps, RoutingPolicy, GeoRouting, WeightedRouting, Fa
 export { FederatedResource } from './constructs/federated-resource';
 export type { FederatedResourceProps, JsonPatchOperation, ManifestProps } from './constructs/federated-resource';
 export type { FederationModel, FederationOutline, FederationSource, ClusterOutline, ClusterManifests, KubeObject, TerraformOptions, TerraformBackend, TerraformClusterEndpoint } from './synth/model';
-export type { FederationPlan, PlanCluster, PlanObject, PlanWave } from './inventory/types';
+// The inventory (dist/federation.json); FederationPlan, PlanCluster, PlanObject and PlanWave are its deprecated old names.
+export type { InventoryDocument, InventoryClusterEntry, InventoryObjectEntry, InventoryWave, FederationPlan, PlanCluster, PlanObject, PlanWave } from './inventory/types';
 export { Duration } from 'cdk8s';

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { federationPlanJsonSchema } from '../lib/inventory/types';
+import { inventoryJsonSchema } from '../lib/inventory/types';
 import { stableJson } from '../lib/kube/digest';
 
 /** Path of the committed schema, relative to the repository root. */
@@ -14,7 +14,7 @@ export const SCHEMA_FILE = path.join('schema', 'federation.schema.json');
 
 /** The text of schema/federation.schema.json: stable key order, trailing newline. */
 export function federationSchemaText(): string {
-  return stableJson(federationPlanJsonSchema());
+  return stableJson(inventoryJsonSchema());
 }
 
 if (require.main === module) {

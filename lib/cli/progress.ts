@@ -5,7 +5,7 @@
  */
 import type LogUpdate from 'log-update';
 import type { ClusterPhase, DeployEvent } from '../deploy/rollout';
-import type { ScheduledWave } from '../deploy/schedule';
+import type { InventoryWave } from '../inventory/types';
 
 export interface Renderer {
   readonly onEvent: (e: DeployEvent) => void;
@@ -42,7 +42,7 @@ const ICON: Record<ClusterPhase, string> = {
   'failed': '✘', 'rolling-back': '↺', 'rolled-back': '↺', 'rollback-failed': '✘', 'unknown': '?', 'not-started': '–',
 };
 
-export function liveRenderer(waves: readonly ScheduledWave[], stream: NodeJS.WriteStream): Renderer {
+export function liveRenderer(waves: readonly InventoryWave[], stream: NodeJS.WriteStream): Renderer {
   // Loaded for a live view only (a terminal): pipelines never load it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require('log-update') as { default?: typeof LogUpdate } & typeof LogUpdate;
@@ -51,11 +51,11 @@ export function liveRenderer(waves: readonly ScheduledWave[], stream: NodeJS.Wri
   const waveState = new Map<string, { phase: string; bakeUntil?: number }>();
   const draw = () => {
     const out: string[] = [];
-    for (const { wave, clusters } of waves) {
+    for (const wave of waves) {
       const ws = waveState.get(wave.name);
       const bake = ws?.phase === 'bake' && ws.bakeUntil ? ` — baking, ${Math.max(0, Math.ceil((ws.bakeUntil - Date.now()) / 1000))}s left` : '';
       out.push(`wave ${wave.name} (max ${wave.maxParallel} at once) ${ws ? ws.phase : 'waiting'}${bake}`);
-      for (const c of clusters) {
+      for (const c of wave.clusters) {
         const s = state.get(c) ?? { phase: 'waiting' as ClusterPhase };
         const detail = s.phase === 'health' && s.pending !== undefined ? `waiting for ${s.pending} object(s)` : s.message ?? '';
         out.push(`  ${ICON[s.phase]} ${c.padEnd(24)} ${s.phase.padEnd(15)} ${detail}`);

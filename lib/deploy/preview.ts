@@ -44,7 +44,7 @@ export function previewCluster(cluster: InventoryCluster, current: RevisionRecor
 export function previewFleet(inv: Inventory, names: readonly string[], clients: ReadonlyMap<string, ClusterClient>): Promise<Array<ClusterPreview | string>> {
   return Promise.all(names.map(async (n) => {
     try {
-      return previewCluster(inv.clusters.get(n)!, currentRevision(await listRevisions(clients.get(n)!, inv.plan.federation)));
+      return previewCluster(inv.clusters.get(n)!, currentRevision(await listRevisions(clients.get(n)!, inv.document.federation)));
     } catch (e) {
       return `${n}: cannot read its revision (${errorMessage(e)})`;
     }

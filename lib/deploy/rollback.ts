@@ -30,6 +30,7 @@ export interface RollbackInput {
   readonly records: readonly RevisionRecord[];
   readonly cascade?: Cascade;
   readonly force?: boolean;
+  /** How long the restored revision may take to become healthy (the wave's rollbackTimeoutMs). */
   readonly timeoutMs: number;
   /** Why the run failed, kept in the failed record. */
   readonly reason: string;

@@ -9,7 +9,8 @@ import pLimit from 'p-limit';
 import { FederationError, isFederationError } from '../errors';
 import { identities, jsonBytesBound } from '../inventory/read';
 import type { Inventory, InventoryCluster } from '../inventory/read';
-import type { PlanWave } from '../inventory/types';
+import type { InventoryWave } from '../inventory/types';
+import { bakeMs, gateTimeoutMs, rollbackTimeoutMs, settleTimeoutMs } from '../inventory/wave';
 import { apiGroup, describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
 import { errorMessage } from '../cluster/apply';
 import { ApplySetRef } from '../cluster/applyset';
@@ -25,7 +26,7 @@ import { ObjectSet } from '../cluster/set';
 import { crdScopes } from '../kube/scope';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
 import { judgeBake, fmtSeconds } from '../health/gate';
-import { nextStep, ScheduledWave, scheduleWaves, Selection } from './schedule';
+import { nextStep, scheduleWaves, Selection } from './schedule';
 import { rollbackCluster, RollbackResult } from './rollback';
 
 export interface DeployOptions extends Selection {
@@ -107,7 +108,7 @@ export interface DeployReport {
 /** What a run keeps per cluster it wrote to: enough to roll it back. */
 interface Touched {
   readonly cluster: InventoryCluster;
-  readonly wave: PlanWave;
+  readonly wave: InventoryWave;
   readonly client: ClusterClient;
   readonly set: ObjectSet;
   readonly revision: number;
@@ -136,7 +137,8 @@ interface Run {
   readonly set: ApplySetRef;
   readonly now: () => number;
   readonly emit: (e: DeployEvent) => void;
-  readonly waves: readonly ScheduledWave[];
+  /** The waves this run touches, each narrowed to its selected clusters (scheduleWaves). */
+  readonly waves: readonly InventoryWave[];
   readonly touched: Touched[];
   readonly leases: Set<HeldLease>;
   readonly clusterReports: Map<string, ClusterReport>;
@@ -151,7 +153,7 @@ export async function deploy(inv: Inventory, opts: DeployOptions): Promise<Deplo
   const now = opts.now ?? Date.now;
   const started = now();
   const run: Run = {
-    inv, opts, fed: inv.plan.federation, set: inv.plan.applySet, now, emit: opts.onEvent ?? (() => undefined),
+    inv, opts, fed: inv.document.federation, set: inv.document.applySet, now, emit: opts.onEvent ?? (() => undefined),
     waves: scheduleWaves(inv, opts), touched: [], leases: opts.leases ?? new Set<HeldLease>(), clusterReports: new Map(),
     failedWaveIndex: -1, gateFailed: false,
   };
@@ -183,7 +185,7 @@ function checkRecordSizes({ inv, fed, waves }: Run): void {
 function failWave(run: Run, wi: number, message: string): void {
   run.gateFailed = true;
   run.failure = message;
-  run.emit({ type: 'wave', wave: run.waves[wi].wave.name, phase: 'failed', message });
+  run.emit({ type: 'wave', wave: run.waves[wi].name, phase: 'failed', message });
   run.failedWaveIndex = wi;
 }
 
@@ -192,8 +194,9 @@ function record(run: Run, r: ClusterReport): void {
 }
 
 /** One wave: preflight, its clusters applied and gated, the bake, then prune. False when the rollout stops here. */
-async function runWave(run: Run, wi: number, { wave, clusters }: ScheduledWave): Promise<boolean> {
+async function runWave(run: Run, wi: number, wave: InventoryWave): Promise<boolean> {
   const { inv, opts, emit } = run;
+  const { clusters } = wave;
   emit({ type: 'wave', wave: wave.name, phase: 'start' });
   const pre = await preflightWave(run, wave, clusters);
   const preFailures = pre.filter((p): p is string => !!p);
@@ -251,7 +254,7 @@ async function runWave(run: Run, wi: number, { wave, clusters }: ScheduledWave):
  * Read-only checks of every cluster of the wave first, so a failure writes nothing (not even
  * a lease). One entry per cluster: its failure, or undefined.
  */
-async function preflightWave(run: Run, wave: PlanWave, clusters: readonly string[]): Promise<Array<string | undefined>> {
+async function preflightWave(run: Run, wave: InventoryWave, clusters: readonly string[]): Promise<Array<string | undefined>> {
   const { inv, opts, fed } = run;
   const step = (fn: (client: ClusterClient, name: string) => Promise<unknown>) => Promise.all(clusters.map(async (name) => {
     try {
@@ -300,7 +303,7 @@ async function rollbackTouched(run: Run): Promise<void> {
       changed, adopted: t.adopted,
       federation: run.fed, revision: t.revision, failed: { digest: t.cluster.digest, objects: t.cluster.objects.map((o) => o.manifest), started: t.started, adopted: t.record.adopted },
       previous: t.previous, records: t.records, cascade: opts.cascade,
-      force: opts.force, timeoutMs: t.wave.healthTimeoutSeconds * 1000, reason: run.failure!, now: run.now,
+      force: opts.force, timeoutMs: rollbackTimeoutMs(t.wave), reason: run.failure!, now: run.now,
     });
     const outcome = result.ok ? 'rolled-back' : result.unreachable ? 'unknown' : 'rollback-failed';
     emit({ type: 'cluster', wave: t.wave.name, cluster: t.cluster.spec.name, phase: outcome, message: result.message });
@@ -314,8 +317,8 @@ async function rollbackTouched(run: Run): Promise<void> {
 function deployReport(run: Run, started: number): DeployReport {
   const { waves, clusterReports, failure, failedWaveIndex, opts } = run;
   const reports = new Map<string, WaveReport>();
-  for (const [wi, { wave, clusters }] of waves.entries()) {
-    const cr = clusters.map((c) => clusterReports.get(c) ?? { cluster: c, wave: wave.name, outcome: 'not-started' as const, seconds: 0 });
+  for (const [wi, wave] of waves.entries()) {
+    const cr = wave.clusters.map((c) => clusterReports.get(c) ?? { cluster: c, wave: wave.name, outcome: 'not-started' as const, seconds: 0 });
     const rolledBack = cr.some((c) => c.outcome === 'rolled-back' || c.outcome === 'rollback-failed' || c.outcome === 'unknown');
     const outcome = failedWaveIndex >= 0 && wi >= failedWaveIndex ? (wi === failedWaveIndex ? 'failed' : 'not-started') : rolledBack ? 'rolled-back' : 'succeeded';
     reports.set(wave.name, { wave: wave.name, outcome, clusters: cr, ...(wi === failedWaveIndex && failure ? { failure } : {}) });
@@ -355,7 +358,7 @@ interface ClusterContext {
 /** One cluster being deployed: what every step of it needs, and what it has done so far (reported even when it fails). */
 interface ClusterRun {
   readonly cluster: InventoryCluster;
-  readonly wave: PlanWave;
+  readonly wave: InventoryWave;
   readonly client: ClusterClient;
   readonly ctx: ClusterContext;
   readonly set: ObjectSet;
@@ -363,7 +366,8 @@ interface ClusterRun {
   readonly targets: KubeObject[];
   /** The parsed manifests (each checked against its entry on first use): only what is applied or pruned against. */
   readonly manifests: () => KubeObject[];
-  readonly timeoutMs: number;
+  /** How long the cluster may take to become healthy (the wave's gate timeout). */
+  readonly gateTimeoutMs: number;
   readonly t0: number;
   readonly phase: (p: ClusterPhase, message?: string, pending?: number) => void;
   readonly onEntry: (entry: ChangeSetEntry) => void;
@@ -380,12 +384,12 @@ interface ClusterRun {
  * against, always before the write: a cluster found up to date reads its objects by the
  * identities of their entries and parses none.
  */
-async function deployCluster(cluster: InventoryCluster, wave: PlanWave, client: ClusterClient, ctx: ClusterContext): Promise<ClusterReport> {
+async function deployCluster(cluster: InventoryCluster, wave: InventoryWave, client: ClusterClient, ctx: ClusterContext): Promise<ClusterReport> {
   const name = cluster.spec.name;
   const r: ClusterRun = {
     cluster, wave, client, ctx, set: new ObjectSet(client, ctx.fed, ctx.set),
     targets: cluster.objects.map((o) => o.target), manifests: () => cluster.objects.map((o) => o.manifest),
-    timeoutMs: wave.healthTimeoutSeconds * 1000, t0: ctx.now(),
+    gateTimeoutMs: gateTimeoutMs(wave), t0: ctx.now(),
     phase: (p, message, pending) => ctx.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: p, message, pending }),
     onEntry: (entry) => ctx.emit({ type: 'object', cluster: name, entry }),
   };
@@ -432,7 +436,7 @@ async function verifyCluster(r: ClusterRun, revision: number): Promise<ClusterRe
     }
   }
   phase('health', `revision ${revision} recorded, waiting for it to be healthy`);
-  await gate(client, targets, r.timeoutMs, ctx, (n) => phase('health', undefined, n));
+  await gate(client, targets, r.gateTimeoutMs, ctx, (n) => phase('health', undefined, n));
   let pruned: ChangeSet | undefined;
   if (leftover.length > 0) {
     phase('pruning', `revision ${revision}: ${leftover.length} object(s) an earlier prune kept`);
@@ -473,9 +477,9 @@ async function applyRevision(r: ClusterRun, revision: number, resumes: boolean, 
     throw new GateFailure({ object: describeRef(bad.ref), reason: `${describeRef(bad.ref)}: ${bad.message}` });
   }
 
-  phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(r.timeoutMs)})`);
+  phase('health', `waiting for ${objects.length} objects (timeout ${fmtSeconds(r.gateTimeoutMs)})`);
   // A lost lease ends the wait at once and is the failure reported.
-  await gate(client, targets, r.timeoutMs, { ...ctx, signal: withLeaseSignal(ctx.signal, client) }, (n) => phase('health', undefined, n)).finally(() => assertLeaseHeld(client));
+  await gate(client, targets, r.gateTimeoutMs, { ...ctx, signal: withLeaseSignal(ctx.signal, client) }, (n) => phase('health', undefined, n)).finally(() => assertLeaseHeld(client));
   phase('healthy', `revision ${revision}${wave.bakeTimeSeconds > 0 ? '; prune after the wave has baked' : ''}`);
   return { cluster: name, wave: wave.name, outcome: 'deployed', revision, previousRevision: previous?.revision, applied: r.applied, seconds: (ctx.now() - r.t0) / 1000 };
 }
@@ -528,12 +532,15 @@ async function gate(client: ClusterClient, objects: ReadonlyArray<Pick<KubeObjec
 /** How long the reads of one cluster may keep failing during a bake before that counts as a regression (the client's own retry budget). */
 export const BAKE_READ_BUDGET_MS = 20_000;
 
-/** Watches every cluster of a healthy wave for its bake time; returns the regression, if any. */
-async function bake(wave: PlanWave, clusters: Array<{ name: string; client: ClusterClient; cluster: InventoryCluster }>, emit: (e: DeployEvent) => void, now: () => number): Promise<(ClusterFailure & { cluster: string }) | undefined> {
-  const bakeMs = wave.bakeTimeSeconds * 1000;
+/**
+ * Watches every cluster of a healthy wave for its bake time, then lets objects still
+ * InProgress settle within the wave's settle timeout; returns the regression, if any.
+ */
+async function bake(wave: InventoryWave, clusters: Array<{ name: string; client: ClusterClient; cluster: InventoryCluster }>, emit: (e: DeployEvent) => void, now: () => number): Promise<(ClusterFailure & { cluster: string }) | undefined> {
+  const bakeFor = bakeMs(wave);
   const start = now();
   emit({ type: 'wave', wave: wave.name, phase: 'bake', bakeSeconds: wave.bakeTimeSeconds });
-  const interval = Math.max(250, Math.min(2000, bakeMs / 10));
+  const interval = Math.max(250, Math.min(2000, bakeFor / 10));
   const failingSince = new Map<string, number>();
   for (;;) {
     const all: Array<ObjectHealth & { cluster: string }> = [];
@@ -559,7 +566,7 @@ async function bake(wave: PlanWave, clusters: Array<{ name: string; client: Clus
       continue;
     }
     const v = judgeBake(all.map((h) => ({ subject: subject(h), status: h.health.status, message: h.health.message })),
-      now() - start, bakeMs, wave.healthTimeoutSeconds * 1000);
+      now() - start, bakeFor, settleTimeoutMs(wave));
     if (v.verdict === 'pass') return undefined;
     if (v.verdict === 'fail') {
       const bad = all.find((h) => subject(h) === v.subject)!;

@@ -4,7 +4,7 @@
  */
 import { FederationError } from '../errors';
 import type { InventoryOutline } from '../inventory/read';
-import { PlanWave } from '../inventory/types';
+import type { InventoryWave } from '../inventory/types';
 
 export interface Selection {
   /** --wave: only these waves (in rollout order). @default all */
@@ -13,28 +13,21 @@ export interface Selection {
   readonly clusters?: readonly string[];
 }
 
-export interface ScheduledWave {
-  readonly wave: PlanWave;
-  /** Selected clusters of the wave, sorted by name. */
-  readonly clusters: readonly string[];
-}
-
-/** Waves in rollout order with the selected clusters; unknown names are errors naming what exists. */
-export function scheduleWaves(inv: InventoryOutline, sel: Selection = {}): ScheduledWave[] {
+export function scheduleWaves(inv: InventoryOutline, sel: Selection = {}): InventoryWave[] {
   const waveNames = inv.waves.map((w) => w.name);
   for (const w of sel.waves ?? []) {
     if (!waveNames.includes(w)) {
-      throw new FederationError('UNKNOWN_WAVE', `--wave ${w}`, `federation "${inv.plan.federation}" has no wave "${w}"`, `use one of: ${waveNames.join(', ')}`);
+      throw new FederationError('UNKNOWN_WAVE', `--wave ${w}`, `federation "${inv.document.federation}" has no wave "${w}"`, `use one of: ${waveNames.join(', ')}`);
     }
   }
   for (const c of sel.clusters ?? []) {
     if (!inv.clusters.has(c)) {
-      throw new FederationError('UNKNOWN_CLUSTER', `--cluster ${c}`, `federation "${inv.plan.federation}" has no cluster "${c}"`, `use one of: ${[...inv.clusters.keys()].join(', ')}`);
+      throw new FederationError('UNKNOWN_CLUSTER', `--cluster ${c}`, `federation "${inv.document.federation}" has no cluster "${c}"`, `use one of: ${[...inv.clusters.keys()].join(', ')}`);
     }
   }
   const waves = inv.waves
     .filter((w) => !sel.waves?.length || sel.waves.includes(w.name))
-    .map((wave) => ({ wave, clusters: wave.clusters.filter((c) => !sel.clusters?.length || sel.clusters.includes(c)) }))
+    .map((wave) => ({ ...wave, clusters: wave.clusters.filter((c) => !sel.clusters?.length || sel.clusters.includes(c)) }))
     .filter((w) => w.clusters.length > 0);
   if (waves.length === 0) {
     throw new FederationError('EMPTY_SELECTION', [...(sel.waves ?? []).map((w) => `--wave ${w}`), ...(sel.clusters ?? []).map((c) => `--cluster ${c}`)].join(' '),

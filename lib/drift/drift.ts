@@ -140,21 +140,21 @@ export function driftedFields(desired: KubeObject, live: Record<string, any>, ig
 export async function driftFleet(inv: InventoryOutline, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: { correct?: boolean } = {}): Promise<FleetDrift> {
   const limit = pLimit(4);
   const results = await Promise.all(clusters.map((name) => limit(() => driftCluster(inv, name, clients.get(name)!, opts))));
-  return { federation: inv.plan.federation, clusters: results };
+  return { federation: inv.document.federation, clusters: results };
 }
 
 async function driftCluster(inv: InventoryOutline, name: string, client: ClusterClient, opts: { correct?: boolean }): Promise<ClusterDrift> {
   const cluster = inv.clusters.get(name)!;
   const base = { cluster: name, wave: cluster.spec.wave };
   try {
-    const current = currentRevision(await listRevisions(client, inv.plan.federation));
+    const current = currentRevision(await listRevisions(client, inv.document.federation));
     if (!current) return { ...base, pendingDeploy: true, objects: [], ignored: [] };
     const recorded = current.objects;
     // Members read at the versions the revision applied, so each compares field by field with what was applied.
-    const members = await new ObjectSet(client, inv.plan.federation, inv.plan.applySet).members(recorded);
+    const members = await new ObjectSet(client, inv.document.federation, inv.document.applySet).members(recorded);
     const live = new Map(members.map((m) => [refKey(m), m.live]));
     const ignores = hpaIgnores(recorded);
-    const rulesOf = (o: KubeObject) => [...(ignores.get(objectKey(o)) ?? []), ...userIgnores(inv.plan.ignoreDifferences ?? [], o, name)];
+    const rulesOf = (o: KubeObject) => [...(ignores.get(objectKey(o)) ?? []), ...userIgnores(inv.document.ignoreDifferences ?? [], o, name)];
     const objects: DriftedObject[] = [];
     const ignoredNotes: string[] = [];
     for (const want of recorded) {
@@ -213,14 +213,14 @@ async function correct(client: ClusterClient, inv: InventoryOutline, recorded: r
   if (drifted.size === 0) return [...objects];
   let lease: HeldLease;
   try {
-    lease = await acquireLease(client, inv.plan.federation);
+    lease = await acquireLease(client, inv.document.federation);
   } catch (e) {
     const error = `not corrected: ${isFederationError(e) ? e.message : errorMessage(e)}`;
     return objects.map((o) => (drifted.has(refKey(o.ref)) ? { ...o, corrected: false, error } : o));
   }
   try {
     const toApply = recorded.filter((o) => drifted.has(objectKey(o))).map((o) => keepIgnoredAsLive(o, live.get(objectKey(o)), rulesOf(o)));
-    const applied = await new ObjectSet(client, inv.plan.federation, inv.plan.applySet).apply(toApply, { force: true });
+    const applied = await new ObjectSet(client, inv.document.federation, inv.document.applySet).apply(toApply, { force: true });
     const byKey = new Map(applied.entries.map((e) => [refKey(e.ref), e]));
     return objects.map((o) => {
       const e = byKey.get(refKey(o.ref));

@@ -6,7 +6,7 @@
 import pLimit from 'p-limit';
 import { isFederationError } from '../errors';
 import type { Inventory, InventoryCluster } from '../inventory/read';
-import type { PlanWave } from '../inventory/types';
+import type { InventoryWave } from '../inventory/types';
 import { contentDigest } from '../kube/digest';
 import { describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
 import { maskPair, stripServerFields } from '../kube/normalize';
@@ -51,7 +51,7 @@ export interface ClusterPlan {
 
 export interface FleetPlan {
   readonly federation: string;
-  readonly waves: readonly PlanWave[];
+  readonly waves: readonly InventoryWave[];
   readonly clusters: readonly ClusterPlan[];
 }
 
@@ -73,7 +73,7 @@ export interface PlanOptions {
 export async function planFleet(inv: Inventory, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: PlanOptions = {}): Promise<FleetPlan> {
   const limit = pLimit(4);
   const plans = await Promise.all(clusters.map((name) => limit(() => planForCluster(inv, inv.clusters.get(name)!, clients.get(name)!, opts))));
-  return { federation: inv.plan.federation, waves: inv.waves, clusters: plans };
+  return { federation: inv.document.federation, waves: inv.waves, clusters: plans };
 }
 
 /**
@@ -93,12 +93,12 @@ export function unchangedSinceRecord(entryDigest: string, recorded: KubeObject |
 async function planForCluster(inv: Inventory, cluster: InventoryCluster, client: ClusterClient, opts: PlanOptions): Promise<ClusterPlan> {
   const base = { cluster: cluster.spec.name, wave: cluster.spec.wave };
   try {
-    const records = await listRevisions(client, inv.plan.federation);
+    const records = await listRevisions(client, inv.document.federation);
     const current = currentRevision(records);
     // Objects by the identities of their entries: a manifest is parsed (and checked) only to be dry-run.
     const targets = cluster.objects.map((o) => o.target);
     // Live objects of the set come from one LIST per kind.
-    const set = new ObjectSet(client, inv.plan.federation, inv.plan.applySet);
+    const set = new ObjectSet(client, inv.document.federation, inv.document.applySet);
     const members = await set.members(targets);
     const live = new Map(members.map((m) => [refKey(m), m.live]));
     const trusted = !opts.dryRunAll && current && records[records.length - 1] === current;
@@ -121,7 +121,7 @@ async function planForCluster(inv: Inventory, cluster: InventoryCluster, client:
       let message: string | undefined;
       if (adopted.has(refKey(ref))) message = 'not deleted: it was adopted, so prune hands it back to its owner';
       else if (applyStage(m) === 'definitions') { // a Namespace or CRD: what it holds goes with it
-        const b: BlastRadius = await blastRadius(client, m, inv.plan.applySet.id)
+        const b: BlastRadius = await blastRadius(client, m, inv.document.applySet.id)
           .then((foreign) => ({ object: describeRef(ref), foreign }), (e) => ({ object: describeRef(ref), foreign: [], error: errorMessage(e) }));
         blast.push(b);
         if (b.error) message = 'not deleted: what it holds cannot be read, so prune keeps it';

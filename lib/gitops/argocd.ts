@@ -10,7 +10,7 @@
  */
 import { FederationError } from '../errors';
 import { Inventory } from '../inventory/read';
-import { PLAN_FILE } from '../inventory/types';
+import { INVENTORY_FILE } from '../inventory/types';
 import { LABEL_FEDERATION } from '../kube/ownership';
 import { Batch, clusterPath, sourceBranch } from './batches';
 import { argoIgnores, KnownObject } from './ignore';
@@ -44,16 +44,16 @@ function labels(fed: string, wave: string, cluster: string): Record<string, stri
 
 /** One Application per cluster, in `applications` mode. */
 export function argoApplications(inv: Inventory, batches: readonly Batch[], opts: ResolvedOptions): Map<string, object> {
-  const fed = inv.plan.federation;
+  const fed = inv.document.federation;
   if (opts.promotion === 'engine' && inv.waves.filter((w) => w.clusters.length > 0).length > 1) {
-    throw new FederationError('GITOPS_NO_WAVE_ORDER', `${inv.dir}/${PLAN_FILE}`, `the federation has ${inv.waves.length} waves, but plain Applications promoted by the engine would sync every cluster at once`,
+    throw new FederationError('GITOPS_NO_WAVE_ORDER', `${inv.dir}/${INVENTORY_FILE}`, `the federation has ${inv.waves.length} waves, but plain Applications promoted by the engine would sync every cluster at once`,
       'use --argocd-mode applicationset (RollingSync orders the waves) or --promotion cdkfed (`cdkfed gitops promote` does)');
   }
   const objects = knownObjects(inv);
   const out = new Map<string, object>();
   for (const batch of batches) {
     for (const cluster of batch.clusters) {
-      const ignore = argoIgnores(inv.plan.ignoreDifferences ?? [], objects, cluster);
+      const ignore = argoIgnores(inv.document.ignoreDifferences ?? [], objects, cluster);
       out.set(cluster, {
         apiVersion: ARGO_API,
         kind: 'Application',
@@ -73,8 +73,8 @@ export function argoApplications(inv: Inventory, batches: readonly Batch[], opts
 
 /** One ApplicationSet for every cluster, in `applicationset` mode. */
 export function argoApplicationSet(inv: Inventory, batches: readonly Batch[], opts: ResolvedOptions): object {
-  const fed = inv.plan.federation;
-  const ignore = argoIgnores(inv.plan.ignoreDifferences ?? [], knownObjects(inv));
+  const fed = inv.document.federation;
+  const ignore = argoIgnores(inv.document.ignoreDifferences ?? [], knownObjects(inv));
   const elements = batches.flatMap((batch) => batch.clusters.map((cluster) => ({
     cluster,
     destination: cluster === opts.hub ? IN_CLUSTER : cluster,

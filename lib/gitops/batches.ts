@@ -3,12 +3,12 @@
  * manifests from. With promotion by cdkfed every batch has a release branch of its own that
  * only `cdkfed gitops promote` advances; with promotion by the engine all read one branch.
  */
-import { PlanWave } from '../inventory/types';
+import { InventoryWave } from '../inventory/types';
 import { compareStrings } from '../kube/sort';
 import { ResolvedOptions } from './options';
 
 export interface Batch {
-  readonly wave: PlanWave;
+  readonly wave: InventoryWave;
   /** 1-based within the wave. */
   readonly index: number;
   /** Sorted by name. */
@@ -16,7 +16,7 @@ export interface Batch {
 }
 
 /** Batches in rollout order: waves in order, each wave's clusters (sorted) in chunks of maxParallel. */
-export function batchesOf(waves: readonly PlanWave[]): Batch[] {
+export function batchesOf(waves: readonly InventoryWave[]): Batch[] {
   const out: Batch[] = [];
   for (const wave of waves) {
     const clusters = [...wave.clusters].sort(compareStrings);

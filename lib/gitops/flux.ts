@@ -29,7 +29,7 @@ export function kustomizationName(federation: string, cluster: string): string {
 }
 
 export function fluxObjects(inv: Inventory, batches: readonly Batch[], opts: ResolvedOptions): { sources: object[]; kustomizations: Map<string, object> } {
-  const fed = inv.plan.federation;
+  const fed = inv.document.federation;
   const sources = new Map<string, object>();
   const kustomizations = new Map<string, object>();
   batches.forEach((batch, i) => {
@@ -44,7 +44,7 @@ export function fluxObjects(inv: Inventory, batches: readonly Batch[], opts: Res
     }
     const before = opts.promotion === 'engine' && i > 0 ? batches[i - 1].clusters : [];
     for (const cluster of batch.clusters) {
-      const ignore = fluxIgnores(inv.plan.ignoreDifferences ?? [], cluster);
+      const ignore = fluxIgnores(inv.document.ignoreDifferences ?? [], cluster);
       kustomizations.set(cluster, {
         apiVersion: FLUX_KUSTOMIZATION_API,
         kind: 'Kustomization',

@@ -6,7 +6,7 @@
  * silently dropped (the engine would then fight whoever owns the field).
  */
 import { FederationError } from '../errors';
-import { IgnoreDifference, PLAN_FILE } from '../inventory/types';
+import { IgnoreDifference, INVENTORY_FILE } from '../inventory/types';
 import { apiGroup } from '../kube/object';
 import { compareStrings } from '../kube/sort';
 import { LABEL_APP } from '../kube/ownership';
@@ -27,7 +27,7 @@ const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function where(index: number): string {
-  return `${PLAN_FILE} ignoreDifferences[${index}]`;
+  return `${INVENTORY_FILE} ignoreDifferences[${index}]`;
 }
 
 function describeRule(r: IgnoreDifference): string {

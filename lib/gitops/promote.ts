@@ -10,6 +10,7 @@
 import * as path from 'path';
 import { ClusterClient } from '../cluster/client';
 import { FederationError } from '../errors';
+import { gateTimeoutMs } from '../inventory/wave';
 import { branchCommit, commitTree, fetch, GitRepo, openRepo, pushBranch, showFile, treeOf } from './git';
 import { EngineStatus, readKustomization, requestReconcile } from './engine-status';
 import { judgeBake, judgeBatch, short } from './promote-gate';
@@ -122,7 +123,8 @@ export async function promote(o: PromoteOptions): Promise<PromoteReport> {
 
   let failure: string | undefined;
   outer: for (const wave of summary.waves) {
-    const timeoutMs = wave.healthTimeoutSeconds * 1000 + (o.fetchGraceMs ?? 30_000);
+    // The engine's own health gate (its timeout is the wave's), plus the time it needs to fetch the commit.
+    const timeoutMs = gateTimeoutMs(wave) + (o.fetchGraceMs ?? 30_000);
     let changed = false;
     for (const batch of wave.batches) {
       const before = await branchCommit(repo, batch.branch);
@@ -180,7 +182,7 @@ export async function promote(o: PromoteOptions): Promise<PromoteReport> {
       await pushBranch(repo, t.batch.branch, back);
       await nudge(t.batch);
       // The engine may first finish its attempt at the failed release (up to its health timeout), then apply this one.
-      const stuck = await gate(t.batch, back, 2 * (t.wave.healthTimeoutSeconds * 1000 + (o.fetchGraceMs ?? 30_000)), true);
+      const stuck = await gate(t.batch, back, 2 * (gateTimeoutMs(t.wave) + (o.fetchGraceMs ?? 30_000)), true);
       reports[t.index] = { ...r, outcome: stuck ? 'rollback-failed' : 'rolled-back', to: back, message: `${r.message ? `${r.message}; ` : ''}${stuck ? `rollback did not converge: ${stuck}` : `rolled back to the tree of ${short(t.before)}`}` };
       log(`wave ${t.wave.name} batch ${t.batch.index}: ${stuck ? `rollback did not converge: ${stuck}` : `rolled back (${short(back)})`}`);
     }

@@ -12,7 +12,7 @@
 import * as YAML from 'yaml';
 import { FederationError } from '../errors';
 import { Inventory } from '../inventory/read';
-import { PLAN_API_VERSION, PLAN_FILE } from '../inventory/types';
+import { INVENTORY_API_VERSION, INVENTORY_FILE } from '../inventory/types';
 import { compareStrings } from '../kube/sort';
 import { stableJson } from '../kube/digest';
 import { argoApplications, argoApplicationSet, applicationName } from './argocd';
@@ -37,7 +37,7 @@ export function renderGitops(inv: Inventory, options: GitopsOptions): OutputFile
   const opts = resolveOptions(options);
   check(inv, opts);
   const batches = batchesOf(inv.waves);
-  const fed = inv.plan.federation;
+  const fed = inv.document.federation;
   const engineFiles: OutputFile[] = [];
   const dir = opts.engine;
   if (opts.engine === 'flux') {
@@ -56,7 +56,7 @@ export function renderGitops(inv: Inventory, options: GitopsOptions): OutputFile
     resources: engineFiles.map((f) => f.path.slice(dir.length + 1)),
   };
   const summary: GitopsSummary = {
-    apiVersion: PLAN_API_VERSION,
+    apiVersion: INVENTORY_API_VERSION,
     kind: GITOPS_KIND,
     federation: fed,
     engine: opts.engine,
@@ -91,7 +91,7 @@ export function renderGitops(inv: Inventory, options: GitopsOptions): OutputFile
 }
 
 function check(inv: Inventory, opts: ResolvedOptions): void {
-  const file = `${inv.dir}/${PLAN_FILE}`;
+  const file = `${inv.dir}/${INVENTORY_FILE}`;
   if (opts.hub !== undefined && !inv.clusters.has(opts.hub)) {
     throw new FederationError('INVALID_FLAG', 'cdkfed gitops', `--hub "${opts.hub}" is not a cluster of ${file}`, `give one of: ${[...inv.clusters.keys()].join(', ') || '(none)'}`);
   }
@@ -103,7 +103,7 @@ function check(inv: Inventory, opts: ResolvedOptions): void {
     }
   }
   for (const name of inv.clusters.keys()) {
-    const objectName = `${inv.plan.federation}.${name}`;
+    const objectName = `${inv.document.federation}.${name}`;
     if (objectName.length > MAX_NAME) {
       throw new FederationError('GITOPS_NAME_TOO_LONG', file, `the engine object of cluster "${name}" would be named "${objectName}" (${objectName.length} characters); the engine writes it into a label value, which Kubernetes caps at ${MAX_NAME}`,
         'shorten the federation id or the cluster name');

@@ -5,13 +5,13 @@
  */
 import { z } from 'zod';
 import { FederationError } from '../errors';
-import { PLAN_API_VERSION } from '../inventory/types';
+import { INVENTORY_API_VERSION, inventoryWaveSchema } from '../inventory/types';
 
 export const GITOPS_FILE = 'gitops.json';
 export const GITOPS_KIND = 'GitOpsOutput';
 
 export const gitopsSummarySchema = z.strictObject({
-  apiVersion: z.literal(PLAN_API_VERSION),
+  apiVersion: z.literal(INVENTORY_API_VERSION),
   kind: z.literal(GITOPS_KIND),
   federation: z.string().min(1),
   engine: z.enum(['flux', 'argocd']),
@@ -20,10 +20,8 @@ export const gitopsSummarySchema = z.strictObject({
   pathPrefix: z.string(),
   namespace: z.string().min(1),
   hub: z.string().min(1).optional(),
-  waves: z.array(z.strictObject({
-    name: z.string().min(1),
-    healthTimeoutSeconds: z.number().min(0),
-    bakeTimeSeconds: z.number().min(0),
+  // The inventory's wave (its name and gates), with the batches promote advances instead of its cluster list.
+  waves: z.array(inventoryWaveSchema.pick({ name: true, healthTimeoutSeconds: true, bakeTimeSeconds: true }).extend({
     batches: z.array(z.strictObject({ index: z.number().int().min(1), branch: z.string().min(1), source: z.string().min(1).optional(), clusters: z.array(z.string().min(1)) })),
   })),
   clusters: z.array(z.strictObject({

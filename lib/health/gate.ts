@@ -27,7 +27,7 @@ function firstNot(objects: readonly GateObject[], ok: (o: GateObject) => boolean
   return objects.find((o) => !ok(o));
 }
 
-/** The gate while a cluster's objects roll out. */
+/** The gate while a cluster's objects roll out; `timeoutMs` is the wave's gateTimeoutMs (or rollbackTimeoutMs), lib/inventory/wave.ts. */
 export function judgeRollout(objects: readonly GateObject[], elapsedMs: number, timeoutMs: number): Verdict {
   const failed = objects.find((o) => o.status === 'Failed');
   if (failed) return { verdict: 'fail', subject: failed.subject, reason: `${failed.subject} failed: ${failed.message}` };
@@ -40,7 +40,10 @@ export function judgeRollout(objects: readonly GateObject[], elapsedMs: number, 
   return { verdict: 'wait', pending: pending.length };
 }
 
-/** The gate during a wave's bake time; `settleMs` is how long past the bake an InProgress object may take to settle. */
+/**
+ * The gate during a wave's bake time; `settleMs` is how long past the bake an InProgress
+ * object may take to settle (deploy passes the wave's settleTimeoutMs, lib/inventory/wave.ts).
+ */
 export function judgeBake(objects: readonly GateObject[], elapsedMs: number, bakeMs: number, settleMs: number): Verdict {
   const bad = objects.find((o) => BAD_IN_BAKE.has(o.status));
   if (bad) return { verdict: 'fail', subject: bad.subject, reason: `${bad.subject} regressed during bake: ${bad.status}: ${bad.message}` };

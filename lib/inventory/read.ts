@@ -18,14 +18,14 @@ import { manifestFileName } from '../kube/order';
 import { APPLYSET_PART_OF, applySetId, applySetParent } from '../kube/ownership';
 import { valueAt } from '../kube/paths';
 import { crdScopes, knownNamespaced, scopeProblem } from '../kube/scope';
-import { FederationPlan, federationPlanSchema, PLAN_FILE, PlanCluster, PlanObject, PlanWave, SCHEMA_VERSION } from './types';
+import { InventoryDocument, inventoryDocumentSchema, INVENTORY_FILE, InventoryClusterEntry, InventoryObjectEntry, InventoryWave, SCHEMA_VERSION } from './types';
 
 /**
  * One object of a cluster: its inventory entry, the object as the entry names it, and the
  * manifest, parsed on first use.
  */
 export interface InventoryObject {
-  readonly entry: PlanObject;
+  readonly entry: InventoryObjectEntry;
   /**
    * The object's identity from its entry, with our ApplySet label: what finds it in a cluster
    * (health, LISTs, keys). Never applied: it holds nothing else. Once the manifest is parsed,
@@ -43,7 +43,7 @@ export interface InventoryObject {
 
 /** A cluster as federation.json describes it. */
 export interface ClusterOutlineEntry {
-  readonly spec: PlanCluster;
+  readonly spec: InventoryClusterEntry;
   /** Digest of the cluster's whole set: equal sets, equal digests (what a revision records). */
   readonly digest: string;
 }
@@ -56,10 +56,11 @@ export interface InventoryCluster extends ClusterOutlineEntry {
 /** federation.json read and checked, manifests not read: enough for what compares clusters with their own records (drift). */
 export interface InventoryOutline {
   readonly dir: string;
-  readonly plan: FederationPlan;
+  /** federation.json as read and checked. */
+  readonly document: InventoryDocument;
   readonly clusters: ReadonlyMap<string, ClusterOutlineEntry>;
   /** Waves in rollout order. */
-  readonly waves: readonly PlanWave[];
+  readonly waves: readonly InventoryWave[];
 }
 
 /** dist/ read and verified. */
@@ -94,15 +95,15 @@ const HINT_RESYNTH = 'run `cdkfed synth` again and review the result; never edit
  * on first use); throws a FederationError naming the file, cluster or object and the fix.
  */
 export function readInventory(dist: string): Inventory {
-  const { plan } = readOutline(dist);
+  const { document: doc } = readOutline(dist);
   const clusters = new Map<string, InventoryCluster>();
-  for (const spec of plan.clusters) {
-    const objects = spec.objects.map((entry) => readObject(dist, plan, spec, entry));
+  for (const spec of doc.clusters) {
+    const objects = spec.objects.map((entry) => readObject(dist, doc, spec, entry));
     checkUnlisted(dist, spec);
     checkScopes(dist, objects);
     clusters.set(spec.name, { spec, objects, digest: setDigest(spec) });
   }
-  return { dir: dist, plan, clusters, waves: plan.waves };
+  return { dir: dist, document: doc, clusters, waves: doc.waves };
 }
 
 /**
@@ -112,23 +113,23 @@ export function readInventory(dist: string): Inventory {
  * dry-run the manifests, read them all with readInventory).
  */
 export function readOutline(dist: string): InventoryOutline {
-  const planFile = path.join(dist, PLAN_FILE);
-  const plan = readPlan(planFile);
-  checkWaves(plan, planFile);
-  checkApplySet(plan, planFile);
-  return { dir: dist, plan, clusters: new Map(plan.clusters.map((spec) => [spec.name, { spec, digest: setDigest(spec) }])), waves: plan.waves };
+  const docFile = path.join(dist, INVENTORY_FILE);
+  const doc = readDocument(docFile);
+  checkWaves(doc, docFile);
+  checkApplySet(doc, docFile);
+  return { dir: dist, document: doc, clusters: new Map(doc.clusters.map((spec) => [spec.name, { spec, digest: setDigest(spec) }])), waves: doc.waves };
 }
 
-function setDigest(spec: PlanCluster): string {
+function setDigest(spec: InventoryClusterEntry): string {
   return objectSetDigest(spec.objects.map((o) => o.digest));
 }
 
-function readPlan(file: string): FederationPlan {
+function readDocument(file: string): InventoryDocument {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new FederationError('DIST_MISSING', file, `cannot read ${PLAN_FILE}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    throw new FederationError('DIST_MISSING', file, `cannot read ${INVENTORY_FILE}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
       'run `cdkfed synth` first, or pass --dist <folder> holding the synthesized output');
   }
   let json: unknown;
@@ -145,7 +146,7 @@ function readPlan(file: string): FederationPlan {
     older ? 'run `cdkfed synth` again with this version of cdk-federation, review the result and deploy that'
       : 'synthesize with the same cdk-federation version as the one that deploys');
   }
-  const parsed = federationPlanSchema.safeParse(json);
+  const parsed = inventoryDocumentSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
@@ -157,11 +158,11 @@ function readPlan(file: string): FederationPlan {
 }
 
 /** Waves and clusters must describe each other exactly: each cluster in the one wave it names. */
-function checkWaves(plan: FederationPlan, file: string): void {
-  const clusters = new Map(plan.clusters.map((c) => [c.name, c]));
+function checkWaves(doc: InventoryDocument, file: string): void {
+  const clusters = new Map(doc.clusters.map((c) => [c.name, c]));
   const seen = new Map<string, string>();
   const names = new Set<string>();
-  for (const w of plan.waves) {
+  for (const w of doc.waves) {
     if (names.has(w.name)) throw new FederationError('DIST_INVALID', file, `wave "${w.name}" appears twice`, HINT_RESYNTH);
     names.add(w.name);
     for (const c of w.clusters) {
@@ -172,23 +173,23 @@ function checkWaves(plan: FederationPlan, file: string): void {
       seen.set(c, w.name);
     }
   }
-  for (const c of plan.clusters) {
+  for (const c of doc.clusters) {
     if (!seen.has(c.name)) throw new FederationError('DIST_INVALID', file, `cluster "${c.name}" is in no wave`, HINT_RESYNTH);
   }
 }
 
 /** The ApplySet is the federation's own (synth derives it from the name): every manifest, bound to synth's bytes by its fileDigest, carries its id. */
-function checkApplySet(plan: FederationPlan, file: string): void {
-  const parent = applySetParent(plan.federation);
+function checkApplySet(doc: InventoryDocument, file: string): void {
+  const parent = applySetParent(doc.federation);
   const id = applySetId(parent);
-  const p = plan.applySet.parent;
-  if (plan.applySet.id !== id || p.kind !== parent.kind || p.namespace !== parent.namespace || p.name !== parent.name) {
-    throw new FederationError('DIST_INVALID', file, `field applySet is not the ApplySet of federation "${plan.federation}" (id ${id}, parent ${parent.kind} ${parent.namespace}/${parent.name})`, HINT_RESYNTH);
+  const p = doc.applySet.parent;
+  if (doc.applySet.id !== id || p.kind !== parent.kind || p.namespace !== parent.namespace || p.name !== parent.name) {
+    throw new FederationError('DIST_INVALID', file, `field applySet is not the ApplySet of federation "${doc.federation}" (id ${id}, parent ${parent.kind} ${parent.namespace}/${parent.name})`, HINT_RESYNTH);
   }
 }
 
 /** The object as its entry names it, labelled with the ApplySet id: the identity every manifest is checked against. */
-function targetOf(entry: PlanObject, applySet: string): KubeObject {
+function targetOf(entry: InventoryObjectEntry, applySet: string): KubeObject {
   return {
     apiVersion: entry.apiVersion,
     kind: entry.kind,
@@ -209,34 +210,34 @@ const PARSE_AT_READ_BYTES = Math.floor(MAX_OBJECT_BYTES / 3) - 64;
  * against fileDigest (so they are the bytes synth wrote and the pull request showed), and
  * residency (the entry's app against the cluster's jurisdiction).
  */
-function readObject(dist: string, plan: FederationPlan, cluster: PlanCluster, entry: PlanObject): InventoryObject {
+function readObject(dist: string, doc: InventoryDocument, cluster: InventoryClusterEntry, entry: InventoryObjectEntry): InventoryObject {
   const rel = entry.file;
   const file = path.join(dist, rel);
-  const planFile = path.join(dist, PLAN_FILE);
+  const docFile = path.join(dist, INVENTORY_FILE);
   if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..') || !rel.startsWith(`${cluster.name}/`)) {
-    throw new FederationError('DIST_INVALID', planFile, `cluster "${cluster.name}" lists file "${rel}" outside dist/${cluster.name}/`, HINT_RESYNTH);
+    throw new FederationError('DIST_INVALID', docFile, `cluster "${cluster.name}" lists file "${rel}" outside dist/${cluster.name}/`, HINT_RESYNTH);
   }
-  const target = targetOf(entry, plan.applySet.id);
+  const target = targetOf(entry, doc.applySet.id);
   const expected = `${cluster.name}/${manifestFileName(target)}`;
   if (rel !== expected) {
-    throw new FederationError('DIST_INVALID', planFile, `cluster "${cluster.name}" lists ${describeObject(target)} (${entry.apiVersion}) in file "${rel}", but synth writes that object to "${expected}"`, HINT_RESYNTH);
+    throw new FederationError('DIST_INVALID', docFile, `cluster "${cluster.name}" lists ${describeObject(target)} (${entry.apiVersion}) in file "${rel}", but synth writes that object to "${expected}"`, HINT_RESYNTH);
   }
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    throw new FederationError('DIST_MISSING', file, `is listed in ${PLAN_FILE} for cluster "${cluster.name}" but cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, HINT_RESYNTH);
+    throw new FederationError('DIST_MISSING', file, `is listed in ${INVENTORY_FILE} for cluster "${cluster.name}" but cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, HINT_RESYNTH);
   }
   const digest = fileDigest(bytes);
   if (digest !== entry.fileDigest) {
-    throw new FederationError('DIST_DIGEST_MISMATCH', file, `bytes do not match their fileDigest in ${PLAN_FILE} (was ${entry.fileDigest.slice(0, 19)}…, is ${digest.slice(0, 19)}…): the file changed after synth`,
+    throw new FederationError('DIST_DIGEST_MISMATCH', file, `bytes do not match their fileDigest in ${INVENTORY_FILE} (was ${entry.fileDigest.slice(0, 19)}…, is ${digest.slice(0, 19)}…): the file changed after synth`,
       HINT_RESYNTH);
   }
   if (entry.residency !== undefined && entry.residency !== cluster.jurisdiction) {
     throw new FederationError('RESIDENCY_VIOLATION', file, `${describeObject(target)} of app "${entry.app ?? '?'}" must stay in jurisdiction "${entry.residency}" but cluster "${cluster.name}" is in "${cluster.jurisdiction}"`,
       `remove the object from cluster "${cluster.name}" (fix the app's placement and synth again)`);
   }
-  const object = new LazyObject(entry, target, bytes, file, plan.applySet.id);
+  const object = new LazyObject(entry, target, bytes, file, doc.applySet.id);
   if (bytes.length > PARSE_AT_READ_BYTES) void object.manifest;
   return object;
 }
@@ -253,7 +254,7 @@ class LazyObject implements InventoryObject {
   private text?: Buffer;
 
   constructor(
-    public readonly entry: PlanObject,
+    public readonly entry: InventoryObjectEntry,
     public readonly target: KubeObject,
     text: Buffer,
     private readonly file: string,
@@ -275,7 +276,7 @@ class LazyObject implements InventoryObject {
 }
 
 /** Parses a manifest whose bytes matched their fileDigest and checks it against its entry (what readInventory checked for every file before fileDigest). */
-function parseManifest(file: string, text: Buffer, entry: PlanObject, applySet: string): KubeObject {
+function parseManifest(file: string, text: Buffer, entry: InventoryObjectEntry, applySet: string): KubeObject {
   let docs: unknown[];
   try {
     docs = yaml().parseAllDocuments(text.toString('utf8')).map((d) => {
@@ -296,11 +297,11 @@ function parseManifest(file: string, text: Buffer, entry: PlanObject, applySet: 
   }
   const digest = contentDigest(obj);
   if (digest !== entry.digest) {
-    throw new FederationError('DIST_DIGEST_MISMATCH', file, `content does not match its digest in ${PLAN_FILE} (was ${entry.digest.slice(0, 19)}…, is ${digest.slice(0, 19)}…): the file or ${PLAN_FILE} changed after synth`,
+    throw new FederationError('DIST_DIGEST_MISMATCH', file, `content does not match its digest in ${INVENTORY_FILE} (was ${entry.digest.slice(0, 19)}…, is ${digest.slice(0, 19)}…): the file or ${INVENTORY_FILE} changed after synth`,
       HINT_RESYNTH);
   }
   if (obj.apiVersion !== entry.apiVersion || obj.kind !== entry.kind || obj.metadata.name !== entry.name || (obj.metadata.namespace ?? undefined) !== entry.namespace) {
-    throw new FederationError('DIST_INVALID', file, `holds ${describeObject(obj)} (${obj.apiVersion}) but ${PLAN_FILE} lists ${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name} (${entry.apiVersion})`, HINT_RESYNTH);
+    throw new FederationError('DIST_INVALID', file, `holds ${describeObject(obj)} (${obj.apiVersion}) but ${INVENTORY_FILE} lists ${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name} (${entry.apiVersion})`, HINT_RESYNTH);
   }
   if (obj.metadata.labels?.[APPLYSET_PART_OF] !== applySet) {
     throw new FederationError('DIST_INVALID', file, `${describeObject(obj)} lacks label ${APPLYSET_PART_OF}=${applySet}, so prune and drift could not track it`, HINT_RESYNTH);
@@ -323,7 +324,7 @@ function checkScopes(dist: string, objects: readonly InventoryObject[]): void {
 }
 
 /** A manifest in dist/<cluster>/ that federation.json does not list would be reviewed but never applied. */
-function checkUnlisted(dist: string, cluster: PlanCluster): void {
+function checkUnlisted(dist: string, cluster: InventoryClusterEntry): void {
   const dir = path.join(dist, cluster.name);
   let names: string[];
   try {
@@ -334,7 +335,7 @@ function checkUnlisted(dist: string, cluster: PlanCluster): void {
   const listed = new Set(cluster.objects.map((o) => path.basename(o.file)));
   const extra = names.filter((n) => /\.ya?ml$/.test(n) && !listed.has(n)).sort();
   if (extra.length > 0) {
-    throw new FederationError('DIST_INVALID', path.join(dir, extra[0]), `is not listed in ${PLAN_FILE}: it would be reviewed but never applied`,
+    throw new FederationError('DIST_INVALID', path.join(dir, extra[0]), `is not listed in ${INVENTORY_FILE}: it would be reviewed but never applied`,
       `${HINT_RESYNTH} (or delete the file)`);
   }
 }

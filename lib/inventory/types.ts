@@ -1,13 +1,22 @@
 /**
- * dist/federation.json: the contract between synth (which writes it) and plan, deploy and
- * drift (which read only it and the manifests). The zod schema is the single definition;
- * the TypeScript types and the committed JSON Schema (schema/federation.schema.json) derive from it.
+ * The inventory: dist/federation.json, the contract between synth (which writes it) and
+ * plan, deploy, drift and gitops (which read only it and the manifests). The zod schema is
+ * the single definition; the TypeScript types and the committed JSON Schema
+ * (schema/federation.schema.json) derive from it.
+ *
+ * Naming: "inventory" is this file and its parts (InventoryDocument, InventoryWave,
+ * InventoryClusterEntry, InventoryObjectEntry); "plan" means only `cdkfed plan` (lib/drift/plan.ts).
+ * The file's `kind` stays `FederationPlan`: renaming it would change the format.
+ *
+ * This file imports only zod, so it sits below placement: placement's resolveWaves returns
+ * InventoryWave, the one wave type (inventory/read.ts imports only errors and kube).
  */
 import { z } from 'zod';
 
-export const PLAN_API_VERSION = 'cdk-federation.io/v1alpha1';
-export const PLAN_KIND = 'FederationPlan';
-export const PLAN_FILE = 'federation.json';
+export const INVENTORY_API_VERSION = 'cdk-federation.io/v1alpha1';
+/** The `kind` of federation.json (a historical name, part of the format). */
+export const INVENTORY_KIND = 'FederationPlan';
+export const INVENTORY_FILE = 'federation.json';
 /**
  * Bumped on any change a reader of an older version would misread.
  * 2: every object has `fileDigest` (sha256 of its file's bytes), which the reader verifies instead of parsing every manifest.
@@ -17,7 +26,7 @@ export const SCHEMA_VERSION = 2;
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
 const seconds = z.number().min(0);
 
-export const planObjectSchema = z.strictObject({
+export const inventoryObjectSchema = z.strictObject({
   apiVersion: z.string().min(1).describe('apiVersion of the object, e.g. apps/v1'),
   kind: z.string().min(1).describe('kind of the object, e.g. Deployment'),
   namespace: z.string().min(1).optional().describe('absent for cluster-scoped objects'),
@@ -29,7 +38,7 @@ export const planObjectSchema = z.strictObject({
   residency: z.string().min(1).optional().describe('jurisdiction of the app: the object may only go to a cluster of this jurisdiction'),
 });
 
-export const planClusterSchema = z.strictObject({
+export const inventoryClusterSchema = z.strictObject({
   name: dnsLabel.describe('cluster name from the registry; also the folder dist/<name>/'),
   context: z.string().min(1).describe('kubeconfig context'),
   kubeconfig: z.string().min(1).optional().describe('kubeconfig file as the registry gave it; absent: $KUBECONFIG or ~/.kube/config'),
@@ -37,14 +46,14 @@ export const planClusterSchema = z.strictObject({
   jurisdiction: z.string().min(1).describe('data-residency jurisdiction of the cluster, from the registry'),
   role: z.enum(['primary', 'standby', 'canary']).describe('role of the cluster, from the registry'),
   wave: dnsLabel.describe('name of the rollout wave the cluster is in; one of waves[].name'),
-  objects: z.array(planObjectSchema).describe('in apply order'),
+  objects: z.array(inventoryObjectSchema).describe('in apply order'),
 });
 
-export const planWaveSchema = z.strictObject({
+export const inventoryWaveSchema = z.strictObject({
   name: dnsLabel.describe('wave name, unique'),
   clusters: z.array(dnsLabel).describe('the clusters of the wave that receive objects (each one described in clusters[]), sorted by name; empty when none of the wave\'s clusters receives objects'),
   maxParallel: z.number().int().min(1).describe('clusters of the wave applied at once'),
-  healthTimeoutSeconds: seconds.describe('how long each cluster may take to become healthy, in seconds'),
+  healthTimeoutSeconds: seconds.describe('how long each cluster may take to become healthy, in seconds; also how long an object may take to settle after the bake, and a rolled-back cluster to become healthy again'),
   bakeTimeSeconds: seconds.describe('wait after the wave is healthy before the next wave starts, in seconds'),
 });
 
@@ -68,27 +77,45 @@ export const ignoreDifferenceSchema = z.strictObject({
   reason: z.string().min(1).optional().describe('why, shown in drift reports'),
 });
 
-export const federationPlanSchema = z.strictObject({
-  apiVersion: z.literal(PLAN_API_VERSION).describe('always cdk-federation.io/v1alpha1'),
-  kind: z.literal(PLAN_KIND).describe('always FederationPlan'),
+export const inventoryDocumentSchema = z.strictObject({
+  apiVersion: z.literal(INVENTORY_API_VERSION).describe('always cdk-federation.io/v1alpha1'),
+  kind: z.literal(INVENTORY_KIND).describe('always FederationPlan'),
   schemaVersion: z.literal(SCHEMA_VERSION).describe('version of this file format; a reader refuses a version it does not know'),
   federation: dnsLabel.describe('the Federation construct id'),
   applySet: applySetSchema.describe('the KEP-3659 ApplySet every object belongs to (same id in every cluster)'),
-  waves: z.array(planWaveSchema).describe('in rollout order'),
-  clusters: z.array(planClusterSchema).describe('sorted by name'),
+  waves: z.array(inventoryWaveSchema).describe('in rollout order'),
+  clusters: z.array(inventoryClusterSchema).describe('sorted by name'),
   ignoreDifferences: z.array(ignoreDifferenceSchema).optional().describe('fields `cdkfed drift` ignores (like Argo CD ignoreDifferences); absent: only the built-in rule (spec.replicas of a workload an HPA scales)'),
 });
 
-export type PlanObject = z.infer<typeof planObjectSchema>;
-export type PlanCluster = z.infer<typeof planClusterSchema>;
-export type PlanWave = z.infer<typeof planWaveSchema>;
-export type FederationPlan = z.infer<typeof federationPlanSchema>;
+/** One object of a cluster as federation.json lists it (InventoryObject in read.ts adds the parsed manifest). */
+export type InventoryObjectEntry = z.infer<typeof inventoryObjectSchema>;
+/** One cluster as federation.json describes it (InventoryCluster in read.ts adds its objects, read and checked). */
+export type InventoryClusterEntry = z.infer<typeof inventoryClusterSchema>;
+/**
+ * One rollout wave: the one definition of a wave (see lib/inventory/wave.ts for what its
+ * timeouts govern). Federation maps WaveProps to it in one place (Federation.inventoryWaves);
+ * placement's resolveWaves, the synth model, deploy's schedule, plan, gitops and the deploy
+ * preview all use this type.
+ */
+export type InventoryWave = z.infer<typeof inventoryWaveSchema>;
+/** The whole of dist/federation.json. */
+export type InventoryDocument = z.infer<typeof inventoryDocumentSchema>;
 export type IgnoreDifference = z.infer<typeof ignoreDifferenceSchema>;
 
+/** @deprecated use InventoryObjectEntry */
+export type PlanObject = InventoryObjectEntry;
+/** @deprecated use InventoryClusterEntry */
+export type PlanCluster = InventoryClusterEntry;
+/** @deprecated use InventoryWave */
+export type PlanWave = InventoryWave;
+/** @deprecated use InventoryDocument */
+export type FederationPlan = InventoryDocument;
+
 /** The JSON Schema of federation.json, generated from the zod schema. */
-export function federationPlanJsonSchema(): object {
+export function inventoryJsonSchema(): object {
   return {
-    ...z.toJSONSchema(federationPlanSchema, { target: 'draft-2020-12' }),
+    ...z.toJSONSchema(inventoryDocumentSchema, { target: 'draft-2020-12' }),
     $id: 'https://cdk-federation.io/schemas/federation.schema.json',
     title: 'cdk-federation dist/federation.json',
   };

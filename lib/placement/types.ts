@@ -1,3 +1,4 @@
+import type { InventoryWave } from '../inventory/types';
 import { ClusterSpec } from '../registry/types';
 
 /** A Kubernetes-style label selector over a cluster's effective labels (see effectiveLabels). */
@@ -75,8 +76,10 @@ export interface PlacementDecision {
 }
 
 /**
- * A rollout wave as declared: clusters by name and/or selector, plus its gates. As in a
- * placement, name list and selector are ANDed when both are given.
+ * A rollout wave as declared, in plain data (Federation's WaveProps is this with Durations):
+ * clusters by name and/or selector, plus its gates. As in a placement, name list and
+ * selector are ANDed when both are given. resolveWaves turns it into the one wave type,
+ * InventoryWave (lib/inventory/types.ts), the wave as federation.json holds it.
  */
 export interface WaveSpec {
   readonly name: string;
@@ -86,17 +89,15 @@ export interface WaveSpec {
   readonly selector?: LabelSelector;
   /** Clusters of this wave applied at once. @default 1 */
   readonly maxParallel?: number;
-  /** How long a cluster may take to become healthy before the wave fails. @default 300 */
+  /**
+   * How long a cluster may take to become healthy before the wave fails. The same value
+   * also bounds how long an object may take to settle after the bake, and how long a rolled
+   * back cluster may take to become healthy again (see lib/inventory/wave.ts). @default 300
+   */
   readonly healthTimeoutSeconds?: number;
   /** How long to wait after the wave is healthy before the next wave starts. @default 0 */
   readonly bakeTimeSeconds?: number;
 }
 
-/** A wave with defaults filled in and its clusters resolved (sorted by name). */
-export interface ResolvedWave {
-  readonly name: string;
-  readonly clusters: readonly string[];
-  readonly maxParallel: number;
-  readonly healthTimeoutSeconds: number;
-  readonly bakeTimeSeconds: number;
-}
+/** @deprecated use InventoryWave: a resolved wave is the inventory's wave (before synth leaves out clusters that receive nothing). */
+export type ResolvedWave = InventoryWave;

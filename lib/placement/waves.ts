@@ -4,7 +4,8 @@ import { PlacementErrorCode as E } from './codes';
 import { isDnsLabel } from '../k8s-names';
 import { indexRegistry } from './select';
 import { describeSelector, matchesSelector, validateSelector } from './selector';
-import { ResolvedWave, WaveSpec } from './types';
+import type { InventoryWave } from '../inventory/types';
+import { WaveSpec } from './types';
 import { isPlainObject, isPositiveInteger, list, show } from './util';
 import { compareStrings } from '../kube/sort';
 
@@ -21,7 +22,8 @@ function isNonNegativeFinite(v: unknown): v is number {
 }
 
 /**
- * Resolves rollout waves against the registry. A wave's clusters are the registry clusters
+ * Resolves rollout waves against the registry into the one wave type, InventoryWave (the
+ * wave of federation.json; synth then leaves out clusters that receive nothing). A wave's clusters are the registry clusters
  * that are in its `clusters` list (if given) AND match its `selector` (if given), sorted by
  * name: the same rule as an app's placement selection. Waves keep their
  * declared order and get their defaults (maxParallel 1, healthTimeoutSeconds 300,
@@ -37,7 +39,7 @@ function isNonNegativeFinite(v: unknown): v is number {
  * @param placed names of the clusters that something is placed on
  * @param where the federation's construct path or file, named in errors
  */
-export function resolveWaves(registry: readonly ClusterSpec[], waves: readonly WaveSpec[], placed: readonly string[], where: string): ResolvedWave[] {
+export function resolveWaves(registry: readonly ClusterSpec[], waves: readonly WaveSpec[], placed: readonly string[], where: string): InventoryWave[] {
   const known = indexRegistry(registry, where);
   const knownList = () => list([...known.keys()].sort(compareStrings));
   if (!Array.isArray(waves)) {
@@ -46,7 +48,7 @@ export function resolveWaves(registry: readonly ClusterSpec[], waves: readonly W
   }
   const owner = new Map<string, string>(); // cluster -> wave name
   const names = new Set<string>();
-  const out: ResolvedWave[] = waves.map((w: WaveSpec, i: number) => {
+  const out: InventoryWave[] = waves.map((w: WaveSpec, i: number) => {
     const at = `waves[${i}]`;
     if (!isPlainObject(w)) {
       throw new FederationError(E.WAVE_INVALID_SETTING, where, `${at} must be an object, got ${show(w)}`, 'write e.g. { name: "eu", clusters: ["eu-west-1a"] }');

@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { fileDigest } from '../kube/digest';
-import { FederationPlan } from '../inventory/types';
+import { InventoryDocument } from '../inventory/types';
 import { KubeObject } from '../kube/object';
 import { manifestFileName } from '../kube/order';
 import { planCluster } from './federation-plan';
@@ -16,7 +16,7 @@ import { cdktfJson } from './stable-json';
 import { checkStackObjects, manifestResources, MANIFEST_RESOURCE_TYPE } from './terraform-objects';
 import { manifestYaml } from './yaml';
 
-export type PlanCluster = FederationPlan['clusters'][number];
+export type PlanCluster = InventoryDocument['clusters'][number];
 
 /** The cdktf part of a cluster's stack, synthesized already; the resources are added here. */
 export interface StackFile {

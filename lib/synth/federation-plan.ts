@@ -3,21 +3,21 @@ import { objectKey } from '../kube/object';
 import { manifestFileName } from '../kube/order';
 import { applySetId, applySetParent } from '../kube/ownership';
 import { FederationError } from '../errors';
-import { federationPlanSchema, FederationPlan, PLAN_API_VERSION, PLAN_KIND, SCHEMA_VERSION } from '../inventory/types';
+import { inventoryDocumentSchema, InventoryDocument, INVENTORY_API_VERSION, INVENTORY_KIND, SCHEMA_VERSION } from '../inventory/types';
 import { ClusterManifests, FederationOutline } from './model';
 
-type PlanCluster = FederationPlan['clusters'][number];
+type PlanCluster = InventoryDocument['clusters'][number];
 
 /**
  * dist/federation.json: everything `cdkfed plan|deploy|drift` needs besides the manifests
  * themselves: which clusters, how to reach them, in which waves, the ApplySet, and each
  * cluster's inventory with digests and each object's app and residency.
  */
-export function buildPlan(outline: FederationOutline, clusters: readonly PlanCluster[]): FederationPlan {
+export function buildPlan(outline: FederationOutline, clusters: readonly PlanCluster[]): InventoryDocument {
   const parent = applySetParent(outline.name);
   return {
-    apiVersion: PLAN_API_VERSION,
-    kind: PLAN_KIND,
+    apiVersion: INVENTORY_API_VERSION,
+    kind: INVENTORY_KIND,
     schemaVersion: SCHEMA_VERSION,
     federation: outline.name,
     applySet: { id: applySetId(parent), parent },
@@ -63,10 +63,10 @@ export function planCluster({ cluster, wave, objects, origins }: ClusterManifest
  * described cluster is in exactly one wave, the one its `wave` names). A failure is a bug
  * in synth, never written to dist/. Returns the plan.
  */
-export function checkPlan(plan: FederationPlan, where: string): FederationPlan {
+export function checkPlan(plan: InventoryDocument, where: string): InventoryDocument {
   const bug = (what: string) => new FederationError('PLAN_INVALID', where, `federation.json would be invalid: ${what}`,
     'this is a bug in cdk-federation, not in your app; please report it with the app that triggers it');
-  const parsed = federationPlanSchema.safeParse(plan);
+  const parsed = inventoryDocumentSchema.safeParse(plan);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw bug(`${issue.path.join('.') || '(top level)'}: ${issue.message}`);

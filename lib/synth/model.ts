@@ -1,7 +1,6 @@
-import { ResolvedWave } from '../placement/types';
 import { ClusterSpec } from '../registry/types';
 
-import type { IgnoreDifference } from '../inventory/types';
+import type { IgnoreDifference, InventoryWave } from '../inventory/types';
 import { KubeObject } from '../kube/object';
 
 export type { KubeObject };
@@ -70,7 +69,8 @@ export interface TerraformOptions {
 export interface FederationOutline {
   readonly name: string;
   readonly clusters: readonly ClusterOutline[];
-  readonly waves: readonly ResolvedWave[];
+  /** The waves as federation.json holds them: only clusters that receive objects. */
+  readonly waves: readonly InventoryWave[];
   readonly terraform: TerraformOptions;
   /** Fields `cdkfed drift` ignores, sorted. @default - none */
   readonly ignoreDifferences?: readonly IgnoreDifference[];

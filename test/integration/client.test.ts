@@ -11,7 +11,7 @@ import * as YAML from 'yaml';
 import { ClusterClient, KubeApiError } from '../../lib/cluster/client';
 import { isFederationError } from '../../lib/errors';
 import { userKubeconfig } from '../localk8s/localk8s';
-import { contexts, kubeconfigPath } from './support/k8s';
+import { contexts, kubeconfigPath } from '../support/integration/k8s';
 
 const CTX = contexts();
 

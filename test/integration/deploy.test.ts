@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APPLYSET_GROUP_KINDS, APPLYSET_ID, APPLYSET_PART_OF, SYSTEM_NAMESPACE } from '../../lib/kube/ownership';
-import { cdkfed, cleanup, REPO, resourceVersions, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
+import { cdkfed, cleanup, REPO, resourceVersions, revisions, synthFleet, tmpDist, uniqueFederation } from '../support/integration/fleet';
 import * as YAML from 'yaml';
-import { clients, contexts, k8s, kubeconfigPath } from './support/k8s';
+import { clients, contexts, k8s, kubeconfigPath } from '../support/integration/k8s';
 
 const CTX = contexts();
 const deployArgs = (dist: string, ...extra: string[]) => ['deploy', '--dist', dist, '--yes', ...extra];

@@ -6,8 +6,8 @@
  * the same refusal on a cluster a real Flux synced.
  */
 import * as fs from 'node:fs';
-import { cdkfed, cleanup, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
-import { clients, contexts, k8s } from './support/k8s';
+import { cdkfed, cleanup, synthFleet, tmpDist, uniqueFederation } from '../support/integration/fleet';
+import { clients, contexts, k8s } from '../support/integration/k8s';
 
 const CTX = contexts()[0];
 

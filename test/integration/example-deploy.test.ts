@@ -12,8 +12,8 @@ import { readInventory } from '../../lib/inventory/read';
 import { APPLYSET_PART_OF } from '../../lib/kube/ownership';
 import { installCrds } from '../localk8s/crds';
 import { down, kubeconfigPath, up } from '../localk8s/localk8s';
-import { cdkfed, cleanup, REPO, revisions, tmpDist } from './support/fleet';
-import { clients } from './support/k8s';
+import { cdkfed, cleanup, REPO, revisions, tmpDist } from '../support/integration/fleet';
+import { clients } from '../support/integration/k8s';
 
 const SIX = ['local-1', 'local-2', 'local-3', 'local-4', 'local-5', 'local-6'];
 let started: string[] = [];
@@ -48,7 +48,7 @@ test('the example deploys to 6 clusters wave by wave: every object present and h
     for (const { manifest } of cluster.objects) {
       const live = await c.objects.read({ apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: { name: manifest.metadata.name, namespace: manifest.metadata.namespace } } as any);
       expect(computeHealth(live).status).toBe('Current');
-      expect((live.metadata?.labels ?? {})[APPLYSET_PART_OF]).toBe(inv.plan.applySet.id);
+      expect((live.metadata?.labels ?? {})[APPLYSET_PART_OF]).toBe(inv.document.applySet.id);
     }
   }
   // wave order: each wave's clusters started after every cluster of the previous wave was recorded deployed

@@ -4,7 +4,7 @@
  * ProgressDeadlineExceeded, which is what health gates and rollback must detect.
  */
 import type * as K8s from '@kubernetes/client-node';
-import { clients, condition, contexts, serverSideApply, uniqueName, waitUntil } from './support/k8s';
+import { clients, condition, contexts, serverSideApply, uniqueName, waitUntil } from '../support/integration/k8s';
 
 describe('failure simulation', () => {
   const ctx = contexts()[0];

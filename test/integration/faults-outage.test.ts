@@ -6,9 +6,9 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { restartComponent, stopComponent, type Component } from '../localk8s/localk8s';
-import { assertFleetConsistent } from './support/consistency';
-import { cdkfed, cleanup, kubeconfigAs, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
-import { clients, contexts, k8s } from './support/k8s';
+import { assertFleetConsistent } from '../support/integration/consistency';
+import { cdkfed, cleanup, kubeconfigAs, revisions, synthFleet, tmpDist, uniqueFederation } from '../support/integration/fleet';
+import { clients, contexts, k8s } from '../support/integration/k8s';
 
 const CTX = contexts();
 const json = (s: string) => JSON.parse(s);

@@ -7,10 +7,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
-import { mulberry32 as prng } from '../unit/placement/helpers';
-import { assertFleetConsistent } from './support/consistency';
-import { cdkfed, cleanup, kubeconfigAs, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
-import { clients, contexts, kubeconfigPath, waitUntil } from './support/k8s';
+import { mulberry32 as prng } from '../support/placement';
+import { assertFleetConsistent } from '../support/integration/consistency';
+import { cdkfed, cleanup, kubeconfigAs, revisions, synthFleet, tmpDist, uniqueFederation } from '../support/integration/fleet';
+import { clients, contexts, kubeconfigPath, waitUntil } from '../support/integration/k8s';
 import { contentDigest, fileDigest } from '../../lib/kube/digest';
 
 const CTX = contexts();
@@ -177,7 +177,7 @@ describe('a failed gate at every wave position: exactly the previous revision re
 test('a rollback whose own apply fails: reported as rollback-failed with the reason, the revision recorded failed, and the next run restores the cluster', async () => {
   const fed = uniqueFederation('rbfail');
   const policy = `deny-${fed}`;
-  const admission = (await import('./support/k8s')).k8s;
+  const admission = (await import('../support/integration/k8s')).k8s;
   const kc = clients(CTX[1]).kc;
   const vap = kc.makeApiClient(admission.AdmissionregistrationV1Api);
   try {

@@ -13,7 +13,7 @@ import {
   condition, gitRepo, gitRepository, gitRevision, inventoryId, kubeconfigSecret, kustomization, kustomizationStatus,
   serveGit, startFlux, waitForFlux, waitForReady, type Flux, type GitRepo, type GitServer,
 } from '../localk8s/flux';
-import { clients, contexts, k8s, uniqueName, waitUntil } from './support/k8s';
+import { clients, contexts, k8s, uniqueName, waitUntil } from '../support/integration/k8s';
 
 const namespaceDoc = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 const configMapDoc = (namespace: string, name: string, data: Record<string, string>) =>

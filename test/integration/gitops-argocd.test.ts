@@ -15,8 +15,8 @@ import { readInventory } from '../../lib/inventory/read';
 import { GitopsOptions } from '../../lib/gitops/options';
 import { renderGitops } from '../../lib/gitops/render';
 import { argoCdCrds } from '../localk8s/argocd';
-import { contexts, kubeconfigPath, uniqueName } from './support/k8s';
-import { tmpDist } from './support/fleet';
+import { contexts, kubeconfigPath, uniqueName } from '../support/integration/k8s';
+import { tmpDist } from '../support/integration/fleet';
 import { ClusterRegistry, Federation } from '../../lib';
 
 const MANAGER = 'cdkfed-integration-test';

@@ -19,8 +19,8 @@ import * as path from 'node:path';
 import * as YAML from 'yaml';
 import { readInventory } from '../../lib/inventory/read';
 import { inventoryId } from '../../lib/gitops/engine-status';
-import { cdkfed, cleanup, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
-import { clients, contexts, k8s, kubeconfigPath, waitUntil } from './support/k8s';
+import { cdkfed, cleanup, synthFleet, tmpDist, uniqueFederation } from '../support/integration/fleet';
+import { clients, contexts, k8s, kubeconfigPath, waitUntil } from '../support/integration/k8s';
 import { gitRepo, kubeconfigSecret, serveGit, startFlux, waitForReady, type Flux, type GitServer } from '../localk8s/flux';
 
 const [HUB, ...SPOKES] = contexts();

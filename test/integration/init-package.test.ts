@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
-import { clients, contexts, kubeconfigPath } from './support/k8s';
+import { clients, contexts, kubeconfigPath } from '../support/integration/k8s';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const OWN = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
-import { cdkfed, cleanup, resourceVersions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
-import { clients, contexts, k8s, kubeconfigPath } from './support/k8s';
+import { cdkfed, cleanup, resourceVersions, synthFleet, tmpDist, uniqueFederation } from '../support/integration/fleet';
+import { clients, contexts, k8s, kubeconfigPath } from '../support/integration/k8s';
 
 const CTX = contexts();
 const json = (s: string) => JSON.parse(s);

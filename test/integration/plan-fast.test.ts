@@ -4,8 +4,8 @@
  * without a request. The report must be exactly the one a dry run of every object gives.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
-import { cdkfed, cleanup, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
-import { clients, contexts, k8s } from './support/k8s';
+import { cdkfed, cleanup, synthFleet, tmpDist, uniqueFederation } from '../support/integration/fleet';
+import { clients, contexts, k8s } from '../support/integration/k8s';
 
 const CTX = contexts();
 

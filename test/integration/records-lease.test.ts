@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { recordedSetDigest, revisionSecret, RevisionRecord } from '../../lib/cluster/revisions';
 import { SYSTEM_NAMESPACE } from '../../lib/kube/ownership';
-import { cdkfed, cleanup, resourceVersions, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
-import { clients, contexts, k8s } from './support/k8s';
+import { cdkfed, cleanup, resourceVersions, revisions, synthFleet, tmpDist, uniqueFederation } from '../support/integration/fleet';
+import { clients, contexts, k8s } from '../support/integration/k8s';
 
 const CTX = contexts();
 const C1 = CTX[0];

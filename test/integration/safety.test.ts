@@ -10,8 +10,8 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { SYSTEM_NAMESPACE } from '../../lib/kube/ownership';
-import { cdkfed, cleanup, kubeconfigAs, revisions, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
-import { clients, contexts, k8s, waitUntil } from './support/k8s';
+import { cdkfed, cleanup, kubeconfigAs, revisions, synthFleet, tmpDist, uniqueFederation } from '../support/integration/fleet';
+import { clients, contexts, k8s, waitUntil } from '../support/integration/k8s';
 
 const CTX = contexts()[0];
 const PART_OF = 'applyset.kubernetes.io/part-of';

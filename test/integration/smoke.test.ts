@@ -3,7 +3,7 @@
  * wait until it reports Available with all its pods Ready (kwok simulates the pods).
  */
 import type * as K8s from '@kubernetes/client-node';
-import { clients, condition, contexts, serverSideApply, uniqueName, waitUntil, type Clients } from './support/k8s';
+import { clients, condition, contexts, serverSideApply, uniqueName, waitUntil, type Clients } from '../support/integration/k8s';
 
 const REPLICAS = 3;
 

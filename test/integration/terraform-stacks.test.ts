@@ -13,8 +13,8 @@ import { FederationApp } from '../../lib';
 import { ClusterSpec } from '../../lib/registry/types';
 import { FederationModel, KubeObject } from '../../lib/synth/model';
 import { synthTerraform } from '../../lib/synth/terraform';
-import { clients, condition, contexts, kubeconfigPath, uniqueName, waitUntil } from './support/k8s';
-import { runTofu, tofuEnv, TofuResult } from './support/tofu';
+import { clients, condition, contexts, kubeconfigPath, uniqueName, waitUntil } from '../support/integration/k8s';
+import { runTofu, tofuEnv, TofuResult } from '../support/integration/tofu';
 
 // Any attempt to reach a registry fails fast through this dead proxy.
 const OFFLINE = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1,localhost' };

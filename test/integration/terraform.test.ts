@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { clients, contexts, kubeconfigPath, uniqueName, waitUntil } from './support/k8s';
-import { runTofu, tofuEnv } from './support/tofu';
+import { clients, contexts, kubeconfigPath, uniqueName, waitUntil } from '../support/integration/k8s';
+import { runTofu, tofuEnv } from '../support/integration/tofu';
 
 // Any attempt to reach a registry during init fails fast through this dead proxy.
 const OFFLINE = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1,localhost' };

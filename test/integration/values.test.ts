@@ -7,9 +7,9 @@
  * - plan and drift markdown cannot be broken by content holding runs of backticks.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
-import { fences } from '../unit/support/markdown';
-import { cdkfed, cleanup, synthFleet, tmpDist, uniqueFederation } from './support/fleet';
-import { clients, contexts, k8s } from './support/k8s';
+import { fences } from '../support/markdown';
+import { cdkfed, cleanup, synthFleet, tmpDist, uniqueFederation } from '../support/integration/fleet';
+import { clients, contexts, k8s } from '../support/integration/k8s';
 
 const CTX = contexts();
 const json = (s: string) => JSON.parse(s);

@@ -1,6 +1,7 @@
 import * as readline from 'readline';
 import { FederationError } from '../../errors';
 import { readInventory } from '../../inventory/read';
+import type { InventoryWave } from '../../inventory/types';
 import { stableJson } from '../../kube/digest';
 import { connectAll } from '../../deploy/connect';
 import { previewFleet, ClusterPreview } from '../../deploy/preview';
@@ -37,7 +38,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
           'review with `cdkfed plan`, then run `cdkfed deploy --yes` in pipelines');
       }
       const previews = await previewFleet(inv, names, clients);
-      err(renderPreview(inv.plan.federation, waves.map((w) => ({ wave: w.wave.name, maxParallel: w.wave.maxParallel, bake: w.wave.bakeTimeSeconds, clusters: w.clusters })), previews, flags));
+      err(renderPreview(inv.document.federation, waves, previews, flags));
       if (!(await ask('\nDo you want to deploy? Only "yes" will be accepted: '))) {
         err('deploy cancelled; nothing was applied\n');
         return 1;
@@ -81,13 +82,12 @@ function ask(question: string): Promise<boolean> {
   }));
 }
 
-interface PreviewWave { wave: string; maxParallel: number; bake: number; clusters: readonly string[] }
-
-function renderPreview(fed: string, waves: PreviewWave[], previews: Array<ClusterPreview | string>, flags: DeployFlags): string {
+/** `waves`: the scheduled waves, each narrowed to the selected clusters. */
+function renderPreview(fed: string, waves: readonly InventoryWave[], previews: Array<ClusterPreview | string>, flags: DeployFlags): string {
   const byName = new Map(previews.filter((p): p is ClusterPreview => typeof p !== 'string').map((p) => [p.cluster, p]));
   const lines = [`cdkfed will deploy federation "${fed}" from ${flags.dist}/ in ${waves.length} wave(s)${flags.prune ? '' : ' (no prune)'}:`];
   for (const w of waves) {
-    lines.push(`  wave ${w.wave} (max ${w.maxParallel} at once${w.bake ? `, bake ${w.bake}s` : ''}):`);
+    lines.push(`  wave ${w.name} (max ${w.maxParallel} at once${w.bakeTimeSeconds ? `, bake ${w.bakeTimeSeconds}s` : ''}):`);
     for (const c of w.clusters) {
       const p = byName.get(c);
       if (!p) {

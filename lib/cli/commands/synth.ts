@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { FederationError } from '../../errors';
-import { FederationPlan, PLAN_FILE } from '../../inventory/types';
+import { InventoryDocument, INVENTORY_FILE } from '../../inventory/types';
 
 export interface SynthFlags {
   readonly app?: string;
@@ -64,7 +64,7 @@ export function synthCommand(flags: SynthFlags): number {
     return 1;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const plan = JSON.parse(fs.readFileSync(path.join(flags.out, PLAN_FILE), 'utf8')) as FederationPlan;
+  const plan = JSON.parse(fs.readFileSync(path.join(flags.out, INVENTORY_FILE), 'utf8')) as InventoryDocument;
   const objects = plan.clusters.reduce((n, c) => n + c.objects.length, 0);
   for (const c of plan.clusters) process.stdout.write(`  ${c.name.padEnd(24)} wave ${c.wave.padEnd(12)} ${String(c.objects.length).padStart(4)} objects\n`);
   process.stdout.write(`synthesized federation "${plan.federation}": ${plan.clusters.length} clusters, ${objects} objects, ${plan.waves.length} waves → ${flags.out}/`

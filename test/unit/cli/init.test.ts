@@ -9,7 +9,7 @@ import * as YAML from 'yaml';
 import { initCommand } from '../../../lib/cli/commands/init';
 import { PROJECT_FILES } from '../../../lib/init/project';
 import { isFederationError } from '../../../lib';
-import { tmpdir } from '../support/fixtures';
+import { tmpdir } from '../../support/fixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 

@@ -9,7 +9,7 @@ import {
 } from '../../../lib/cluster/revisions';
 import { readInventory } from '../../../lib/inventory/read';
 import { KubeObject } from '../../../lib/kube/object';
-import { errorOf, tmpdir } from '../support/fixtures';
+import { errorOf, tmpdir } from '../../support/fixtures';
 
 const cm = (name: string, data: Record<string, string> = { a: '1' }): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop' }, data } as any);
 const rec = (revision: number, status: RevisionRecord['status'], objects: KubeObject[] = [cm('x')]): RevisionRecord => ({

@@ -1,27 +1,27 @@
 import { Inventory } from '../../../lib/inventory/read';
 import { nextStep, scheduleWaves } from '../../../lib/deploy/schedule';
-import { errorOf } from '../support/fixtures';
+import { errorOf } from '../../support/fixtures';
 
 const wave = (name: string, clusters: string[], maxParallel = 1) => ({ name, clusters, maxParallel, healthTimeoutSeconds: 60, bakeTimeSeconds: 0 });
 const inv = {
   dir: 'dist',
-  plan: { federation: 'shop' },
+  document: { federation: 'shop' },
   waves: [wave('canary', ['a-2', 'b-2'], 2), wave('a', ['a-1']), wave('b', ['b-1'])],
   clusters: new Map(['a-1', 'a-2', 'b-1', 'b-2'].map((n) => [n, {}])),
 } as unknown as Inventory;
 
 describe('scheduleWaves', () => {
   test('all waves in rollout order with their clusters', () => {
-    expect(scheduleWaves(inv).map((w) => [w.wave.name, w.clusters])).toEqual([['canary', ['a-2', 'b-2']], ['a', ['a-1']], ['b', ['b-1']]]);
+    expect(scheduleWaves(inv).map((w) => [w.name, w.clusters])).toEqual([['canary', ['a-2', 'b-2']], ['a', ['a-1']], ['b', ['b-1']]]);
   });
   test('--wave keeps rollout order whatever the flag order', () => {
-    expect(scheduleWaves(inv, { waves: ['b', 'canary'] }).map((w) => w.wave.name)).toEqual(['canary', 'b']);
+    expect(scheduleWaves(inv, { waves: ['b', 'canary'] }).map((w) => w.name)).toEqual(['canary', 'b']);
   });
   test('--cluster keeps only those clusters and drops waves left empty', () => {
-    expect(scheduleWaves(inv, { clusters: ['b-2', 'b-1'] }).map((w) => [w.wave.name, w.clusters])).toEqual([['canary', ['b-2']], ['b', ['b-1']]]);
+    expect(scheduleWaves(inv, { clusters: ['b-2', 'b-1'] }).map((w) => [w.name, w.clusters])).toEqual([['canary', ['b-2']], ['b', ['b-1']]]);
   });
   test('--wave and --cluster combine (AND)', () => {
-    expect(scheduleWaves(inv, { waves: ['canary'], clusters: ['a-2', 'a-1'] }).map((w) => [w.wave.name, w.clusters])).toEqual([['canary', ['a-2']]]);
+    expect(scheduleWaves(inv, { waves: ['canary'], clusters: ['a-2', 'a-1'] }).map((w) => [w.name, w.clusters])).toEqual([['canary', ['a-2']]]);
   });
   test('an unknown wave or cluster names what exists', () => {
     const e = errorOf(() => scheduleWaves(inv, { waves: ['c'] }));

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FederatedApp, FederatedResource } from '../../../lib';
-import { federationPlanSchema } from '../../../lib/inventory/types';
-import { errorOf, federation } from '../support/fixtures';
+import { inventoryDocumentSchema } from '../../../lib/inventory/types';
+import { errorOf, federation } from '../../support/fixtures';
 
 describe('ignoreDifferences reach federation.json', () => {
   test('from the Federation, a FederatedApp (scoped to its app and namespace) and a FederatedResource (scoped to its object), in canonical-JSON order', () => {
@@ -10,7 +10,7 @@ describe('ignoreDifferences reach federation.json', () => {
     new FederatedApp(fed, 'web', { containers: [{ image: 'web:1' }], ignoreDifferences: [{ kind: 'Deployment', jsonPointers: ['/spec/template/metadata/annotations/restartedAt'], reason: 'kubectl rollout restart' }] });
     new FederatedResource(fed, 'quota', { manifest: { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'shop' } }, ignoreDifferences: [{ jsonPointers: ['/spec/hard'] }] });
     app.synth();
-    const plan = federationPlanSchema.parse(JSON.parse(fs.readFileSync(path.join(app.outdir, 'federation.json'), 'utf8')));
+    const plan = inventoryDocumentSchema.parse(JSON.parse(fs.readFileSync(path.join(app.outdir, 'federation.json'), 'utf8')));
     expect(plan.ignoreDifferences).toEqual([
       { kind: 'Deployment', app: 'web', namespace: 'shop', jsonPointers: ['/spec/template/metadata/annotations/restartedAt'], reason: 'kubectl rollout restart' },
       { kind: 'ConfigMap', jsonPointers: ['/data/generated'], clusters: ['eu-1', 'us-1'] },

@@ -7,7 +7,7 @@ import type { FleetDrift } from '../../../lib/drift/drift';
 import type { FleetPlan, PlannedObject } from '../../../lib/drift/plan';
 import { unifiedDiff } from '../../../lib/drift/plan';
 import { fenced, mdCode, mdText, renderDrift, renderPlan } from '../../../lib/drift/report';
-import { fences } from '../support/markdown';
+import { fences } from '../../support/markdown';
 
 /** Deterministic generator: the same cases on every run. */
 function rng(seed: number): () => number {

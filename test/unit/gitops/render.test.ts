@@ -9,7 +9,7 @@ import { renderGitops } from '../../../lib/gitops/render';
 import { GitopsOptions } from '../../../lib/gitops/options';
 import { writeGitops } from '../../../lib/gitops/write';
 import { gitopsSummarySchema } from '../../../lib/gitops/summary';
-import { errorOf, federation, readTree, tmpdir } from '../support/fixtures';
+import { errorOf, federation, readTree, tmpdir } from '../../support/fixtures';
 
 function shopDist(): string {
   const out = tmpdir();

@@ -12,7 +12,7 @@ import { ClusterRegistry } from '../../../lib';
 import { clusterNameFor, guessProvider, PROJECT_FILES, projectName, renderProject } from '../../../lib/init/project';
 import { packageInfo } from '../../../lib/package-info';
 import { readKubeconfig } from '../../../lib/registry/kubeconfig';
-import { tmpdir } from '../support/fixtures';
+import { tmpdir } from '../../support/fixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const OWN = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));

@@ -3,15 +3,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildShop } from '../../../apps/shop';
 import { ClusterRegistry, Federation, FederatedApp, FederatedResource, FederationApp } from '../../../lib';
-import { federationPlanSchema, FederationPlan, SCHEMA_VERSION } from '../../../lib/inventory/types';
+import { inventoryDocumentSchema, InventoryDocument, SCHEMA_VERSION } from '../../../lib/inventory/types';
 import { federationSchemaText, SCHEMA_FILE } from '../../../scripts/schema';
-import { CLUSTERS, federation, tmpdir } from '../support/fixtures';
+import { CLUSTERS, federation, tmpdir } from '../../support/fixtures';
 import { checkPlan } from '../../../lib/synth/federation-plan';
 
 const ROOT = path.join(__dirname, '../../..');
 
 /** Synthesizes an app into a new folder and returns its federation.json as written. */
-function synthPlan(build: (app: FederationApp) => void): FederationPlan {
+function synthPlan(build: (app: FederationApp) => void): InventoryDocument {
   const outdir = tmpdir();
   const app = new FederationApp({ outdir, terraformOutdir: false });
   build(app);
@@ -20,7 +20,7 @@ function synthPlan(build: (app: FederationApp) => void): FederationPlan {
 }
 
 /** The invariants deploy relies on beyond the schema's shape. */
-function expectCoherent(plan: FederationPlan): void {
+function expectCoherent(plan: InventoryDocument): void {
   const described = plan.clusters.map((c) => c.name);
   const inWaves = plan.waves.flatMap((w) => w.clusters);
   // Every wave cluster is described in clusters[], and every described cluster is in exactly one wave, the one it names.
@@ -68,7 +68,7 @@ describe('schema/federation.schema.json', () => {
 describe('every synthesized federation.json validates', () => {
   test('the bundled example (apps/shop.ts)', () => {
     const plan = synthPlan((app) => buildShop(app));
-    expect(() => federationPlanSchema.parse(plan)).not.toThrow();
+    expect(() => inventoryDocumentSchema.parse(plan)).not.toThrow();
     expect(plan.schemaVersion).toBe(SCHEMA_VERSION);
     expectCoherent(plan);
   });
@@ -81,7 +81,7 @@ describe('every synthesized federation.json validates', () => {
       });
       new FederatedResource(fed, 'crd-like', { manifest: { apiVersion: 'example.com/v1', kind: 'ClusterWidget', metadata: { name: 'w' } } });
     });
-    expect(() => federationPlanSchema.parse(plan)).not.toThrow();
+    expect(() => inventoryDocumentSchema.parse(plan)).not.toThrow();
     expect(plan.clusters[0].objects).toEqual([expect.objectContaining({ kind: 'ClusterWidget', name: 'w', app: 'crd-like' })]);
     expect(plan.clusters[0].objects[0]).not.toHaveProperty('namespace');
     expect(plan.clusters[0].objects[0]).not.toHaveProperty('residency');
@@ -96,7 +96,7 @@ describe('every synthesized federation.json validates', () => {
       });
       new FederatedApp(fed, 'users', { containers: [{ image: 'u:1' }], placement: { selector: { matchLabels: { jurisdiction: 'eu' } } }, residency: 'eu' });
     });
-    expect(() => federationPlanSchema.parse(plan)).not.toThrow();
+    expect(() => inventoryDocumentSchema.parse(plan)).not.toThrow();
     expect(plan.clusters.map((c) => [c.name, c.kubeconfig])).toEqual([['eu-1', '/etc/kube/eu-1.yaml'], ['eu-2', '/etc/kube/eu-2.yaml']]);
     const appObjects = plan.clusters.flatMap((c) => c.objects).filter((o) => o.kind !== 'Namespace');
     expect(appObjects.length).toBeGreaterThan(0);
@@ -112,7 +112,7 @@ describe('every synthesized federation.json validates', () => {
     const bad = (mutate: (p: any) => void) => {
       const copy = JSON.parse(JSON.stringify(plan));
       mutate(copy);
-      return federationPlanSchema.safeParse(copy).success;
+      return inventoryDocumentSchema.safeParse(copy).success;
     };
     expect(bad(() => undefined)).toBe(true);
     expect(bad((p) => { p.schemaVersion = 1; })).toBe(false);

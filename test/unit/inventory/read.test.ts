@@ -4,11 +4,11 @@ import * as path from 'path';
 import { buildShop } from '../../../apps/shop';
 import { FederationApp } from '../../../lib';
 import { readInventory, readOutline } from '../../../lib/inventory/read';
-import { federationPlanSchema } from '../../../lib/inventory/types';
+import { inventoryDocumentSchema } from '../../../lib/inventory/types';
 import { contentDigest, fileDigest } from '../../../lib/kube/digest';
 import { manifestFileName } from '../../../lib/kube/order';
 import * as YAML from 'yaml';
-import { errorOf, tmpdir } from '../support/fixtures';
+import { errorOf, tmpdir } from '../../support/fixtures';
 
 /** A fresh synth of the example into a temporary dist/. */
 function shopDist(): string {
@@ -56,7 +56,7 @@ describe('readInventory: the example', () => {
   });
 
   test('federation.json passes its own schema, with app and residency per object', () => {
-    const plan = federationPlanSchema.parse(planOf(pristine));
+    const plan = inventoryDocumentSchema.parse(planOf(pristine));
     const userData = plan.clusters.find((c) => c.name === 'eu-primary')!.objects.filter((o) => o.app === 'user-data');
     expect(userData.length).toBeGreaterThan(0);
     expect(userData.every((o) => o.residency === 'eu')).toBe(true);

@@ -1,5 +1,5 @@
 import { place, PlacementErrorCode as E, PlacementDecision, PlacementIntent } from '../../../lib/placement';
-import { cluster, expectFedError } from './helpers';
+import { cluster, expectFedError } from '../../support/placement';
 
 const P = 'shop/web';
 const registry = [

@@ -4,7 +4,7 @@
  */
 import { divideReplicas, place, ReplicaBound } from '../../../lib';
 import { exactWeights, toDecimal } from '../../../lib/placement/replicas';
-import { cluster, mulberry32 } from './helpers';
+import { cluster, mulberry32 } from '../../support/placement';
 
 const W = 'decimal/app';
 const int = (rnd: () => number, lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));

@@ -5,7 +5,7 @@
  */
 import { isFederationError } from '../../../lib/errors';
 import { divideReplicas, PlacementErrorCode as E, ReplicaBound, ReplicaMember } from '../../../lib/placement';
-import { mulberry32 } from './helpers';
+import { mulberry32 } from '../../support/placement';
 
 const W = 'prop/app';
 const NAMES = ['a', 'b', 'c', 'eu-1', 'eu-10', 'eu-2', 'us-east', 'ap-south', 'Z', 'zz'];

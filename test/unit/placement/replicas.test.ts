@@ -1,5 +1,5 @@
 import { divideReplicas, PlacementErrorCode as E, ReplicaMember } from '../../../lib/placement';
-import { expectFedError } from './helpers';
+import { expectFedError } from '../../support/placement';
 
 const W = 'shop/web';
 const m = (weights: Record<string, number>): ReplicaMember[] => Object.entries(weights).map(([name, weight]) => ({ name, weight }));

@@ -1,5 +1,5 @@
 import { checkResidency, PlacementErrorCode as E } from '../../../lib/placement';
-import { cluster, expectFedError } from './helpers';
+import { cluster, expectFedError } from '../../support/placement';
 
 const W = 'shop/payments';
 

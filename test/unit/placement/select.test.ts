@@ -1,5 +1,5 @@
 import { selectClusters, PlacementErrorCode as E } from '../../../lib/placement';
-import { cluster, expectFedError } from './helpers';
+import { cluster, expectFedError } from '../../support/placement';
 
 const W = 'shop/web';
 const registry = [

@@ -1,5 +1,5 @@
 import { isLabelKey, isLabelValue, matchesSelector, validateSelector, describeSelector, PlacementErrorCode as E, LabelSelector } from '../../../lib/placement';
-import { expectFedError } from './helpers';
+import { expectFedError } from '../../support/placement';
 
 const W = 'shop/web';
 const labels = { region: 'eu-west-1', tier: 'gold', 'example.com/team': 'payments', empty: '' };

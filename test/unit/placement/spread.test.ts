@@ -1,5 +1,5 @@
 import { applySpread, compareForSpread, validateSpread, PlacementErrorCode as E, SpreadConstraint } from '../../../lib/placement';
-import { cluster, expectFedError } from './helpers';
+import { cluster, expectFedError } from '../../support/placement';
 
 const W = 'shop/web';
 const names = (cs: { name: string }[]) => cs.map((c) => c.name);

@@ -1,5 +1,5 @@
 import { resolveWaves, selectClusters, PlacementErrorCode as E, WaveSpec } from '../../../lib/placement';
-import { cluster, expectFedError } from './helpers';
+import { cluster, expectFedError } from '../../support/placement';
 
 const F = 'shop';
 const registry = [

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { ClusterRegistry } from '../../../lib';
 import { checkContexts, readKubeconfig } from '../../../lib/registry/kubeconfig';
-import { tmpdir } from '../support/fixtures';
+import { tmpdir } from '../../support/fixtures';
 
 const cluster = (name: string, context: string, kubeconfig?: string) => ({ name, region: 'r', provider: 'p', jurisdiction: 'j', context, ...(kubeconfig ? { kubeconfig } : {}) });
 const kubeconfig = (file: string, ...contexts: string[]) => {

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
-import { FederatedResource, FederationError } from '../../lib';
-import { errorOf, federation, find, objectsOf } from './support/fixtures';
+import { FederatedResource, FederationError } from '../../../lib';
+import { errorOf, federation, find, objectsOf } from '../../support/fixtures';
 
 const WIDGET = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'tools' }, spec: { size: 1, color: 'red' } };
 

@@ -1,5 +1,5 @@
-import { cdktfJson } from '../../lib/synth/stable-json';
-import { shopModel } from './terraform-fixture';
+import { cdktfJson } from '../../../lib/synth/stable-json';
+import { shopModel } from '../../support/terraform';
 
 // the printer cdktf writes cdk.tf.json with (a dependency of cdktf)
 // eslint-disable-next-line @typescript-eslint/no-require-imports

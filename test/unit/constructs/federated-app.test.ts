@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
-import { FederatedApp } from '../../lib';
-import { applyAppOverrides } from '../../lib/constructs/overrides';
-import { errorOf, federation, find, objectsOf } from './support/fixtures';
+import { FederatedApp } from '../../../lib';
+import { applyAppOverrides } from '../../../lib/constructs/overrides';
+import { errorOf, federation, find, objectsOf } from '../../support/fixtures';
 
 const WEB = { containers: [{ image: 'web:1', ports: [{ name: 'http', containerPort: 8080, servicePort: 80 }] }] };
 

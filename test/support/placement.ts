@@ -1,5 +1,5 @@
-import { FederationError, isFederationError } from '../../../lib/errors';
-import { ClusterSpec } from '../../../lib/registry/types';
+import { FederationError, isFederationError } from '../../lib/errors';
+import { ClusterSpec } from '../../lib/registry/types';
 
 /** A registry cluster with sensible defaults; override any field. */
 export function cluster(name: string, over: Partial<ClusterSpec> = {}): ClusterSpec {

@@ -1,8 +1,8 @@
 /** Replicas together with autoscaling: the cluster's replica count becomes its HPA floor, never silently dropped. */
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
-import { FederatedApp } from '../../lib';
-import { hpaMinReplicas } from '../../lib/constructs/render-app';
-import { errorOf, federation, find, objectsOf } from './support/fixtures';
+import { FederatedApp } from '../../../lib';
+import { hpaMinReplicas } from '../../../lib/constructs/render-app';
+import { errorOf, federation, find, objectsOf } from '../../support/fixtures';
 
 const IMAGE = { containers: [{ image: 'web:1' }] };
 const hpa = (fed: any, c: string) => find(objectsOf(fed, c), 'HorizontalPodAutoscaler', 'web');

@@ -1,7 +1,7 @@
 /** Prop errors quote the value they refuse. */
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
-import { ClusterRegistry, Federation, FederationApp, GlobalService } from '../../lib';
-import { CLUSTERS, errorOf, federation, tmpdir } from './support/fixtures';
+import { ClusterRegistry, Federation, FederationApp, GlobalService } from '../../../lib';
+import { CLUSTERS, errorOf, federation, tmpdir } from '../../support/fixtures';
 
 const app = () => new FederationApp({ outdir: tmpdir(), terraformOutdir: false });
 

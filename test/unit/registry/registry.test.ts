@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ClusterRegistry, FederationError } from '../../lib';
-import { CLUSTERS, tmpdir } from './support/fixtures';
+import { ClusterRegistry, FederationError } from '../../../lib';
+import { CLUSTERS, tmpdir } from '../../support/fixtures';
 
 function load(yaml: string): ClusterRegistry {
   const file = path.join(tmpdir(), 'clusters.yaml');
@@ -46,7 +46,7 @@ describe('ClusterRegistry.fromFile', () => {
   });
 
   test('loads the bundled example registry', () => {
-    const r = ClusterRegistry.fromFile(path.join(__dirname, '../../apps/clusters.yaml'));
+    const r = ClusterRegistry.fromFile(path.join(__dirname, '../../../apps/clusters.yaml'));
     expect(r.clusters).toHaveLength(6);
     expect(r.clusters.filter((c) => c.role === 'standby')).toHaveLength(3);
   });

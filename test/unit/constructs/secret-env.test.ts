@@ -2,10 +2,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import * as fs from 'fs';
 import * as path from 'path';
-import { FederatedApp } from '../../lib';
-import { literalCredentialNames } from '../../lib/constructs/secret-env';
-import { envNameWords, looksLikeCredential } from '../../lib/kube/secret-names';
-import { errorOf, federation } from './support/fixtures';
+import { FederatedApp } from '../../../lib';
+import { literalCredentialNames } from '../../../lib/constructs/secret-env';
+import { envNameWords, looksLikeCredential } from '../../../lib/kube/secret-names';
+import { errorOf, federation } from '../../support/fixtures';
 
 const VALUE = 'hunter2-s3cr3t-value';
 

@@ -1,9 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
-import { canonicalJson, contentDigest } from '../../lib/kube/digest';
-import { applyRank, manifestFileName } from '../../lib/kube/order';
-import { applySetId, applySetParent } from '../../lib/kube/ownership';
-import { finalizeObjects } from '../../lib/synth/objects';
-import { renderApp } from '../../lib/constructs/render-app';
+import { canonicalJson, contentDigest } from '../../../lib/kube/digest';
+import { applyRank, manifestFileName } from '../../../lib/kube/order';
+import { applySetId, applySetParent } from '../../../lib/kube/ownership';
+import { finalizeObjects } from '../../../lib/synth/objects';
+import { renderApp } from '../../../lib/constructs/render-app';
 
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string, extra: object = {}) =>
   ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...extra });

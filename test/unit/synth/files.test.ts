@@ -1,14 +1,14 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { inlineWriter, rebuiltError, workerError } from '../../lib/synth/files';
-import { FederationError } from '../../lib/errors';
-import { finalizeObjects } from '../../lib/synth/objects';
-import { ClusterJob } from '../../lib/synth/cluster-files';
-import { cluster } from './terraform-fixture';
-import { tmpdir } from './support/fixtures';
+import { inlineWriter, rebuiltError, workerError } from '../../../lib/synth/files';
+import { FederationError } from '../../../lib/errors';
+import { finalizeObjects } from '../../../lib/synth/objects';
+import { ClusterJob } from '../../../lib/synth/cluster-files';
+import { cluster } from '../../support/terraform';
+import { tmpdir } from '../../support/fixtures';
 
-const ROOT = path.join(__dirname, '../..');
+const ROOT = path.join(__dirname, '../../..');
 const job = (dir: string, name: string, n = 3): ClusterJob => ({
   dir, cluster: cluster(name), wave: 'all',
   objects: Array.from({ length: n }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'ns' }, data: { i: String(i) } })),

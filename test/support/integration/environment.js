@@ -5,7 +5,7 @@
  * module sandbox, and it intercepts createRequire/getBuiltinModule there too. This environment
  * module runs outside the sandbox, where Node's own require() loads ESM (Node >= 20.19), exactly as
  * the tsc-compiled CommonJS CLI does, and hands the module to the tests as a global.
- * test/integration/support/k8s.ts exports it with its types; import it from there.
+ * test/support/integration/k8s.ts exports it with its types; import it from there.
  */
 const envModule = require('jest-environment-node');
 const TestEnvironment = envModule.TestEnvironment || envModule.default || envModule;

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ClusterInput, ClusterRegistry, Federation, FederationApp, FederationError, FederationProps } from '../../../lib';
+import { ClusterInput, ClusterRegistry, Federation, FederationApp, FederationError, FederationProps } from '../../lib';
 
 /** Six clusters: a primary and a standby in us, eu and apac. */
 export const CLUSTERS: ClusterInput[] = [

@@ -1,7 +1,7 @@
 import * as YAML from 'yaml';
-import { buildShop } from '../../apps/shop';
-import { FederationApp } from '../../lib';
-import { manifestYaml } from '../../lib/synth/yaml';
+import { buildShop } from '../../../apps/shop';
+import { FederationApp } from '../../../lib';
+import { manifestYaml } from '../../../lib/synth/yaml';
 
 const reference = (v: unknown) => YAML.stringify(v, { lineWidth: 0, aliasDuplicateObjects: false });
 

@@ -7,12 +7,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { parseCommandLine, ParsedCommandLine } from '../../lib/cli/main';
-import { EXIT_CODES, exitCodesOf, exitCodeTable } from '../../lib/cli/exit-codes';
-import { tmpdir } from './support/fixtures';
-import { cdkfedArgs, simpleCommands } from './support/shell';
+import { parseCommandLine, ParsedCommandLine } from '../../../lib/cli/main';
+import { EXIT_CODES, exitCodesOf, exitCodeTable } from '../../../lib/cli/exit-codes';
+import { tmpdir } from '../../support/fixtures';
+import { cdkfedArgs, simpleCommands } from '../../support/shell';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..', '..');
 const GITHUB = ['cdkfed-plan.yml', 'cdkfed-deploy.yml', 'cdkfed-drift.yml'].map((f) => `examples/github-actions/${f}`);
 const GITLAB = 'examples/gitlab-ci/.gitlab-ci.yml';
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');

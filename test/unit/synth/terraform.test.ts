@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { FederationError } from '../../lib/errors';
-import { KubeObject } from '../../lib/synth/model';
-import { synthTerraform } from '../../lib/synth/terraform';
-import { dependencies, escapeTemplate, logicalIds, podReferences, toManifest } from '../../lib/synth/terraform-objects';
-import { cluster, shopModel, shopObjects, wave } from './terraform-fixture';
+import { FederationError } from '../../../lib/errors';
+import { KubeObject } from '../../../lib/synth/model';
+import { synthTerraform } from '../../../lib/synth/terraform';
+import { dependencies, escapeTemplate, logicalIds, podReferences, toManifest } from '../../../lib/synth/terraform-objects';
+import { cluster, shopModel, shopObjects, wave } from '../../support/terraform';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkfed-tf-'));

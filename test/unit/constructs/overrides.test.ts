@@ -1,9 +1,9 @@
 /** Overrides merge as documented, at every depth (pure applyAppOverrides, then through the construct). */
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
-import { FederatedApp } from '../../lib';
-import { FederatedAppSpec } from '../../lib/constructs/app-spec';
-import { applyAppOverrides, mergeMap } from '../../lib/constructs/overrides';
-import { errorOf, federation, find, objectsOf } from './support/fixtures';
+import { FederatedApp } from '../../../lib';
+import { FederatedAppSpec } from '../../../lib/constructs/app-spec';
+import { applyAppOverrides, mergeMap } from '../../../lib/constructs/overrides';
+import { errorOf, federation, find, objectsOf } from '../../support/fixtures';
 
 const BASE: FederatedAppSpec = {
   containers: [

@@ -1,16 +1,11 @@
 /** A small hand-made federation model for the Terraform tests (no cdk8s needed). */
-import { ClusterSpec } from '../../lib/registry/types';
+import { cluster } from './placement';
 import { ClusterManifests, FederationModel, KubeObject, TerraformOptions } from '../../lib/synth/model';
-import { ResolvedWave } from '../../lib/placement/types';
+import type { InventoryWave } from '../../lib/inventory/types';
 
-export function cluster(name: string, over: Partial<ClusterSpec> = {}): ClusterSpec {
-  return {
-    name, region: 'eu-west-1', provider: 'local', jurisdiction: 'eu', labels: {}, context: `ctx-${name}`,
-    capacity: 1, role: 'primary', ...over,
-  };
-}
+export { cluster };
 
-export function wave(name: string, clusters: string[], healthTimeoutSeconds = 300): ResolvedWave {
+export function wave(name: string, clusters: string[], healthTimeoutSeconds = 300): InventoryWave {
   return { name, clusters, maxParallel: 1, healthTimeoutSeconds, bakeTimeSeconds: 0 };
 }
 

@@ -2,14 +2,14 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildShop } from '../../apps/shop';
+import { buildShop } from '../../../apps/shop';
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
-import { Duration, FederatedApp, FederatedResource, FederationApp, FederationError } from '../../lib';
-import { contentDigest } from '../../lib/kube/digest';
-import { federation, readTree, tmpdir } from './support/fixtures';
+import { Duration, FederatedApp, FederatedResource, FederationApp, FederationError } from '../../../lib';
+import { contentDigest } from '../../../lib/kube/digest';
+import { federation, readTree, tmpdir } from '../../support/fixtures';
 import * as yaml from 'yaml';
 
-const ROOT = path.join(__dirname, '../..');
+const ROOT = path.join(__dirname, '../../..');
 
 function synthShop(outdir: string): void {
   const app = new FederationApp({ outdir, terraformOutdir: false });

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
-import { ClusterRegistry, FederatedApp, GlobalService } from '../../lib';
-import { errorOf, federation, find, objectsOf } from './support/fixtures';
+import { ClusterRegistry, FederatedApp, GlobalService } from '../../../lib';
+import { errorOf, federation, find, objectsOf } from '../../support/fixtures';
 
 const WEB = { containers: [{ image: 'web:1', ports: [{ name: 'http', containerPort: 8080, servicePort: 80 }] }] };
 
