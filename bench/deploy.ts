@@ -2,7 +2,8 @@
  * Deploy benchmark on 6 local clusters with the bundled example (3 waves would be the issue's
  * 6 clusters in 3 waves of 2; the example has 4 waves: canary ×3 in parallel, then us, eu, apac).
  *
- *   npx tsx bench/deploy.ts [runs=3]        (bench/deploy.sh builds kubectl first)
+ *   npx tsx bench/deploy.ts [runs=3] [--no-kubectl]   (bench/deploy.sh builds kubectl first;
+ *   --no-kubectl leaves the kubectl loop out: cdkfed against its floor only)
  *
  * Per run, from an empty fleet (namespace and records removed, waited until gone):
  *   cdkfed   `cdkfed deploy --yes` as a process: wall time; its JSON report gives the floor =
@@ -21,11 +22,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildShop } from '../apps/shop';
 import { Duration, FederationApp } from '../lib';
+import { ClusterClient } from '../lib/cluster/client';
 import { readInventory } from '../lib/inventory/read';
+import { SYSTEM_NAMESPACE } from '../lib/kube/ownership';
 import { installCrds } from '../test/localk8s/crds';
 import { kubeconfigPath, REPO_ROOT, toolchainHome, up, versions } from '../test/localk8s/localk8s';
 
-const runs = Number(process.argv[2] ?? 3);
+const runs = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 3);
+const withKubectl = !process.argv.includes('--no-kubectl');
 const kc = kubeconfigPath();
 const kubectl = path.join(toolchainHome(), `kubectl-${versions().KUBERNETES_VERSION}`, 'kubectl');
 const SIX = ['local-1', 'local-2', 'local-3', 'local-4', 'local-5', 'local-6'];
@@ -36,12 +40,22 @@ function k(args: string[], opts: { allowFail?: boolean } = {}): string {
   return r.stdout;
 }
 
-function reset(): void {
-  for (const ctx of SIX) {
-    k(['--context', ctx, 'delete', 'namespace', 'shop', '--ignore-not-found', '--wait=false'], { allowFail: true });
-    k(['--context', ctx, '-n', 'cdk-federation-system', 'delete', 'secret,lease', '-l', 'cdk-federation.io/federation=shop', '--ignore-not-found'], { allowFail: true });
-  }
-  for (const ctx of SIX) k(['--context', ctx, 'wait', '--for=delete', 'namespace/shop', '--timeout=120s'], { allowFail: true });
+/** The fleet emptied of the example: its namespace (waited until gone) and deploy's records and leases, through the tool's own client (no kubectl needed). */
+async function reset(): Promise<void> {
+  await Promise.all(SIX.map(async (ctx) => {
+    const c = ClusterClient.connect({ name: ctx, context: ctx }, { kubeconfig: kc });
+    try {
+      await c.delete({ apiVersion: 'v1', group: '', kind: 'Namespace', name: 'shop' });
+      for (const [apiVersion, group, kind] of [['v1', '', 'Secret'], ['coordination.k8s.io/v1', 'coordination.k8s.io', 'Lease']]) {
+        for (const o of await c.list(apiVersion, kind, { namespace: SYSTEM_NAMESPACE, labelSelector: 'cdk-federation.io/federation=shop' })) {
+          await c.delete({ apiVersion, group, kind, namespace: SYSTEM_NAMESPACE, name: o.metadata.name });
+        }
+      }
+      for (let i = 0; i < 240 && await c.get('v1', 'Namespace', undefined, 'shop'); i++) await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      c.close();
+    }
+  }));
 }
 
 function time(fn: () => void): number {
@@ -53,7 +67,7 @@ function time(fn: () => void): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(kubectl)) throw new Error(`no kubectl at ${kubectl}: run bash bench/deploy.sh (builds it with CDKFED_BUILD_KUBECTL=1)`);
+  if (withKubectl && !fs.existsSync(kubectl)) throw new Error(`no kubectl at ${kubectl}: run bash bench/deploy.sh (builds it with CDKFED_BUILD_KUBECTL=1)`);
   await up(6);
   await installCrds(SIX, kc);
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkfed-bench-'));
@@ -67,7 +81,7 @@ async function main(): Promise<void> {
   const res: { cdkfed: number[]; floor: number[]; kubectl: number[]; noop: number[]; noopWrites: boolean[] } = { cdkfed: [], floor: [], kubectl: [], noop: [], noopWrites: [] };
 
   for (let i = 0; i < runs; i++) {
-    reset();
+    await reset();
     let report: any;
     res.cdkfed.push(time(() => {
       report = JSON.parse(execFileSync(process.execPath, ['bin/cdkfed', 'deploy', '--dist', dist, '--kubeconfig', kc, '--yes', '--output', 'json'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
@@ -82,8 +96,8 @@ async function main(): Promise<void> {
     res.noopWrites.push(counts.some((c) => c.writes > 0));
     noopReads.push(counts.reduce((s, c) => s + c.reads, 0) / counts.length);
 
-    reset();
-    res.kubectl.push(time(() => {
+    if (withKubectl) await reset();
+    if (withKubectl) res.kubectl.push(time(() => {
       for (const cluster of order) {
         const ctx = ctxOf.get(cluster)!;
         k(['--context', ctx, 'apply', '--server-side', '--field-manager', 'bench-kubectl', '-f', path.join(dist, cluster)]);
@@ -92,18 +106,18 @@ async function main(): Promise<void> {
         }
       }
     }));
-    process.stdout.write(`run ${i + 1}: cdkfed ${res.cdkfed[i].toFixed(2)}s (floor ${res.floor[i].toFixed(2)}s), kubectl loop ${res.kubectl[i].toFixed(2)}s, no-op ${res.noop[i].toFixed(2)}s${res.noopWrites[i] ? ' WROTE' : ''}\n`);
+    process.stdout.write(`run ${i + 1}: cdkfed ${res.cdkfed[i].toFixed(2)}s (floor ${res.floor[i].toFixed(2)}s), kubectl loop ${withKubectl ? `${res.kubectl[i].toFixed(2)}s` : '-'}, no-op ${res.noop[i].toFixed(2)}s${res.noopWrites[i] ? ' WROTE' : ''}\n`);
   }
-  reset();
+  await reset();
   const c = median(res.cdkfed);
   const f = median(res.floor);
-  const kl = median(res.kubectl);
+  const kl = withKubectl ? median(res.kubectl) : NaN;
   process.stdout.write(`\n| what (median of ${runs}) | seconds |\n|---|---|\n` +
     `| cdkfed deploy, example on 6 clusters, 4 waves (process wall time) | ${c.toFixed(2)} |\n` +
     `| floor: Σ waves of the slowest cluster's apply + gate, same run | ${f.toFixed(2)} |\n` +
-    `| sequential kubectl apply --server-side + rollout status loop | ${kl.toFixed(2)} |\n` +
+    (withKubectl ? `| sequential kubectl apply --server-side + rollout status loop | ${kl.toFixed(2)} |\n` : '') +
     `| no-op deploy (object writes: ${res.noopWrites.every((w) => !w) ? '0' : 'SOME'}; ${median(noopReads).toFixed(0)} reads per cluster) | ${median(res.noop).toFixed(2)} |\n` +
-    `\ncdkfed / floor = ${(c / f).toFixed(2)}×; kubectl loop / cdkfed = ${(kl / c).toFixed(2)}×\n`);
+    `\ncdkfed / floor = ${(c / f).toFixed(2)}× (median of each run's ratio: ${median(res.cdkfed.map((x, i) => x / res.floor[i])).toFixed(2)}×)${withKubectl ? `; kubectl loop / cdkfed = ${(kl / c).toFixed(2)}×` : ''}\n`);
 }
 
 main().catch((e) => {

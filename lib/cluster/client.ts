@@ -1,9 +1,10 @@
 /**
  * One API server, reached through one kubeconfig context: the only importer of
  * @kubernetes/client-node, which is used for what it does well (kubeconfig parsing,
- * credentials, exec plugins). Requests themselves go out as raw JSON over node's https:
- * client-node 1.4 re-serializes bodies through generated models and can drop fields of
- * custom resources (kubernetes-client/javascript #2384).
+ * credentials, exec plugins), and loaded only when a context needs it: a plain one (a
+ * certificate or a static token, see kubeconfig.ts) is read without it. Requests themselves
+ * go out as raw JSON over node's https: client-node 1.4 re-serializes bodies through
+ * generated models and can drop fields of custom resources (kubernetes-client/javascript #2384).
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- request and response bodies are untyped JSON of any kind */
 import { X509Certificate } from 'crypto';
@@ -14,6 +15,7 @@ import * as path from 'path';
 import type * as K8s from '@kubernetes/client-node';
 import { FederationError } from '../errors';
 import { apiGroup, apiVersionName, describeRef, ObjectRef } from '../kube/object';
+import { plainContext } from './kubeconfig';
 
 /** client-node is ESM only; the integration tests hand it in from outside Jest's sandbox. */
 function clientNode(): typeof K8s {
@@ -87,17 +89,43 @@ function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
 }
 
+/** A context's credentials: TLS material and headers for a request (client-node refreshes exec tokens per request). */
+type Credentials = () => Promise<https.RequestOptions>;
+
+/** The user of a context, for the client certificate's expiry check. */
+interface ContextUser {
+  readonly name?: string;
+  readonly certData?: string | null;
+  readonly certFile?: string | null;
+}
+
 export class ClusterClient {
   /**
    * Resolves the cluster's kubeconfig and context; fails with a FederationError naming the
    * cluster, the file and the fix. Makes no request.
    */
   public static connect(target: ClusterTarget, opts: ConnectOptions = {}): ClusterClient {
-    const k8s = clientNode();
-    const kc = new k8s.KubeConfig();
     const file = opts.kubeconfig ?? (target.kubeconfig ? expandHome(target.kubeconfig) : undefined);
     const env = opts.kubeconfigEnv;
     const source = file ?? (env ? `$KUBECONFIG (${env})` : '~/.kube/config');
+    // One file (the common case): a plain context is read without client-node.
+    const home = path.join(os.homedir(), '.kube', 'config');
+    const envPaths = (env ?? home).split(path.delimiter).filter(Boolean);
+    const single = file ?? (envPaths.length === 1 ? envPaths[0] : envPaths.length === 0 && !env ? home : undefined);
+    const plain = single !== undefined ? plainContext(single, target.context) : undefined;
+    if (plain) {
+      checkClientCertificate(target.name, plain.user, source);
+      const { ca, cert, key, servername, token } = plain;
+      const credentials: Credentials = async () => ({ ca, cert, key, servername, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+      return new ClusterClient(target.name, credentials, plain.server.replace(/\/+$/, ''), plain.insecure, opts);
+    }
+    return ClusterClient.connectWithClientNode(target, opts, file, env, source);
+  }
+
+  /** Any other kubeconfig: read by client-node (exec plugins, auth providers, several files merged, and its errors). */
+  private static connectWithClientNode(target: ClusterTarget, opts: ConnectOptions, file: string | undefined, env: string | undefined, source: string): ClusterClient {
+    const k8s = clientNode();
+    const kc = new k8s.KubeConfig();
     try {
       if (file) {
         fs.accessSync(file, fs.constants.R_OK);
@@ -132,8 +160,13 @@ export class ClusterClient {
       throw new FederationError('CONTEXT_MISSING', `cluster ${target.name}`, `context "${target.context}" in ${source} names no cluster with a server`,
         'fix the context\'s cluster entry in the kubeconfig');
     }
-    checkClientCertificate(target.name, kc, source);
-    return new ClusterClient(target.name, kc, cluster.server.replace(/\/+$/, ''), cluster.skipTLSVerify, opts);
+    checkClientCertificate(target.name, kc.getCurrentUser() ?? undefined, source);
+    const credentials: Credentials = async () => {
+      const o: https.RequestOptions = {};
+      await kc.applyToHTTPSOptions(o);
+      return o;
+    };
+    return new ClusterClient(target.name, credentials, cluster.server.replace(/\/+$/, ''), cluster.skipTLSVerify, opts);
   }
 
   /** Requests made: reads, writes to objects and records, writes of the deploy lease, and attempts retried after a transient failure. */
@@ -144,7 +177,7 @@ export class ClusterClient {
 
   private constructor(
     public readonly name: string,
-    private readonly kc: K8s.KubeConfig,
+    private readonly credentials: Credentials,
     public readonly server: string,
     /** True only when the kubeconfig itself opts out of TLS verification. */
     public readonly insecure: boolean,
@@ -153,8 +186,7 @@ export class ClusterClient {
 
   /** Credentials and TLS material from the kubeconfig, refreshed per request (tokens from exec plugins expire). */
   private async requestOptions(): Promise<https.RequestOptions> {
-    const o: https.RequestOptions = {};
-    await this.kc.applyToHTTPSOptions(o);
+    const o = await this.credentials();
     // TLS is verified unless the kubeconfig says insecure-skip-tls-verify: never from the environment.
     this.agent ??= new https.Agent({ keepAlive: true, maxSockets: 16, ca: o.ca, cert: o.cert, key: o.key, servername: o.servername, rejectUnauthorized: !this.insecure });
     return { agent: this.agent, headers: { ...(o.headers as Record<string, string> | undefined) }, auth: o.auth };
@@ -375,8 +407,7 @@ export class ClusterClient {
  * A client certificate that has expired (or is not valid yet) is refused by the API server
  * with a bare 401; say what it is before any request, naming the user and the date.
  */
-function checkClientCertificate(cluster: string, kc: K8s.KubeConfig, source: string): void {
-  const user = kc.getCurrentUser();
+function checkClientCertificate(cluster: string, user: ContextUser | undefined, source: string): void {
   let pem: string | Buffer | undefined;
   try {
     pem = user?.certData ? Buffer.from(user.certData, 'base64') : user?.certFile ? fs.readFileSync(expandHome(user.certFile)) : undefined;

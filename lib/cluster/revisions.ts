@@ -117,6 +117,15 @@ function labelledRevision(s: any): number {
   return Number.isInteger(n) && n > 0 ? n : NaN;
 }
 
+// The objects' digests of each record checked, kept from its check so plan does not compute them again
+// (records read are never changed). A check always computes them afresh.
+const checkedDigests = new WeakMap<readonly KubeObject[], readonly string[]>();
+
+/** The content digest of each of a record's objects, in order (from its digest check when it had one). */
+export function recordedDigests(objects: readonly KubeObject[]): readonly string[] {
+  return checkedDigests.get(objects) ?? objects.map((o) => contentDigest(o));
+}
+
 /** Digest of a record's objects, computed as the inventory computes a cluster's digest (its objects' digests, in order). */
 export function recordedSetDigest(objects: readonly KubeObject[]): string {
   return objectSetDigest(objects.map((o) => contentDigest(o)));
@@ -128,7 +137,9 @@ function unreadableOf(s: any, reason: string): UnreadableRecord {
 
 /** Pure: whether a decoded record's objects match its digest; why not if they do not. */
 export function digestMismatch(r: RevisionRecord): string | undefined {
-  const digest = recordedSetDigest(r.objects);
+  const each = r.objects.map((o) => contentDigest(o));
+  checkedDigests.set(r.objects, each);
+  const digest = objectSetDigest(each);
   return digest === r.digest ? undefined : `its objects do not match its digest (recorded ${String(r.digest).slice(0, 19)}…, computed ${digest.slice(0, 19)}…)`;
 }
 

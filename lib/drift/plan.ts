@@ -16,9 +16,10 @@ import type { ClusterClient } from '../cluster/client';
 import { ChangeSet, changeSet, ChangeSetEntry } from '../cluster/changeset';
 import { unifiedDiff } from '../cluster/diff';
 import { blastRadius, staleMembers } from '../cluster/prune';
-import { currentRevision, listRevisions } from '../cluster/revisions';
+import { currentRevision, listRevisions, recordedDigests } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
 import { driftedFields } from './drift';
+import { holdsEveryValue } from './live-match';
 
 export { unifiedDiff };
 
@@ -77,8 +78,10 @@ export async function planFleet(inv: Inventory, clusters: readonly string[], cli
  * it unchanged too; anything else (new, changed, drifted, a later failed revision) is dry-run.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a live object is untyped JSON of any kind
-export function unchangedSinceRecord(entryDigest: string, recorded: KubeObject | undefined, live: Record<string, any> | undefined): boolean {
-  return !!recorded && !!live && contentDigest(recorded) === entryDigest && driftedFields(recorded, live).length === 0;
+export function unchangedSinceRecord(entryDigest: string, recorded: KubeObject | undefined, live: Record<string, any> | undefined, recordedDigest?: string): boolean {
+  if (!recorded || !live || (recordedDigest ?? contentDigest(recorded)) !== entryDigest) return false;
+  // Identical values (the common case) without copying either object; anything else is drift's full comparison.
+  return holdsEveryValue(recorded, live) || driftedFields(recorded, live).length === 0;
 }
 
 async function planForCluster(inv: Inventory, cluster: InventoryCluster, client: ClusterClient, opts: PlanOptions): Promise<ClusterPlan> {
@@ -93,9 +96,14 @@ async function planForCluster(inv: Inventory, cluster: InventoryCluster, client:
     const members = await set.members(targets);
     const live = new Map(members.map((m) => [refKey(m), m.live]));
     const trusted = !opts.dryRunAll && current && records[records.length - 1] === current;
-    const recorded = new Map(trusted ? current.objects.map((o) => [objectKey(o), o]) : []);
+    // The record's objects with their digests, from the check listRevisions made of it.
+    const digests = trusted ? recordedDigests(current.objects) : [];
+    const recorded = new Map(trusted ? current.objects.map((o, i) => [objectKey(o), { o, digest: digests[i] }]) : []);
     // Only objects that may change are dry-run: the cost follows what changed, not the fleet's size.
-    const same = cluster.objects.map(({ entry, target }) => unchangedSinceRecord(entry.digest, recorded.get(objectKey(target)), live.get(objectKey(target))));
+    const same = cluster.objects.map(({ entry, target }) => {
+      const r = recorded.get(objectKey(target));
+      return unchangedSinceRecord(entry.digest, r?.o, live.get(objectKey(target)), r?.digest);
+    });
     const diffs = await set.diff(cluster.objects.filter((_, i) => !same[i]).map((o) => o.manifest), members);
     let next = 0;
     const objects: ChangeSetEntry[] = targets.map((t, i) => (same[i] ? { ref: refOf(t), action: 'unchanged' as const } : diffs[next++]));

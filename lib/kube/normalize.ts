@@ -13,7 +13,7 @@ import { isSecret, SECRET_VALUE_FIELDS } from './secrets';
 
 /** metadata fields the server owns (kubectl diff, Argo CD and Flux strip the same): plan, drift and the Terraform manifests leave them out. */
 export const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'];
-const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision'];
+export const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision'];
 
 export const MASK = '***';
 

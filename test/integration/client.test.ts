@@ -1,8 +1,13 @@
 /**
  * lib/cluster/client against a real API server: permanent errors (403, 422) fail at the first
  * answer, never retried; a client certificate that has expired is named before any request.
- * (Transient errors retried until the server is back: faults-outage.test.ts.)
+ * (Transient errors retried until the server is back: faults-outage.test.ts.) A plain kubeconfig
+ * is read without client-node; one that needs it (an exec plugin, several files) through it.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
 import { ClusterClient, KubeApiError } from '../../lib/cluster/client';
 import { isFederationError } from '../../lib/errors';
 import { userKubeconfig } from '../localk8s/localk8s';
@@ -57,4 +62,48 @@ test('an expired client certificate is refused before any request, naming the cl
   expect(isFederationError(err)).toBe(true);
   expect((err as Error).message).toMatch(new RegExp(`the client certificate of user "${CTX[0]}-admin" in kubeconfig ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} expired on \\d{4}-\\d\\d-\\d\\dT`));
   expect(requests).toEqual([]);
+});
+
+describe('kubeconfigs client-node reads and plain ones reach the same server as the same user', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a kubeconfig is untyped YAML
+  const kc: any = YAML.parse(fs.readFileSync(kubeconfigPath(), 'utf8'));
+  const ctx = kc.contexts.find((c: { name: string }) => c.name === CTX[0]).context;
+  const cluster = kc.clusters.find((c: { name: string }) => c.name === ctx.cluster);
+  const user = kc.users.find((u: { name: string }) => u.name === ctx.user);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkfed-client-kc-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, doc: unknown) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, YAML.stringify(doc));
+    return file;
+  };
+  // Who the server takes the client for: the same user whichever way the kubeconfig is read.
+  const whoAmI = async (client: ClusterClient) => {
+    try {
+      const r = await client.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+      return r.status.userInfo.username as string;
+    } finally {
+      client.close();
+    }
+  };
+  const plainUser = () => whoAmI(ClusterClient.connect({ name: CTX[0], context: CTX[0] }, { kubeconfig: kubeconfigPath() }));
+
+  test('an exec plugin (client-node runs it) authenticates as the plain kubeconfig\'s user does', async () => {
+    const status = { clientCertificateData: Buffer.from(user.user['client-certificate-data'], 'base64').toString(), clientKeyData: Buffer.from(user.user['client-key-data'], 'base64').toString() };
+    const script = write('plugin.js', null);
+    fs.writeFileSync(script, `console.log(${JSON.stringify(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status }))})`);
+    const file = write('exec.yaml', {
+      apiVersion: 'v1', kind: 'Config', clusters: [cluster], contexts: [{ name: CTX[0], context: ctx }],
+      users: [{ name: user.name, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [script], interactiveMode: 'Never' } } }],
+    });
+    const viaExec = await whoAmI(ClusterClient.connect({ name: CTX[0], context: CTX[0] }, { kubeconfig: file }));
+    expect(viaExec).toBe(await plainUser());
+  });
+
+  test('two files merged from $KUBECONFIG (client-node merges them): the context of the second is found', async () => {
+    const first = write('first.yaml', { apiVersion: 'v1', kind: 'Config', clusters: [], contexts: [], users: [] });
+    const second = write('second.yaml', { apiVersion: 'v1', kind: 'Config', clusters: [cluster], contexts: [{ name: CTX[0], context: ctx }], users: [user] });
+    const merged = await whoAmI(ClusterClient.connect({ name: CTX[0], context: CTX[0] }, { kubeconfigEnv: [first, second].join(path.delimiter) }));
+    expect(merged).toBe(await plainUser());
+  });
 });
