@@ -9,14 +9,13 @@ import { fileDigest } from '../kube/digest';
 import { InventoryDocument } from '../inventory/types';
 import { KubeObject } from '../kube/object';
 import { manifestFileName } from '../kube/order';
-import { planCluster } from './federation-plan';
+import { inventoryEntry } from './inventory';
 import { finalizeObjects, FinalizeOptions } from './objects';
 import { ClusterOutline, ObjectOrigin } from './model';
 import { cdktfJson } from './stable-json';
 import { checkStackObjects, manifestResources, MANIFEST_RESOURCE_TYPE } from './terraform-objects';
 import { manifestYaml } from './yaml';
 
-export type PlanCluster = InventoryDocument['clusters'][number];
 
 /** The cdktf part of a cluster's stack, synthesized already; the resources are added here. */
 export interface StackFile {
@@ -56,7 +55,7 @@ export function stackFileText(stack: StackFile, objects: readonly KubeObject[], 
  * objects finalized first if the job says so, the stack's objects checked
  * (checkStackObjects) before anything of the cluster is written.
  */
-export function writeClusterFiles(job: ClusterJob, fs: FileOps): PlanCluster {
+export function writeClusterFiles(job: ClusterJob, fs: FileOps): InventoryClusterEntry {
   const objects = job.finalize ? finalizeObjects(job.objects, job.finalize) : job.objects;
   if (job.stack) checkStackObjects(objects, `cluster ${job.cluster.name}`);
   const clusterDir = path.join(job.dir, job.cluster.name);
@@ -67,5 +66,5 @@ export function writeClusterFiles(job: ClusterJob, fs: FileOps): PlanCluster {
     return fileDigest(text);
   });
   if (job.stack) fs.write(job.stack.file, stackFileText(job.stack, objects, `cluster ${job.cluster.name}`));
-  return planCluster({ cluster: job.cluster, wave: job.wave, objects, origins: job.origins ? new Map(job.origins) : undefined }, digests);
+  return inventoryEntry({ cluster: job.cluster, wave: job.wave, objects, origins: job.origins ? new Map(job.origins) : undefined }, digests);
 }

@@ -9,13 +9,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { FederationError, isFederationError } from '../errors';
-import { ClusterJob, PlanCluster, writeClusterFiles } from './cluster-files';
+import { ClusterJob, InventoryClusterEntry, writeClusterFiles } from './cluster-files';
 
 /** Writes clusters in the order given; `finish` returns their federation.json entries in that order. */
 export interface ClusterWriter {
   submit(job: ClusterJob): void;
   /** Blocks until every cluster is written; throws the first failure. */
-  finish(): PlanCluster[];
+  finish(): InventoryClusterEntry[];
   /** Waits for what is under way and drops the rest, ignoring failures (before removing a failed output). */
   abort(): void;
 }
@@ -24,7 +24,7 @@ const directOps = { mkdir: (d: string) => fs.mkdirSync(d, { recursive: true }), 
 
 /** Every cluster written at once, on the calling thread. */
 export function inlineWriter(): ClusterWriter {
-  const plans: PlanCluster[] = [];
+  const plans: InventoryClusterEntry[] = [];
   return {
     submit: (job) => void plans.push(writeClusterFiles(job, directOps)),
     finish: () => plans,
@@ -119,12 +119,12 @@ Atomics.notify(ready, workerData.id);`;
     }
   };
   const pending = (i: number) => workers[i].posted - Atomics.load(counters, 1 + i);
-  const results = (): PlanCluster[] => {
-    const plans: PlanCluster[] = [];
+  const results = (): InventoryClusterEntry[] => {
+    const plans: InventoryClusterEntry[] = [];
     let error: (WorkerError & { index: number }) | undefined;
     for (const w of workers) {
       for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
-        const r = m.message as { index: number; plan?: PlanCluster; error?: WorkerError };
+        const r = m.message as { index: number; plan?: InventoryClusterEntry; error?: WorkerError };
         if (r.error && (!error || r.index < error.index)) error = { index: r.index, ...r.error };
         if (r.plan) plans[r.index] = r.plan;
       }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FederationError } from '../errors';
 import { INVENTORY_FILE } from '../inventory/types';
-import { buildPlan, checkPlan } from './federation-plan';
+import { buildInventory, checkInventory } from './inventory';
 import { stableJson } from '../kube/digest';
 import { ClusterManifests, FederationModel, FederationSource, sourceOf } from './model';
 import { openTerraform } from './terraform';
@@ -23,7 +23,7 @@ export interface WriteOptions {
 export function writeManifests(model: FederationModel, dir: string): void {
   const writer = inlineWriter();
   for (const m of model.clusters) writer.submit(clusterJob(m, dir));
-  fs.writeFileSync(path.join(dir, INVENTORY_FILE), stableJson(checkPlan(buildPlan(model, writer.finish()), `federation "${model.name}"`)));
+  fs.writeFileSync(path.join(dir, INVENTORY_FILE), stableJson(checkInventory(buildInventory(model, writer.finish()), `federation "${model.name}"`)));
 }
 
 function clusterJob({ cluster, wave, objects, origins }: ClusterManifests, dir: string, stack?: StackFile): ClusterJob {
@@ -73,7 +73,7 @@ export function writeOutputs(model: FederationModel | FederationSource, opts: Wr
     }
     const plans = writer.finish();
     tf?.finish();
-    fs.writeFileSync(path.join(stages[0], INVENTORY_FILE), stableJson(checkPlan(buildPlan(source.outline, plans), `federation "${source.outline.name}"`)));
+    fs.writeFileSync(path.join(stages[0], INVENTORY_FILE), stableJson(checkInventory(buildInventory(source.outline, plans), `federation "${source.outline.name}"`)));
     objects = plans.reduce((n, c) => n + c.objects.length, 0);
   } catch (e) {
     writer.abort(); // nothing may still be writing into the staging folders as they are removed

@@ -6,7 +6,7 @@ import { ClusterRegistry, Federation, FederatedApp, FederatedResource, Federatio
 import { inventoryDocumentSchema, InventoryDocument, SCHEMA_VERSION } from '../../../lib/inventory/types';
 import { federationSchemaText, SCHEMA_FILE } from '../../../scripts/schema';
 import { CLUSTERS, federation, tmpdir } from '../../support/fixtures';
-import { checkPlan } from '../../../lib/synth/federation-plan';
+import { checkInventory } from '../../../lib/synth/inventory';
 
 const ROOT = path.join(__dirname, '../../..');
 
@@ -146,23 +146,23 @@ describe('a wave lists only clusters that receive objects', () => {
   });
 });
 
-describe('checkPlan: synth never writes a federation.json deploy could not trust', () => {
+describe('checkInventory: synth never writes a federation.json deploy could not trust', () => {
   const good = () => synthPlan((app) => buildShop(app));
   const failure = (mutate: (p: any) => void): string => {
     const p: any = good();
     mutate(p);
     try {
-      checkPlan(p, 'federation "shop"');
+      checkInventory(p, 'federation "shop"');
     } catch (e) {
       expect((e as { code: string }).code).toBe('PLAN_INVALID');
       return (e as Error).message;
     }
-    throw new Error('checkPlan accepted an invalid plan');
+    throw new Error('checkInventory accepted an invalid plan');
   };
 
   test('the example passes unchanged', () => {
     const p = good();
-    expect(checkPlan(p, 'x')).toBe(p);
+    expect(checkInventory(p, 'x')).toBe(p);
   });
 
   test('a wave naming a cluster that clusters[] does not describe', () => {

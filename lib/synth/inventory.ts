@@ -6,14 +6,13 @@ import { FederationError } from '../errors';
 import { inventoryDocumentSchema, InventoryDocument, INVENTORY_API_VERSION, INVENTORY_KIND, SCHEMA_VERSION } from '../inventory/types';
 import { ClusterManifests, FederationOutline } from './model';
 
-type PlanCluster = InventoryDocument['clusters'][number];
 
 /**
  * dist/federation.json: everything `cdkfed plan|deploy|drift` needs besides the manifests
  * themselves: which clusters, how to reach them, in which waves, the ApplySet, and each
  * cluster's inventory with digests and each object's app and residency.
  */
-export function buildPlan(outline: FederationOutline, clusters: readonly PlanCluster[]): InventoryDocument {
+export function buildInventory(outline: FederationOutline, clusters: readonly InventoryClusterEntry[]): InventoryDocument {
   const parent = applySetParent(outline.name);
   return {
     apiVersion: INVENTORY_API_VERSION,
@@ -31,7 +30,7 @@ export function buildPlan(outline: FederationOutline, clusters: readonly PlanClu
  * One cluster's entry of federation.json: how to reach it, its wave, its inventory with
  * digests. `fileDigests[i]` is the digest of the bytes written for `objects[i]` (fileDigest).
  */
-export function planCluster({ cluster, wave, objects, origins }: ClusterManifests, fileDigests: readonly string[]): PlanCluster {
+export function inventoryEntry({ cluster, wave, objects, origins }: ClusterManifests, fileDigests: readonly string[]): InventoryClusterEntry {
   return {
     name: cluster.name,
     context: cluster.context,
@@ -63,7 +62,7 @@ export function planCluster({ cluster, wave, objects, origins }: ClusterManifest
  * described cluster is in exactly one wave, the one its `wave` names). A failure is a bug
  * in synth, never written to dist/. Returns the plan.
  */
-export function checkPlan(plan: InventoryDocument, where: string): InventoryDocument {
+export function checkInventory(plan: InventoryDocument, where: string): InventoryDocument {
   const bug = (what: string) => new FederationError('PLAN_INVALID', where, `federation.json would be invalid: ${what}`,
     'this is a bug in cdk-federation, not in your app; please report it with the app that triggers it');
   const parsed = inventoryDocumentSchema.safeParse(plan);
