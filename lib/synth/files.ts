@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { FederationError, isFederationError } from '../errors';
-import { ClusterJob, InventoryClusterEntry, writeClusterFiles } from './cluster-files';
+import type { InventoryClusterEntry } from '../inventory/types';
+import { ClusterJob, writeClusterFiles } from './cluster-files';
 
 /** Writes clusters in the order given; `finish` returns their federation.json entries in that order. */
 export interface ClusterWriter {

@@ -3,7 +3,7 @@ import { objectKey } from '../kube/object';
 import { manifestFileName } from '../kube/order';
 import { applySetId, applySetParent } from '../kube/ownership';
 import { FederationError } from '../errors';
-import { inventoryDocumentSchema, InventoryDocument, INVENTORY_API_VERSION, INVENTORY_KIND, SCHEMA_VERSION } from '../inventory/types';
+import { inventoryDocumentSchema, InventoryClusterEntry, InventoryDocument, INVENTORY_API_VERSION, INVENTORY_KIND, SCHEMA_VERSION } from '../inventory/types';
 import { ClusterManifests, FederationOutline } from './model';
 
 
