@@ -82,6 +82,13 @@ export interface ApiResource {
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
+/**
+ * Clusters that plan and drift read at once. Each holds one connection and one cluster's live
+ * objects while it is read, and the reads are network waits, so a fleet of up to this many is
+ * read in the time of its slowest cluster (the LIST floor runs every cluster at once).
+ */
+export const CLUSTERS_READ_AT_ONCE = 16;
+
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'ERR_TIMEOUT']);
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 

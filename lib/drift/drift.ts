@@ -17,7 +17,7 @@ import { compareStrings } from '../kube/sort';
 import { LABEL_APP } from '../kube/ownership';
 import { errorMessage } from '../cluster/apply';
 import { ChangeSet, changeSet, ChangeSetEntry, FieldChange } from '../cluster/changeset';
-import { ClusterClient } from '../cluster/client';
+import { ClusterClient, CLUSTERS_READ_AT_ONCE } from '../cluster/client';
 import { acquireLease, HeldLease } from '../cluster/lease';
 import { currentRevision, listRevisions } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
@@ -140,7 +140,7 @@ export function driftedFields(desired: KubeObject, live: Record<string, any>, ig
 }
 
 export async function driftFleet(inv: InventoryOutline, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: { correct?: boolean } = {}): Promise<FleetDrift> {
-  const limit = pLimit(4);
+  const limit = pLimit(CLUSTERS_READ_AT_ONCE);
   const results = await Promise.all(clusters.map((name) => limit(() => driftCluster(inv, name, clients.get(name)!, opts))));
   return { federation: inv.document.federation, clusters: results };
 }

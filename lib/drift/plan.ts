@@ -12,7 +12,7 @@ import { describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/objec
 import { maskPair, stripServerFields } from '../kube/normalize';
 import { applyStage } from '../kube/order';
 import { errorMessage } from '../cluster/apply';
-import type { ClusterClient } from '../cluster/client';
+import { CLUSTERS_READ_AT_ONCE, type ClusterClient } from '../cluster/client';
 import { ChangeSet, changeSet, ChangeSetEntry } from '../cluster/changeset';
 import { unifiedDiff } from '../cluster/diff';
 import { blastRadius, staleMembers } from '../cluster/prune';
@@ -65,7 +65,7 @@ export interface PlanOptions {
 }
 
 export async function planFleet(inv: Inventory, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: PlanOptions = {}): Promise<FleetPlan> {
-  const limit = pLimit(4);
+  const limit = pLimit(CLUSTERS_READ_AT_ONCE);
   const plans = await Promise.all(clusters.map((name) => limit(() => planForCluster(inv, inv.clusters.get(name)!, clients.get(name)!, opts))));
   return { federation: inv.document.federation, waves: inv.waves, clusters: plans };
 }
@@ -87,13 +87,12 @@ export function unchangedSinceRecord(entryDigest: string, recorded: KubeObject |
 async function planForCluster(inv: Inventory, cluster: InventoryCluster, client: ClusterClient, opts: PlanOptions): Promise<ClusterPlan> {
   const base = { cluster: cluster.spec.name, wave: cluster.spec.wave };
   try {
-    const records = await listRevisions(client, inv.document.federation);
-    const current = currentRevision(records);
     // Objects by the identities of their entries: a manifest is parsed (and checked) only to be dry-run.
     const targets = cluster.objects.map((o) => o.target);
-    // Live objects of the set come from one LIST per kind.
+    // The records and the live objects of the set (one LIST per kind) are read at once.
     const set = new ObjectSet(client, inv.document.federation, inv.document.applySet);
-    const members = await set.members(targets);
+    const [records, members] = await Promise.all([listRevisions(client, inv.document.federation), set.members(targets)]);
+    const current = currentRevision(records);
     const live = new Map(members.map((m) => [refKey(m), m.live]));
     const trusted = !opts.dryRunAll && current && records[records.length - 1] === current;
     // The record's objects with their digests, from the check listRevisions made of it.

@@ -18,7 +18,9 @@ import { manifestFileName } from '../kube/order';
 import { APPLYSET_PART_OF, applySetId, applySetParent } from '../kube/ownership';
 import { valueAt } from '../kube/paths';
 import { crdScopes, knownNamespaced, scopeProblem } from '../kube/scope';
-import { InventoryDocument, inventoryDocumentSchema, INVENTORY_FILE, InventoryClusterEntry, InventoryObjectEntry, InventoryWave, SCHEMA_VERSION } from './types';
+import { INVENTORY_FILE, SCHEMA_VERSION } from './format';
+import { validate as schemaCheck } from './schema-check.generated';
+import type { InventoryDocument, InventoryClusterEntry, InventoryObjectEntry, InventoryWave } from './types';
 
 /**
  * One object of a cluster: its inventory entry, the object as the entry names it, and the
@@ -146,15 +148,29 @@ function readDocument(file: string): InventoryDocument {
     older ? 'run `cdkfed synth` again with this version of cdk-federation, review the result and deploy that'
       : 'synthesize with the same cdk-federation version as the one that deploys');
   }
+  if (!(schemaCheck as SchemaCheck)(json)) throw schemaError(file, json, (schemaCheck as SchemaCheck).errors?.[0]);
+  return json as InventoryDocument;
+}
+
+/** The compiled check of the inventory's schema (scripts/schema.ts generates it from the zod schema). */
+type SchemaCheck = ((data: unknown) => boolean) & { errors?: ReadonlyArray<{ instancePath: string; message?: string }> | null };
+
+/**
+ * The error for a document the compiled check refused, worded by zod (loaded only now: a
+ * valid document never pays for it) at the first issue it finds; the check's own words if
+ * zod finds none.
+ */
+function schemaError(file: string, json: unknown, fallback: { instancePath: string; message?: string } | undefined): FederationError {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { inventoryDocumentSchema } = require('./types') as typeof import('./types');
   const parsed = inventoryDocumentSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    const value = valueAt(json, issue.path as (string | number)[]);
-    throw new FederationError('DIST_INVALID', file, `field ${at || '(root)'} ${value === undefined ? 'is missing' : `has value ${JSON.stringify(value)?.slice(0, 80)}`}: ${issue.message}`,
-      HINT_RESYNTH);
-  }
-  return parsed.data;
+  const issue = parsed.success
+    ? { path: (fallback?.instancePath ?? '').split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~'))), message: fallback?.message ?? 'is invalid' }
+    : parsed.error.issues[0];
+  const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const value = valueAt(json, issue.path as (string | number)[]);
+  return new FederationError('DIST_INVALID', file, `field ${at || '(root)'} ${value === undefined ? 'is missing' : `has value ${JSON.stringify(value)?.slice(0, 80)}`}: ${issue.message}`,
+    HINT_RESYNTH);
 }
 
 /** Waves and clusters must describe each other exactly: each cluster in the one wave it names. */
