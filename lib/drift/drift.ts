@@ -23,6 +23,7 @@ import { currentRevision, listRevisions } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
 import { maskPair, MASK, sameValue, serverDrops, stripServerFields } from '../kube/normalize';
 import { formatPath, leafPaths, ownerOf, pointerSegments, Segment, valueAt } from '../kube/paths';
+import { holdsEveryValue } from './live-match';
 
 /** A drifted field: always with the value we set and the live one. */
 export interface DriftedField extends FieldChange {
@@ -168,7 +169,8 @@ async function driftCluster(inv: InventoryOutline, name: string, client: Cluster
       }
       const rules = rulesOf(want);
       const skipped: string[] = [];
-      const fields = driftedFields(want, l, rules, skipped);
+      // Identical values (an unchanged fleet's every object) need no closer look: driftedFields would find nothing, nor ignore anything.
+      const fields = holdsEveryValue(want, l) ? [] : driftedFields(want, l, rules, skipped);
       ignoredNotes.push(...skipped.map((x) => `${describeRef(ref)} ${x}`));
       if (fields.length > 0) objects.push({ ref, action: 'configured', drift: 'modified', fields });
     }

@@ -5,7 +5,8 @@
  */
 import pLimit from 'p-limit';
 import { isFederationError } from '../errors';
-import type { Inventory, InventoryCluster } from '../inventory/read';
+import { entryTargets } from '../inventory/read';
+import type { Inventory, InventoryCluster, InventoryOutline } from '../inventory/read';
 import type { InventoryWave } from '../inventory/types';
 import { contentDigest } from '../kube/digest';
 import { describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
@@ -64,10 +65,17 @@ export interface PlanOptions {
   readonly dryRunAll?: boolean;
 }
 
-export async function planFleet(inv: Inventory, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: PlanOptions = {}): Promise<FleetPlan> {
+/**
+ * The plan of the selected clusters. Given the outline and the inventory being verified
+ * (verifyInventory), each cluster's reads start at once and its objects are compared once
+ * dist/ is verified; if it is not, that error is the command's and no plan is made.
+ */
+export async function planFleet(inv: Inventory | InventoryOutline, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: PlanOptions = {},
+  verified: Promise<Inventory> = Promise.resolve(inv as Inventory)): Promise<FleetPlan> {
   const limit = pLimit(CLUSTERS_READ_AT_ONCE);
-  const plans = await Promise.all(clusters.map((name) => limit(() => planForCluster(inv, inv.clusters.get(name)!, clients.get(name)!, opts))));
-  return { federation: inv.document.federation, waves: inv.waves, clusters: plans };
+  const plans = Promise.all(clusters.map((name) => limit(() => planForCluster(inv, name, verified, clients.get(name)!, opts))));
+  await verified; // its error first: a plan is only made of a verified dist/
+  return { federation: inv.document.federation, waves: inv.waves, clusters: await plans };
 }
 
 /**
@@ -84,14 +92,16 @@ export function unchangedSinceRecord(entryDigest: string, recorded: KubeObject |
   return holdsEveryValue(recorded, live) || driftedFields(recorded, live).length === 0;
 }
 
-async function planForCluster(inv: Inventory, cluster: InventoryCluster, client: ClusterClient, opts: PlanOptions): Promise<ClusterPlan> {
-  const base = { cluster: cluster.spec.name, wave: cluster.spec.wave };
+async function planForCluster(outline: InventoryOutline, name: string, verified: Promise<Inventory>, client: ClusterClient, opts: PlanOptions): Promise<ClusterPlan> {
+  const base = { cluster: name, wave: outline.clusters.get(name)!.spec.wave };
   try {
     // Objects by the identities of their entries: a manifest is parsed (and checked) only to be dry-run.
-    const targets = cluster.objects.map((o) => o.target);
-    // The records and the live objects of the set (one LIST per kind) are read at once.
-    const set = new ObjectSet(client, inv.document.federation, inv.document.applySet);
-    const [records, members] = await Promise.all([listRevisions(client, inv.document.federation), set.members(targets)]);
+    const targets = entryTargets(outline, name);
+    // The records and the live objects of the set (one LIST per kind) are read at once, while dist/ is verified.
+    const set = new ObjectSet(client, outline.document.federation, outline.document.applySet);
+    const [records, members] = await Promise.all([listRevisions(client, outline.document.federation), set.members(targets)]);
+    const inv = await verified;
+    const cluster: InventoryCluster = inv.clusters.get(name)!;
     const current = currentRevision(records);
     const live = new Map(members.map((m) => [refKey(m), m.live]));
     const trusted = !opts.dryRunAll && current && records[records.length - 1] === current;
