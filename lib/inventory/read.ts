@@ -1,6 +1,7 @@
 /**
  * The only reader of dist/. Everything deploy, plan and drift apply or compare comes
- * through here. Before any cluster is contacted: the schema of federation.json, that every
+ * through here. Before anything is written to any cluster (plan and deploy send their first
+ * reads while the files are verified: verifyInventory): the schema of federation.json, that every
  * manifest file holds exactly the bytes synth wrote (fileDigest), that its file name is the
  * one synth gives the object its entry names, that the ApplySet is the federation's, data
  * residency, and cluster-scoped objects that name a namespace — even if dist/ was edited by
