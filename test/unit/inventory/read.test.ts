@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildShop } from '../../../apps/shop';
 import { FederationApp } from '../../../lib';
-import { readInventory, readOutline } from '../../../lib/inventory/read';
+import { readInventory, readOutline, verifyInventory } from '../../../lib/inventory/read';
 import { inventoryDocumentSchema } from '../../../lib/inventory/types';
 import { contentDigest, fileDigest } from '../../../lib/kube/digest';
 import { manifestFileName } from '../../../lib/kube/order';
@@ -351,5 +351,61 @@ describe('readOutline: federation.json only, for drift', () => {
     p.waves[0].clusters.push('ghost');
     writePlan(d, p);
     expect(errorOf(() => readOutline(d)).message).toMatch(/"ghost"/);
+  });
+});
+
+describe('verifyInventory (files digested on a worker thread): readInventory\'s result and errors', () => {
+  /** readInventory's error, or its clusters as the objects' entries, sizes and parsed manifests. */
+  const outcome = (read: () => any) => {
+    try {
+      const inv = read();
+      return [...inv.clusters.values()].map((c: any) => ({ name: c.spec.name, digest: c.digest, objects: c.objects.map((o: any) => [o.entry.file, o.bytes, o.target, o.manifest]) }));
+    } catch (e: any) {
+      return { code: e.code, where: e.where, message: e.message };
+    }
+  };
+  const verified = async (d: string) => {
+    try {
+      const inv = await verifyInventory(readOutline(d));
+      return outcome(() => inv);
+    } catch (e: any) {
+      return { code: e.code, where: e.where, message: e.message };
+    }
+  };
+  const mutations: Array<[string, (d: string) => void]> = [
+    ['none', () => undefined],
+    ['a byte changed', (d) => { const f = firstFile(d, 'us-primary', 'Deployment'); fs.writeFileSync(file(d, f), `# x\n${fs.readFileSync(file(d, f), 'utf8')}`); }],
+    ['a file missing', (d) => fs.rmSync(file(d, firstFile(d, 'eu-primary', 'Service')))],
+    ['a file missing in one cluster, a byte changed in an earlier one', (d) => {
+      fs.rmSync(file(d, firstFile(d, 'us-primary', 'Service')));
+      const f = firstFile(d, 'eu-primary', 'Deployment');
+      fs.writeFileSync(file(d, f), `${fs.readFileSync(file(d, f), 'utf8')} `);
+    }],
+    ['a file turned into a folder', (d) => { const f = file(d, firstFile(d, 'apac-primary', 'Service')); fs.rmSync(f); fs.mkdirSync(f); }],
+    ['an entry naming another file, after a changed byte in an earlier cluster', (d) => {
+      const p = planOf(d);
+      p.clusters.find((x: any) => x.name === 'us-primary').objects.find((o: any) => o.kind === 'Service').name = 'hijacked';
+      writePlan(d, p);
+      const f = firstFile(d, 'eu-primary', 'Deployment');
+      fs.writeFileSync(file(d, f), `${fs.readFileSync(file(d, f), 'utf8')} `);
+    }],
+    ['a file outside its folder', (d) => { const p = planOf(d); p.clusters[2].objects[0].file = '../../etc/passwd'; writePlan(d, p); }],
+    ['a jurisdiction edited', (d) => { const p = planOf(d); p.clusters.find((c: any) => c.name === 'eu-primary').jurisdiction = 'us'; writePlan(d, p); }],
+    ['a file not listed', (d) => fs.writeFileSync(file(d, 'us-primary/99-extra.yaml'), 'x: 1\n')],
+  ];
+  test.each(mutations)('%s', async (_what, mutate) => {
+    const d = copy();
+    mutate(d);
+    expect(await verified(d)).toEqual(outcome(() => readInventory(d)));
+  });
+
+  test('a file changed after it was verified: caught when its manifest is parsed, naming it', async () => {
+    const d = copy();
+    const inv = await verifyInventory(readOutline(d));
+    const o = inv.clusters.get('eu-primary')!.objects.find((x) => x.entry.kind === 'Deployment')!;
+    fs.writeFileSync(file(d, o.entry.file), fs.readFileSync(file(d, o.entry.file), 'utf8').replace(/image: .*/, 'image: evil/web:latest'));
+    const e = errorOf(() => o.manifest);
+    expect(e.code).toBe('DIST_DIGEST_MISMATCH');
+    expect(e.where).toBe(file(d, o.entry.file));
   });
 });
