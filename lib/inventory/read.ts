@@ -11,7 +11,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
 import type * as YAMLModule from 'yaml';
 import { FederationError } from '../errors';
 import { contentDigest, fileDigest, objectSetDigest } from '../kube/digest';
@@ -107,61 +106,23 @@ export function readInventory(dist: string): Inventory {
 
 /**
  * readInventory of an outline already read, for a command that sends its first (read-only)
- * requests before: the same checks in the same order and the same errors, but the files are
- * read and digested on a worker thread, so the main thread takes in those requests' answers
- * meanwhile. A manifest parsed later is read again and its digest checked again.
+ * requests before: the same checks and the same errors, one cluster at a time with a turn
+ * of the event loop between, so their responses are taken in meanwhile instead of after.
  */
 export async function verifyInventory(outline: InventoryOutline): Promise<Inventory> {
-  const { document: doc } = outline;
-  // The files whose entries name them correctly; the others fail in the pass below, in order.
-  const files = doc.clusters.flatMap((spec) => spec.objects.map((entry) => (fileProblem(spec, entry) ? undefined : entryFile(outline.dir, spec, entry)))).filter((f): f is string => !!f);
-  const digests = await digestFiles(files);
-  const read = (file: string): FileRead => {
-    const d = digests.get(file);
-    if (!d || 'error' in d) throw Object.assign(new Error(d?.error ?? 'not read'), { code: d?.error });
-    return d;
-  };
   const clusters = new Map<string, InventoryCluster>();
-  for (const spec of doc.clusters) clusters.set(spec.name, readCluster(outline, spec, read));
+  for (const spec of outline.document.clusters) {
+    await new Promise((resolve) => setImmediate(resolve));
+    clusters.set(spec.name, readCluster(outline, spec));
+  }
   return { ...outline, clusters };
 }
 
-/** A file's size and fileDigest, and its bytes when they were read on this thread. */
-interface FileRead {
-  readonly size: number;
-  readonly digest: string;
-  readonly bytes?: Buffer;
-}
-
-const readHere = (file: string): FileRead => {
-  const bytes = readWhole(file);
-  return { size: bytes.length, digest: fileDigest(bytes), bytes };
-};
-
-/**
- * Size and sha256 of each file, read on a worker thread (only fs and crypto: it loads in a few
- * milliseconds); an error code for a file that cannot be read.
- */
-function digestFiles(files: readonly string[]): Promise<Map<string, { size: number; digest: string } | { error: string }>> {
-  if (files.length === 0) return Promise.resolve(new Map());
-  const source = `const { parentPort, workerData } = require('worker_threads'); const fs = require('fs'); const { createHash } = require('crypto');
-parentPort.postMessage(workerData.files.map((f) => { try { const b = fs.readFileSync(f); return [b.length, 'sha256:' + createHash('sha256').update(b).digest('hex')]; }
-  catch (e) { return [-1, String((e && e.code) || (e && e.message) || e)]; } }));`;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: { files } });
-    worker.once('message', (out: Array<[number, string]>) => {
-      resolve(new Map(files.map((f, i) => [f, out[i][0] < 0 ? { error: out[i][1] } : { size: out[i][0], digest: out[i][1] }])));
-      void worker.terminate();
-    });
-    worker.once('error', (e) => reject(Object.assign(new FederationError('DIST_MISSING', files[0], `the files of dist/ could not be read: ${e.message}`, HINT_RESYNTH), { cause: e })));
-  });
-}
-
 /** One cluster's files read and checked against its entries. */
-function readCluster(outline: InventoryOutline, spec: InventoryClusterEntry, read: (file: string) => FileRead = readHere): InventoryCluster {
+function readCluster(outline: InventoryOutline, spec: InventoryClusterEntry): InventoryCluster {
   const dist = outline.dir;
   const where: ClusterPaths = { docFile: path.join(dist, INVENTORY_FILE), clusterDir: path.join(dist, spec.name) };
-  const objects = spec.objects.map((entry) => readObject(outline.document, spec, entry, where, read));
+  const objects = spec.objects.map((entry) => readObject(outline.document, spec, entry, where));
   checkUnlisted(dist, spec);
   checkScopes(dist, objects);
   return { spec, objects, digest: outline.clusters.get(spec.name)!.digest };
@@ -290,50 +251,38 @@ const PARSE_AT_READ_BYTES = Math.floor(MAX_OBJECT_BYTES / 3) - 64;
  * against fileDigest (so they are the bytes synth wrote and the pull request showed), and
  * residency (the entry's app against the cluster's jurisdiction).
  */
-function readObject(doc: InventoryDocument, cluster: InventoryClusterEntry, entry: InventoryObjectEntry, where: ClusterPaths, read: (file: string) => FileRead): InventoryObject {
-  const problem = fileProblem(cluster, entry);
-  if (problem) throw new FederationError('DIST_INVALID', where.docFile, problem, HINT_RESYNTH);
+function readObject(doc: InventoryDocument, cluster: InventoryClusterEntry, entry: InventoryObjectEntry, where: ClusterPaths): InventoryObject {
+  const rel = entry.file;
+  const { docFile } = where;
+  if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..') || !rel.startsWith(`${cluster.name}/`)) {
+    throw new FederationError('DIST_INVALID', docFile, `cluster "${cluster.name}" lists file "${rel}" outside dist/${cluster.name}/`, HINT_RESYNTH);
+  }
   const target = targetOf(entry, doc.applySet.id);
+  const name = manifestFileName(target);
+  const expected = `${cluster.name}/${name}`;
+  if (rel !== expected) {
+    throw new FederationError('DIST_INVALID', docFile, `cluster "${cluster.name}" lists ${describeObject(target)} (${entry.apiVersion}) in file "${rel}", but synth writes that object to "${expected}"`, HINT_RESYNTH);
+  }
   // path.join(dist, rel), without normalizing 2,000 times what is known clean: rel is the cluster's folder and a file name synth gives.
-  const file = `${where.clusterDir}${path.sep}${manifestFileName(target)}`;
-  let got: FileRead;
+  const file = `${where.clusterDir}${path.sep}${name}`;
+  let bytes: Buffer;
   try {
-    got = read(file);
+    bytes = readWhole(file);
   } catch (e) {
     throw new FederationError('DIST_MISSING', file, `is listed in ${INVENTORY_FILE} for cluster "${cluster.name}" but cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, HINT_RESYNTH);
   }
-  checkFileDigest(file, entry, got.digest);
-  if (entry.residency !== undefined && entry.residency !== cluster.jurisdiction) {
-    throw new FederationError('RESIDENCY_VIOLATION', file, `${describeObject(target)} of app "${entry.app ?? '?'}" must stay in jurisdiction "${entry.residency}" but cluster "${cluster.name}" is in "${cluster.jurisdiction}"`,
-      `remove the object from cluster "${cluster.name}" (fix the app's placement and synth again)`);
-  }
-  const object = new LazyObject(entry, target, got.size, got.bytes, file, doc.applySet.id);
-  if (got.size > PARSE_AT_READ_BYTES) void object.manifest;
-  return object;
-}
-
-/** Why an entry's file is not the one synth writes for the object it names, if it is not. */
-function fileProblem(cluster: InventoryClusterEntry, entry: InventoryObjectEntry): string | undefined {
-  const rel = entry.file;
-  if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..') || !rel.startsWith(`${cluster.name}/`)) {
-    return `cluster "${cluster.name}" lists file "${rel}" outside dist/${cluster.name}/`;
-  }
-  const target = targetOf(entry, '');
-  const expected = `${cluster.name}/${manifestFileName(target)}`;
-  if (rel !== expected) return `cluster "${cluster.name}" lists ${describeObject(target)} (${entry.apiVersion}) in file "${rel}", but synth writes that object to "${expected}"`;
-  return undefined;
-}
-
-/** The path of an entry's file (one fileProblem accepts). */
-function entryFile(dist: string, cluster: InventoryClusterEntry, entry: InventoryObjectEntry): string {
-  return `${path.join(dist, cluster.name)}${path.sep}${entry.file.slice(cluster.name.length + 1)}`;
-}
-
-function checkFileDigest(file: string, entry: InventoryObjectEntry, digest: string): void {
+  const digest = fileDigest(bytes);
   if (digest !== entry.fileDigest) {
     throw new FederationError('DIST_DIGEST_MISMATCH', file, `bytes do not match their fileDigest in ${INVENTORY_FILE} (was ${entry.fileDigest.slice(0, 19)}…, is ${digest.slice(0, 19)}…): the file changed after synth`,
       HINT_RESYNTH);
   }
+  if (entry.residency !== undefined && entry.residency !== cluster.jurisdiction) {
+    throw new FederationError('RESIDENCY_VIOLATION', file, `${describeObject(target)} of app "${entry.app ?? '?'}" must stay in jurisdiction "${entry.residency}" but cluster "${cluster.name}" is in "${cluster.jurisdiction}"`,
+      `remove the object from cluster "${cluster.name}" (fix the app's placement and synth again)`);
+  }
+  const object = new LazyObject(entry, target, bytes, file, doc.applySet.id);
+  if (bytes.length > PARSE_AT_READ_BYTES) void object.manifest;
+  return object;
 }
 
 /** Paths every object of a cluster shares, joined once. */
@@ -377,33 +326,22 @@ class LazyObject implements InventoryObject {
   constructor(
     public readonly entry: InventoryObjectEntry,
     public readonly target: KubeObject,
-    public readonly bytes: number,
-    text: Buffer | undefined,
+    text: Buffer,
     private readonly file: string,
     private readonly applySet: string,
   ) {
     this.text = text;
+    this.bytes = text.length;
   }
+
+  public readonly bytes: number;
 
   public get manifest(): KubeObject {
     if (!this.parsed) {
-      // Verified on another thread: read again here, and held to the same digest.
-      if (!this.text) this.text = this.readAgain();
-      this.parsed = parseManifest(this.file, this.text, this.entry, this.applySet);
+      this.parsed = parseManifest(this.file, this.text!, this.entry, this.applySet);
       this.text = undefined;
     }
     return this.parsed;
-  }
-
-  private readAgain(): Buffer {
-    let bytes: Buffer;
-    try {
-      bytes = readWhole(this.file);
-    } catch (e) {
-      throw new FederationError('DIST_MISSING', this.file, `is listed in ${INVENTORY_FILE} but cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, HINT_RESYNTH);
-    }
-    checkFileDigest(this.file, this.entry, fileDigest(bytes));
-    return bytes;
   }
 }
 
