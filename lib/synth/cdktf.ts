@@ -19,6 +19,7 @@ export {
   TerraformStack,
   TerraformVariable,
   TerraformOutput,
+  Token,
 } from 'cdktf';
 export { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 export type { ManifestConfig } from '@cdktf/provider-kubernetes/lib/manifest';

@@ -12,11 +12,16 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import {
   Annotations, App, GcsBackend, KubernetesBackend, KubernetesProvider, LocalBackend, S3Backend, TerraformStack,
-  TerraformVariable, withoutCreationStacks,
+  TerraformVariable, Token, withoutCreationStacks,
 } from './cdktf';
+import { isDnsLabel } from '../k8s-names';
+import { canonicalJson } from '../kube/digest';
 import { describeObject, KubeObject } from '../kube/object';
+import { ClusterSpec } from '../registry/types';
 import { ClusterManifests, FederationOutline, TerraformBackend, TerraformClusterEndpoint } from './model';
 import { StackFile } from './cluster-files';
+import { cdktfJson } from './stable-json';
+import { instantiate, Substitution, substituter } from './stack-template';
 import { crsWithCrdInSameStack, escapeTemplate } from './terraform-objects';
 
 /**
@@ -29,10 +34,13 @@ import { crsWithCrdInSameStack, escapeTemplate } from './terraform-objects';
  * The model is validated by the caller.
  */
 export class StackWriter {
+  /** Stacks whose skeleton came from their shape's template (SkeletonTemplates) instead of cdktf's resolving. */
+  public templated = 0;
   private readonly app: App;
   private readonly stacks = new Map<string, ClusterStack>();
 
-  constructor(outline: FederationOutline, outdir: string) {
+  /** @param options.templates derive skeletons from templates where they are proven to agree (default true) */
+  constructor(outline: FederationOutline, outdir: string, options: { readonly templates?: boolean } = {}) {
     this.app = new App({ outdir, stackTraces: false });
     withoutCreationStacks(() => {
       for (const m of outline.clusters) {
@@ -52,7 +60,13 @@ export class StackWriter {
         for (const s of current) for (const p of previous) s.addDependency(p);
         previous = current;
       }
-      for (const s of this.stacks.values()) s.prepareStack();
+      // HCL output (SYNTH_HCL_OUTPUT) renders from the constructs, not from toTerraform(): no templates there
+      const templates = options.templates === false || this.app.hclOutput ? undefined : new SkeletonTemplates(outdir);
+      for (const s of this.stacks.values()) {
+        const how = templates?.adopt(s) ?? 'unprepared';
+        if (how === 'templated') this.templated++;
+        if (how === 'unprepared') s.prepareStack();
+      }
     });
   }
 
@@ -93,15 +107,25 @@ export interface ClusterStackProps {
 export class ClusterStack extends TerraformStack {
   /** What cdktf's synthesizer last wrote, kept so it is not resolved again. */
   private synthesized: Record<string, unknown> | undefined;
+  /** Set by useTemplate: the skeleton is the template with this stack's strings put in. */
+  private template: { readonly skeleton: Record<string, unknown>; readonly replace: (s: string) => string } | undefined;
 
-  constructor(scope: Construct, private readonly props: ClusterStackProps) {
+  constructor(scope: Construct, public readonly props: ClusterStackProps) {
     super(scope, props.cluster.name);
     addBackend(this, props);
     addProvider(this, props);
   }
 
+  /**
+   * From now on toTerraform() is `skeleton` with `replace` applied to every string and key,
+   * instead of cdktf's resolving of the constructs (SkeletonTemplates proves the two agree).
+   */
+  public useTemplate(skeleton: Record<string, unknown>, replace: (s: string) => string): void {
+    this.template = { skeleton, replace };
+  }
+
   public toTerraform(): any { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const tf = super.toTerraform();
+    const tf = this.template ? instantiate(this.template.skeleton, this.template.replace) : super.toTerraform();
     this.synthesized = tf;
     return tf;
   }
@@ -128,6 +152,96 @@ export class ClusterStack extends TerraformStack {
   }
 }
 
+/** The strings of a stack's props that differ from cluster to cluster; the rest is its shape. */
+interface StackStrings {
+  readonly name: string;
+  readonly context: string;
+  readonly host?: string;
+  readonly ca?: string;
+}
+
+/** In every placeholder, and in no real value or shape (shapeOf refuses those). */
+const PROBE_MARK = 'zzcdkfedprobe';
+const PROBE: Required<StackStrings> = { name: `${PROBE_MARK}-name`, context: `${PROBE_MARK}-context`, host: `${PROBE_MARK}-host`, ca: `${PROBE_MARK}-ca` };
+
+/** Every form in which addBackend and addProvider write a stack's strings into its skeleton. */
+const STRING_FORMS: ReadonlyArray<(s: StackStrings) => string | undefined> = [
+  (s) => varPrefix(s.name), (s) => s.name, (s) => contextExpression(s.context), (s) => s.context, (s) => s.host, (s) => s.ca,
+];
+
+/** Each form of the placeholders, to be replaced by the same form of `s` (the placeholders present where `s` has a value). */
+export function stackSubstitutions(s: StackStrings): Substitution[] {
+  const probe: StackStrings = { name: PROBE.name, context: PROBE.context, ...(s.host !== undefined && { host: PROBE.host }), ...(s.ca !== undefined && { ca: PROBE.ca }) };
+  return STRING_FORMS.flatMap((form) => {
+    const [p, v] = [form(probe), form(s)];
+    return p === undefined || v === undefined ? [] : [[p, v] as const];
+  });
+}
+
+/**
+ * A stack's shape (every prop but its strings, as a key), its strings, and the props of its
+ * probe: the shape with placeholders for the strings, and nothing of the cluster beyond
+ * name, context and kubeconfig, so that a skeleton that reads anything else disagrees with
+ * the real stacks' and is not used. Undefined when the stack's strings could be read as
+ * something else than text (a name that is no DNS label, a cdktf token, a placeholder).
+ */
+function shapeOf(props: ClusterStackProps): { key: string; strings: StackStrings; probe: ClusterStackProps } | undefined {
+  const { cluster, endpoint } = props;
+  const strings: StackStrings = {
+    name: cluster.name, context: cluster.context,
+    ...(endpoint && { host: endpoint.host }), ...(endpoint?.clusterCaCertificate !== undefined && { ca: endpoint.clusterCaCertificate }),
+  };
+  const plain = (v: unknown) => typeof v === 'string' && !v.includes(PROBE_MARK) && !Token.isUnresolved(v);
+  if (!isDnsLabel(cluster.name) || !Object.values(strings).every(plain)) return undefined;
+  const shape = { federation: props.federation, backend: props.backend, kubeconfig: cluster.kubeconfig, endpoint: endpoint && { ca: strings.ca !== undefined } };
+  const key = canonicalJson(shape);
+  if (key.includes(PROBE_MARK)) return undefined;
+  const probe: ClusterStackProps = {
+    federation: props.federation,
+    backend: props.backend,
+    cluster: { name: PROBE.name, context: PROBE.context, ...(cluster.kubeconfig !== undefined && { kubeconfig: cluster.kubeconfig }) } as ClusterSpec,
+    ...(endpoint && { endpoint: { host: PROBE.host, ...(strings.ca !== undefined && { clusterCaCertificate: PROBE.ca }) } }),
+    rolloutTimeoutSeconds: Number.NaN, // not in the skeleton; if it ever were, the probe would disagree
+  };
+  return { key, strings, probe };
+}
+
+/**
+ * Skeletons by substitution (stack-template.ts): per shape, cdktf resolves a probe stack
+ * built with placeholder strings, and the first real stack of the shape. Only if the probe's
+ * skeleton with that stack's strings put in is byte for byte what cdktf gave for it do the
+ * other stacks of the shape get theirs the same way, unprepared and unresolved (neither
+ * changes a stack that references no other stack); else cdktf renders each. A fleet has
+ * one or a few shapes, so cdktf resolves a few stacks instead of every one.
+ */
+class SkeletonTemplates {
+  /** Per shape key: the probe's skeleton, or null where it disagreed. */
+  private readonly shapes = new Map<string, Record<string, unknown> | null>();
+
+  constructor(private readonly outdir: string) {}
+
+  /** Prepares `stack` and returns 'prepared', or gives it its template ('templated'), or neither ('unprepared'). */
+  public adopt(stack: ClusterStack): 'prepared' | 'templated' | 'unprepared' {
+    const shape = shapeOf(stack.props);
+    if (!shape) return 'unprepared';
+    const known = this.shapes.get(shape.key);
+    if (known === null) return 'unprepared';
+    const replace = substituter(stackSubstitutions(shape.strings));
+    if (known) {
+      stack.useTemplate(known, replace);
+      return 'templated';
+    }
+    // An app of its own (nothing is written unless it is synthesized): the probe is no stack of the output.
+    const probe = new ClusterStack(new App({ outdir: this.outdir, stackTraces: false }), shape.probe);
+    probe.prepareStack();
+    const skeleton = probe.toTerraform() as Record<string, unknown>;
+    stack.prepareStack();
+    const agrees = cdktfJson(instantiate(skeleton, replace)) === cdktfJson(stack.toTerraform());
+    this.shapes.set(shape.key, agrees ? skeleton : null);
+    return 'prepared';
+  }
+}
+
 /**
  * Terraform runs in <outdir>/stacks/<cluster>. Relative paths of the registry (kubeconfig)
  * mean the project directory, the one holding the output directory, as for `cdkfed deploy`.
@@ -140,6 +254,11 @@ function fromStackDir(p: string): string {
 /** Terraform names allow `-`, but TF_VAR_eu-west-1_host is awkward in a shell. */
 function varPrefix(cluster: string): string {
   return cluster.replace(/-/g, '_');
+}
+
+/** The context as a string literal inside a Terraform expression. */
+function contextExpression(context: string): string {
+  return escapeTemplate(JSON.stringify(context));
 }
 
 /**
@@ -179,7 +298,7 @@ function addProvider(stack: ClusterStack, props: ClusterStackProps): void {
   const viaKubeconfig = (expr: string) => `\${var.${p}_host == null ? ${expr} : null}`;
   new KubernetesProvider(stack, 'kubernetes', {
     configPath: viaKubeconfig('var.kubeconfig'),
-    configContext: viaKubeconfig(escapeTemplate(JSON.stringify(cluster.context))),
+    configContext: viaKubeconfig(contextExpression(cluster.context)),
     host: `\${var.${p}_host}`,
     clusterCaCertificate: `\${var.${p}_cluster_ca_certificate}`,
     token: `\${var.${p}_token}`,
