@@ -11,7 +11,9 @@ import { DataTerraformRemoteStateConfig, TerraformBackend, TerraformRemoteState 
 
 export {
   App,
+  AnnotationMetadataEntryType,
   Annotations,
+  Aspects,
   GcsBackend,
   LocalBackend,
   S3Backend,

@@ -11,7 +11,7 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
 import {
-  Annotations, App, GcsBackend, KubernetesBackend, KubernetesProvider, LocalBackend, S3Backend, TerraformStack,
+  AnnotationMetadataEntryType, Annotations, App, Aspects, GcsBackend, KubernetesBackend, KubernetesProvider, LocalBackend, S3Backend, TerraformStack,
   TerraformVariable, Token, withoutCreationStacks,
 } from './cdktf';
 import { isDnsLabel } from '../k8s-names';
@@ -70,7 +70,7 @@ export class StackWriter {
     });
   }
 
-  /** Writes the stack of one cluster without its resources; they are added to the returned StackFile (stackFileText). */
+  /** Synthesizes the stack of one cluster without its resources (cdk.tf.json and its folder may not be written yet); the caller writes it with them (stackFileText). */
   public prepare(m: ClusterManifests): StackFile {
     const stack = this.stacks.get(m.cluster.name)!;
     const session = { outdir: this.app.outdir, skipValidation: this.app.skipValidation, manifest: this.app.manifest };
@@ -132,8 +132,9 @@ export class ClusterStack extends TerraformStack {
 
   /**
    * Synthesizes this stack without its resources as cdktf does (validation, annotations,
-   * a cdk.tf.json of backend, provider and variables) and returns what the resources are
-   * added to (stackFileText), which rewrites cdk.tf.json in the same layout.
+   * a cdk.tf.json of backend, provider and variables; a templated stack's cdk.tf.json is
+   * not written: recordSynthesis) and returns what the resources are added to
+   * (stackFileText), which writes cdk.tf.json in the same layout.
    */
   public synthesizeSkeleton(objects: readonly KubeObject[], session: Parameters<TerraformStack['synthesizer']['synthesize']>[0]): StackFile {
     for (const cr of crsWithCrdInSameStack(objects)) {
@@ -141,7 +142,7 @@ export class ClusterStack extends TerraformStack {
         `${describeObject(cr)}: its CRD is in the same stack; kubernetes_manifest cannot plan it until the CRD exists ` +
         '(install the CRD first, e.g. `tofu apply -target` on the CRD resource, or from an earlier wave)');
     }
-    this.synthesizer.synthesize(session);
+    if (!this.template || !recordSynthesis(this, session)) this.synthesizer.synthesize(session);
     const skeleton = this.synthesized ?? this.toTerraform();
     this.synthesized = undefined;
     return {
@@ -240,6 +241,32 @@ class SkeletonTemplates {
     this.shapes.set(shape.key, agrees ? skeleton : null);
     return 'prepared';
   }
+}
+
+
+/** Where cdktf keeps a construct's custom synthesis (assets): a stack holding one is synthesized by cdktf. */
+const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
+const ANNOTATION_LEVELS: ReadonlySet<string> = new Set([AnnotationMetadataEntryType.INFO, AnnotationMetadataEntryType.WARN, AnnotationMetadataEntryType.ERROR]);
+
+/**
+ * What cdktf's StackSynthesizer.synthesize leaves of a templated stack, whose skeleton is
+ * known without it: validations run, and the stack's entry in manifest.json with its
+ * annotations, but no cdk.tf.json (its folder neither): the caller writes that once, with
+ * the resources (stackFileText). False, having done nothing, for a stack where cdktf's
+ * synthesis has more to do (aspects, custom synthesis, resources that moved, an error
+ * annotation, which cdktf reports): cdktf synthesizes that one.
+ * test/unit/synth/terraform-stack.test.ts compares every file with cdktf's synthesis.
+ */
+function recordSynthesis(stack: TerraformStack, session: Parameters<TerraformStack['synthesizer']['synthesize']>[0]): boolean {
+  const nodes = stack.node.findAll();
+  if (nodes.some((c) => Aspects.of(c).all.length > 0 || CUSTOM_SYNTHESIS in c) || stack.hasResourceMove()) return false;
+  const annotations = nodes.flatMap((c) => c.node.metadata.filter((m) => ANNOTATION_LEVELS.has(m.type))
+    .map((m) => ({ constructPath: c.node.path, level: m.type as AnnotationMetadataEntryType, message: m.data, stacktrace: m.trace })));
+  if (annotations.some((a) => a.level === AnnotationMetadataEntryType.ERROR)) return false;
+  if (!session.skipValidation) stack.runAllValidations();
+  // readonly in cdktf's types; its synthesizer sets it the same way
+  (session.manifest.forStack(stack) as { annotations: unknown }).annotations = annotations;
+  return true;
 }
 
 /**

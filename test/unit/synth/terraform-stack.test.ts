@@ -17,6 +17,7 @@ function writeStacks(outline: FederationOutline & { clusters: readonly ClusterMa
   const writer = new StackWriter(outline, dir, { templates });
   for (const m of outline.clusters) {
     const stack = writer.prepare(m);
+    fs.mkdirSync(path.dirname(stack.file), { recursive: true });
     fs.writeFileSync(stack.file, stackFileText(stack, m.objects, `cluster ${m.cluster.name}`));
   }
   writer.finish();
