@@ -4,7 +4,7 @@ const tseslint = require('typescript-eslint');
 const globals = { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', __filename: 'readonly', console: 'readonly' };
 
 module.exports = tseslint.config(
-  { ignores: ['build/', 'node_modules/', 'dist/', 'dist.*/', 'cdktf.out/', 'coverage/', '.localk8s/', '**/*.d.ts', 'test/localk8s/go/'] },
+  { ignores: ['build/', 'node_modules/', 'dist/', 'dist.*/', 'cdktf.out/', 'coverage/', '.localk8s/', '**/*.d.ts', 'test/localk8s/go/', 'lib/**/*.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FederationError } from '../errors';
-import { INVENTORY_FILE } from '../inventory/types';
+import { INVENTORY_FILE } from '../inventory/format';
 
 /**
  * Before plan, deploy or drift read dist/: outside a project (no synthesized output and no

@@ -166,23 +166,46 @@ export async function acquireLease(client: ClusterClient, federation: string, op
   };
   const metadata = { name: leaseName(federation), namespace: SYSTEM_NAMESPACE, labels: recordLabels(federation) };
   const base = leasePath(federation).replace(/\/[^/]+$/, '');
-  let sent = clock.now();
-  try {
-    await client.request('POST', base, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata, spec: spec() });
-  } catch (e) {
-    if (!(e instanceof KubeApiError && e.status === 409)) throw e;
-    sent = await takeOver(client, federation, holder, { ...opts, clock }, spec);
+  // Read first: after the first deploy the Lease exists (a release frees it, never deletes it),
+  // so taking it is a read and a write instead of a refused create, a read and a write.
+  const existing = await readLease(client, federation);
+  if (!existing) {
+    const sent = clock.now();
+    try {
+      const created = await client.request('POST', base, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata, spec: spec() });
+      return holdLease(client, federation, holder, seconds, clock, { sent, written: created });
+    } catch (e) {
+      if (!(e instanceof KubeApiError && e.status === 409)) throw e;
+    }
   }
-  return holdLease(client, federation, holder, seconds, clock, sent);
+  return holdLease(client, federation, holder, seconds, clock, await takeOver(client, federation, holder, { ...opts, clock }, spec, existing));
 }
 
-async function takeOver(client: ClusterClient, federation: string, holder: string, opts: AcquireOptions & { clock: LeaseClock }, spec: (prev?: any) => object): Promise<number> {
+/** The Lease, or undefined if there is none. */
+async function readLease(client: ClusterClient, federation: string): Promise<any> {
+  try {
+    return await client.request('GET', leasePath(federation));
+  } catch (e) {
+    if (e instanceof KubeApiError && e.status === 404) return undefined;
+    throw e;
+  }
+}
+
+/** When the write that took the lease was sent, and the Lease as that write left it (its resourceVersion is ours). */
+interface Taken {
+  readonly sent: number;
+  readonly written: any;
+}
+
+async function takeOver(client: ClusterClient, federation: string, holder: string, opts: AcquireOptions & { clock: LeaseClock }, spec: (prev?: any) => object, first?: any): Promise<Taken> {
   const where = `cluster ${client.name}`;
   const { clock } = opts;
   let seen: LeaseObservation | undefined;
   let reported: number | undefined;
+  let read = first;
   for (;;) {
-    const live = await client.request('GET', leasePath(federation));
+    const live = read ?? await client.request('GET', leasePath(federation));
+    read = undefined;
     const record = leaseRecord(live);
     const free = !record.holder || record.holder === holder;
     if (!free && !opts.breakLock) {
@@ -211,8 +234,8 @@ async function takeOver(client: ClusterClient, federation: string, holder: strin
     try {
       // PUT at the resourceVersion read: if anyone wrote the lease since, this is a 409 and we do not hold it.
       const sent = clock.now();
-      await client.request('PUT', leasePath(federation), { ...live, spec: { ...live.spec, ...spec(live.spec) } });
-      return sent;
+      const written = await client.request('PUT', leasePath(federation), { ...live, spec: { ...live.spec, ...spec(live.spec) } });
+      return { sent, written };
     } catch (e2) {
       if (e2 instanceof KubeApiError && e2.status === 409) {
         throw new FederationError('LEASE_HELD', where, `another deploy of federation "${federation}" took the lease at the same moment`, 'wait for it to finish');
@@ -222,10 +245,12 @@ async function takeOver(client: ClusterClient, federation: string, holder: strin
   }
 }
 
-function holdLease(client: ClusterClient, federation: string, holder: string, seconds: number, clock: LeaseClock, sent: number): HeldLease {
+function holdLease(client: ClusterClient, federation: string, holder: string, seconds: number, clock: LeaseClock, taken: Taken): HeldLease {
   const where = `cluster ${client.name}`;
   const controller = new AbortController();
-  let lastRenewSent = sent;
+  let lastRenewSent = taken.sent;
+  // The Lease as our last write left it: a write at its resourceVersion succeeds only if nobody wrote it since.
+  let lastWritten = taken.written;
   let lost: FederationError | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -258,7 +283,8 @@ function holdLease(client: ClusterClient, federation: string, holder: string, se
         lose(now ? 'another run took it over' : 'it was freed by someone else', now || undefined);
         return;
       }
-      await client.request('PUT', leasePath(federation), { ...live, spec: { ...live.spec, renewTime: microTime(clock.wall()) } }, {}, 'application/json', budget);
+      const written = await client.request('PUT', leasePath(federation), { ...live, spec: { ...live.spec, renewTime: microTime(clock.wall()) } }, {}, 'application/json', budget);
+      lastWritten = written;
       if (stopped) return;
       lastRenewSent = start;
       schedule(seconds * 1000 * RENEW_FRACTION);
@@ -297,9 +323,10 @@ function holdLease(client: ClusterClient, federation: string, holder: string, se
       if (lost) return; // not ours any more: never write it
       // A short budget: a cluster lost mid-run must not hold the run's end; its lease expires by itself.
       try {
-        const live = await client.request('GET', leasePath(federation), undefined, {}, 'application/json', RELEASE_BUDGET_MS);
-        if (live.spec?.holderIdentity !== holder) return;
-        // At the resourceVersion read: a takeover in between is a 409 and its lease stays as it is.
+        // At the resourceVersion of our last write, without reading it again: if anyone wrote
+        // the Lease since (a takeover), this is a 409 and their lease stays as it is.
+        const live = lastWritten;
+        if (live?.spec?.holderIdentity !== holder || !live?.metadata?.resourceVersion) return;
         await client.request('PUT', leasePath(federation), { ...live, spec: { ...live.spec, holderIdentity: '', renewTime: undefined, acquireTime: undefined } }, {}, 'application/json', RELEASE_BUDGET_MS);
       } catch {
         // the lease expires by itself

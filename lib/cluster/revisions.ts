@@ -282,10 +282,14 @@ export async function trimRevisions(client: ClusterClient, federation: string): 
   }
 }
 
+/** Whether the namespace of the records and leases exists: one read. */
+export async function hasSystemNamespace(client: ClusterClient): Promise<boolean> {
+  return !!(await client.get('v1', 'Namespace', undefined, SYSTEM_NAMESPACE));
+}
+
 /** The namespace of our records; created on first deploy, never pruned. */
 export async function ensureSystemNamespace(client: ClusterClient): Promise<void> {
-  const ns = await client.get('v1', 'Namespace', undefined, SYSTEM_NAMESPACE);
-  if (ns) return;
+  if (await hasSystemNamespace(client)) return;
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SYSTEM_NAMESPACE, labels: recordLabels() } } as any,
     { fieldManager: FIELD_MANAGER });
 }

@@ -21,7 +21,7 @@ import { acquireLease, assertLeaseHeld, HeldLease, leaseLostError, withLeaseSign
 import type { Cascade } from '../cluster/prune';
 
 export type { Cascade, HeldLease };
-import { checkRevisionSize, revisionFits, currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, withUnpruned, writeRevision } from '../cluster/revisions';
+import { checkRevisionSize, revisionFits, currentRevision, ensureSystemNamespace, hasSystemNamespace, listRevisions, RevisionRecord, trimRevisions, withUnpruned, writeRevision } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
 import { crdScopes } from '../kube/scope';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
@@ -264,20 +264,31 @@ async function preflightWave(run: Run, wave: InventoryWave, clusters: readonly s
       return `${name}: ${isFederationError(e) ? e.message : errorMessage(e)}`;
     }
   }));
+  const systemNamespace = new Map<string, boolean>();
   const checked = await step(async (client, name) => {
-    await client.version();
     const cluster = inv.clusters.get(name)!;
-    await checkKindsServed(client, cluster);
     const objectSet = new ObjectSet(client, fed, run.set);
-    await objectSet.checkScopes(identities(cluster));
-    await objectSet.checkNoEngine(identities(cluster));
+    // Reads only, all at once (discovery is shared); the first failure in this order is the one reported.
+    await firstFailure([
+      client.version(),
+      checkKindsServed(client, cluster),
+      objectSet.checkScopes(identities(cluster)),
+      objectSet.checkNoEngine(identities(cluster)),
+      hasSystemNamespace(client).then((has) => { systemNamespace.set(name, has); }),
+    ]);
   });
   if (!checked.every((p) => !p)) return checked;
   return step(async (client, name) => {
-    await ensureSystemNamespace(client);
+    if (!systemNamespace.get(name)) await ensureSystemNamespace(client);
     // onWait reports a stale lease being watched before it is taken over.
     run.leases.add(await acquireLease(client, fed, { breakLock: opts.breakLock, onWait: (message) => run.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'waiting', message }) }));
   });
+}
+
+/** Waits for every promise to settle; throws the reason of the first one, in the order given, that failed. */
+async function firstFailure(all: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(all)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** After a failed gate: every cluster this run wrote to goes back to its previous revision. */
@@ -332,13 +343,16 @@ function deployReport(run: Run, started: number): DeployReport {
 /** Every kind of the set is served by the cluster or defined by a CRD of the same set: checked before the wave writes anything. */
 async function checkKindsServed(client: ClusterClient, cluster: InventoryCluster): Promise<void> {
   const defined = crdScopes(identities(cluster));
-  const seen = new Set<string>();
+  const kinds = new Map<string, KubeObject>();
   for (const { target: m } of cluster.objects) {
     const key = `${m.apiVersion}/${m.kind}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (defined.has(`${apiGroup(m.apiVersion)}/${m.kind}`)) continue;
-    if (!(await client.serves(m.apiVersion, m.kind))) {
+    if (!kinds.has(key) && !defined.has(`${apiGroup(m.apiVersion)}/${m.kind}`)) kinds.set(key, m);
+  }
+  // Every group version's discovery at once; the first kind not served (in apply order) is the one reported.
+  const needed = [...kinds.values()];
+  const served = await Promise.all(needed.map((m) => client.serves(m.apiVersion, m.kind)));
+  for (const [i, m] of needed.entries()) {
+    if (!served[i]) {
       throw new FederationError('KIND_NOT_SERVED', `cluster ${client.name}`, `the API server does not serve ${m.kind} in ${m.apiVersion} (needed by ${describeRef(refOf(m))})`,
         'install the CRD (or API) that defines it on this cluster, or add the CRD to the federation so it is applied first');
     }
@@ -395,6 +409,10 @@ async function deployCluster(cluster: InventoryCluster, wave: InventoryWave, cli
   };
   try {
     r.phase('connecting');
+    // Health is read beside the records: a cluster already at its target (a no-op deploy)
+    // needs nothing else, so it costs one round of reads instead of two.
+    const health = checkHealth(client, r.targets);
+    health.catch(() => undefined); // read again by the gate if it is not used here
     const records = await listRevisions(client, ctx.fed);
     r.previous = currentRevision(records);
     const latest = records[records.length - 1];
@@ -403,7 +421,7 @@ async function deployCluster(cluster: InventoryCluster, wave: InventoryWave, cli
       latestRevision: latest?.revision, latestStatus: latest?.status, latestDigest: latest?.digest,
     });
     r.revision = step.revision;
-    return step.action === 'verify' ? await verifyCluster(r, step.revision) : await applyRevision(r, step.revision, step.resumes, records);
+    return step.action === 'verify' ? await verifyCluster(r, step.revision, health) : await applyRevision(r, step.revision, step.resumes, records);
   } catch (e) {
     const failure: ClusterFailure = e instanceof GateFailure ? e.failure
       : { reason: isFederationError(e) ? e.message : e instanceof UnreachableError ? e.message : errorMessage(e) };
@@ -417,10 +435,10 @@ async function deployCluster(cluster: InventoryCluster, wave: InventoryWave, cli
  * left work: objects deleted behind our back are re-applied, members its prune had to keep
  * are pruned again.
  */
-async function verifyCluster(r: ClusterRun, revision: number): Promise<ClusterReport> {
+async function verifyCluster(r: ClusterRun, revision: number, read: Promise<ObjectHealth[]>): Promise<ClusterReport> {
   const { client, ctx, set, targets, previous, phase, onEntry } = r;
   const name = r.cluster.spec.name;
-  const health = await checkHealth(client, targets);
+  const health = await read;
   const leftover = ctx.opts.prune !== false ? previous?.unpruned ?? [] : [];
   if (health.every((h) => h.health.status === 'Current') && leftover.length === 0) {
     phase('up-to-date', `revision ${revision}`);

@@ -17,12 +17,13 @@ import { compareStrings } from '../kube/sort';
 import { LABEL_APP } from '../kube/ownership';
 import { errorMessage } from '../cluster/apply';
 import { ChangeSet, changeSet, ChangeSetEntry, FieldChange } from '../cluster/changeset';
-import { ClusterClient } from '../cluster/client';
+import { ClusterClient, CLUSTERS_READ_AT_ONCE } from '../cluster/client';
 import { acquireLease, HeldLease } from '../cluster/lease';
 import { currentRevision, listRevisions } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
 import { maskPair, MASK, sameValue, serverDrops, stripServerFields } from '../kube/normalize';
 import { formatPath, leafPaths, ownerOf, pointerSegments, Segment, valueAt } from '../kube/paths';
+import { holdsEveryValue } from './live-match';
 
 /** A drifted field: always with the value we set and the live one. */
 export interface DriftedField extends FieldChange {
@@ -140,7 +141,7 @@ export function driftedFields(desired: KubeObject, live: Record<string, any>, ig
 }
 
 export async function driftFleet(inv: InventoryOutline, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: { correct?: boolean } = {}): Promise<FleetDrift> {
-  const limit = pLimit(4);
+  const limit = pLimit(CLUSTERS_READ_AT_ONCE);
   const results = await Promise.all(clusters.map((name) => limit(() => driftCluster(inv, name, clients.get(name)!, opts))));
   return { federation: inv.document.federation, clusters: results };
 }
@@ -168,7 +169,8 @@ async function driftCluster(inv: InventoryOutline, name: string, client: Cluster
       }
       const rules = rulesOf(want);
       const skipped: string[] = [];
-      const fields = driftedFields(want, l, rules, skipped);
+      // Identical values (an unchanged fleet's every object) need no closer look: driftedFields would find nothing, nor ignore anything.
+      const fields = holdsEveryValue(want, l) ? [] : driftedFields(want, l, rules, skipped);
       ignoredNotes.push(...skipped.map((x) => `${describeRef(ref)} ${x}`));
       if (fields.length > 0) objects.push({ ref, action: 'configured', drift: 'modified', fields });
     }

@@ -5,14 +5,15 @@
  */
 import pLimit from 'p-limit';
 import { isFederationError } from '../errors';
-import type { Inventory, InventoryCluster } from '../inventory/read';
+import { entryTargets } from '../inventory/read';
+import type { Inventory, InventoryCluster, InventoryOutline } from '../inventory/read';
 import type { InventoryWave } from '../inventory/types';
 import { contentDigest } from '../kube/digest';
 import { describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
 import { maskPair, stripServerFields } from '../kube/normalize';
 import { applyStage } from '../kube/order';
 import { errorMessage } from '../cluster/apply';
-import type { ClusterClient } from '../cluster/client';
+import { CLUSTERS_READ_AT_ONCE, type ClusterClient } from '../cluster/client';
 import { ChangeSet, changeSet, ChangeSetEntry } from '../cluster/changeset';
 import { unifiedDiff } from '../cluster/diff';
 import { blastRadius, staleMembers } from '../cluster/prune';
@@ -64,10 +65,17 @@ export interface PlanOptions {
   readonly dryRunAll?: boolean;
 }
 
-export async function planFleet(inv: Inventory, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: PlanOptions = {}): Promise<FleetPlan> {
-  const limit = pLimit(4);
-  const plans = await Promise.all(clusters.map((name) => limit(() => planForCluster(inv, inv.clusters.get(name)!, clients.get(name)!, opts))));
-  return { federation: inv.document.federation, waves: inv.waves, clusters: plans };
+/**
+ * The plan of the selected clusters. Given the outline and the inventory being verified
+ * (verifyInventory), each cluster's reads start at once and its objects are compared once
+ * dist/ is verified; if it is not, that error is the command's and no plan is made.
+ */
+export async function planFleet(inv: Inventory | InventoryOutline, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: PlanOptions = {},
+  verified: Promise<Inventory> = Promise.resolve(inv as Inventory)): Promise<FleetPlan> {
+  const limit = pLimit(CLUSTERS_READ_AT_ONCE);
+  const plans = Promise.all(clusters.map((name) => limit(() => planForCluster(inv, name, verified, clients.get(name)!, opts))));
+  await verified; // its error first: a plan is only made of a verified dist/
+  return { federation: inv.document.federation, waves: inv.waves, clusters: await plans };
 }
 
 /**
@@ -84,16 +92,17 @@ export function unchangedSinceRecord(entryDigest: string, recorded: KubeObject |
   return holdsEveryValue(recorded, live) || driftedFields(recorded, live).length === 0;
 }
 
-async function planForCluster(inv: Inventory, cluster: InventoryCluster, client: ClusterClient, opts: PlanOptions): Promise<ClusterPlan> {
-  const base = { cluster: cluster.spec.name, wave: cluster.spec.wave };
+async function planForCluster(outline: InventoryOutline, name: string, verified: Promise<Inventory>, client: ClusterClient, opts: PlanOptions): Promise<ClusterPlan> {
+  const base = { cluster: name, wave: outline.clusters.get(name)!.spec.wave };
   try {
-    const records = await listRevisions(client, inv.document.federation);
-    const current = currentRevision(records);
     // Objects by the identities of their entries: a manifest is parsed (and checked) only to be dry-run.
-    const targets = cluster.objects.map((o) => o.target);
-    // Live objects of the set come from one LIST per kind.
-    const set = new ObjectSet(client, inv.document.federation, inv.document.applySet);
-    const members = await set.members(targets);
+    const targets = entryTargets(outline, name);
+    // The records and the live objects of the set (one LIST per kind) are read at once, while dist/ is verified.
+    const set = new ObjectSet(client, outline.document.federation, outline.document.applySet);
+    const [records, members] = await Promise.all([listRevisions(client, outline.document.federation), set.members(targets)]);
+    const inv = await verified;
+    const cluster: InventoryCluster = inv.clusters.get(name)!;
+    const current = currentRevision(records);
     const live = new Map(members.map((m) => [refKey(m), m.live]));
     const trusted = !opts.dryRunAll && current && records[records.length - 1] === current;
     // The record's objects with their digests, from the check listRevisions made of it.

@@ -10,7 +10,7 @@
  */
 import { FederationError } from '../errors';
 import { Inventory } from '../inventory/read';
-import { INVENTORY_FILE } from '../inventory/types';
+import { INVENTORY_FILE } from '../inventory/format';
 import { LABEL_FEDERATION } from '../kube/ownership';
 import { Batch, clusterPath, sourceBranch } from './batches';
 import { argoIgnores, KnownObject } from './ignore';

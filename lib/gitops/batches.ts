@@ -3,7 +3,7 @@
  * manifests from. With promotion by cdkfed every batch has a release branch of its own that
  * only `cdkfed gitops promote` advances; with promotion by the engine all read one branch.
  */
-import { InventoryWave } from '../inventory/types';
+import type { InventoryWave } from '../inventory/types';
 import { compareStrings } from '../kube/sort';
 import { ResolvedOptions } from './options';
 

@@ -6,7 +6,8 @@
  * silently dropped (the engine would then fight whoever owns the field).
  */
 import { FederationError } from '../errors';
-import { IgnoreDifference, INVENTORY_FILE } from '../inventory/types';
+import { INVENTORY_FILE } from '../inventory/format';
+import type { IgnoreDifference } from '../inventory/types';
 import { apiGroup } from '../kube/object';
 import { compareStrings } from '../kube/sort';
 import { LABEL_APP } from '../kube/ownership';

@@ -12,7 +12,7 @@
 import * as YAML from 'yaml';
 import { FederationError } from '../errors';
 import { Inventory } from '../inventory/read';
-import { INVENTORY_API_VERSION, INVENTORY_FILE } from '../inventory/types';
+import { INVENTORY_API_VERSION, INVENTORY_FILE } from '../inventory/format';
 import { compareStrings } from '../kube/sort';
 import { stableJson } from '../kube/digest';
 import { argoApplications, argoApplicationSet, applicationName } from './argocd';

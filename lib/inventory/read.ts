@@ -1,6 +1,7 @@
 /**
  * The only reader of dist/. Everything deploy, plan and drift apply or compare comes
- * through here. Before any cluster is contacted: the schema of federation.json, that every
+ * through here. Before anything is written to any cluster (plan and deploy send their first
+ * reads while the files are verified: verifyInventory): the schema of federation.json, that every
  * manifest file holds exactly the bytes synth wrote (fileDigest), that its file name is the
  * one synth gives the object its entry names, that the ApplySet is the federation's, data
  * residency, and cluster-scoped objects that name a namespace — even if dist/ was edited by
@@ -18,7 +19,9 @@ import { manifestFileName } from '../kube/order';
 import { APPLYSET_PART_OF, applySetId, applySetParent } from '../kube/ownership';
 import { valueAt } from '../kube/paths';
 import { crdScopes, knownNamespaced, scopeProblem } from '../kube/scope';
-import { InventoryDocument, inventoryDocumentSchema, INVENTORY_FILE, InventoryClusterEntry, InventoryObjectEntry, InventoryWave, SCHEMA_VERSION } from './types';
+import { INVENTORY_FILE, SCHEMA_VERSION } from './format';
+import { validate as schemaCheck } from './schema-check.generated';
+import type { InventoryDocument, InventoryClusterEntry, InventoryObjectEntry, InventoryWave } from './types';
 
 /**
  * One object of a cluster: its inventory entry, the object as the entry names it, and the
@@ -95,15 +98,39 @@ const HINT_RESYNTH = 'run `cdkfed synth` again and review the result; never edit
  * on first use); throws a FederationError naming the file, cluster or object and the fix.
  */
 export function readInventory(dist: string): Inventory {
-  const { document: doc } = readOutline(dist);
+  const outline = readOutline(dist);
   const clusters = new Map<string, InventoryCluster>();
-  for (const spec of doc.clusters) {
-    const objects = spec.objects.map((entry) => readObject(dist, doc, spec, entry));
-    checkUnlisted(dist, spec);
-    checkScopes(dist, objects);
-    clusters.set(spec.name, { spec, objects, digest: setDigest(spec) });
+  for (const spec of outline.document.clusters) clusters.set(spec.name, readCluster(outline, spec));
+  return { ...outline, clusters };
+}
+
+/**
+ * readInventory of an outline already read, for a command that sends its first (read-only)
+ * requests before: the same checks and the same errors, one cluster at a time with a turn
+ * of the event loop between, so their responses are taken in meanwhile instead of after.
+ */
+export async function verifyInventory(outline: InventoryOutline): Promise<Inventory> {
+  const clusters = new Map<string, InventoryCluster>();
+  for (const spec of outline.document.clusters) {
+    await new Promise((resolve) => setImmediate(resolve));
+    clusters.set(spec.name, readCluster(outline, spec));
   }
-  return { dir: dist, document: doc, clusters, waves: doc.waves };
+  return { ...outline, clusters };
+}
+
+/** One cluster's files read and checked against its entries. */
+function readCluster(outline: InventoryOutline, spec: InventoryClusterEntry): InventoryCluster {
+  const dist = outline.dir;
+  const where: ClusterPaths = { docFile: path.join(dist, INVENTORY_FILE), clusterDir: path.join(dist, spec.name) };
+  const objects = spec.objects.map((entry) => readObject(outline.document, spec, entry, where));
+  checkUnlisted(dist, spec);
+  checkScopes(dist, objects);
+  return { spec, objects, digest: outline.clusters.get(spec.name)!.digest };
+}
+
+/** The objects of a cluster as their entries name them (InventoryObject.target), before any file is read. */
+export function entryTargets(outline: InventoryOutline, cluster: string): KubeObject[] {
+  return outline.clusters.get(cluster)!.spec.objects.map((entry) => targetOf(entry, outline.document.applySet.id));
 }
 
 /**
@@ -146,15 +173,29 @@ function readDocument(file: string): InventoryDocument {
     older ? 'run `cdkfed synth` again with this version of cdk-federation, review the result and deploy that'
       : 'synthesize with the same cdk-federation version as the one that deploys');
   }
+  if (!(schemaCheck as SchemaCheck)(json)) throw schemaError(file, json, (schemaCheck as SchemaCheck).errors?.[0]);
+  return json as InventoryDocument;
+}
+
+/** The compiled check of the inventory's schema (scripts/schema.ts generates it from the zod schema). */
+type SchemaCheck = ((data: unknown) => boolean) & { errors?: ReadonlyArray<{ instancePath: string; message?: string }> | null };
+
+/**
+ * The error for a document the compiled check refused, worded by zod (loaded only now: a
+ * valid document never pays for it) at the first issue it finds; the check's own words if
+ * zod finds none.
+ */
+function schemaError(file: string, json: unknown, fallback: { instancePath: string; message?: string } | undefined): FederationError {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { inventoryDocumentSchema } = require('./types') as typeof import('./types');
   const parsed = inventoryDocumentSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    const value = valueAt(json, issue.path as (string | number)[]);
-    throw new FederationError('DIST_INVALID', file, `field ${at || '(root)'} ${value === undefined ? 'is missing' : `has value ${JSON.stringify(value)?.slice(0, 80)}`}: ${issue.message}`,
-      HINT_RESYNTH);
-  }
-  return parsed.data;
+  const issue = parsed.success
+    ? { path: (fallback?.instancePath ?? '').split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~'))), message: fallback?.message ?? 'is invalid' }
+    : parsed.error.issues[0];
+  const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const value = valueAt(json, issue.path as (string | number)[]);
+  return new FederationError('DIST_INVALID', file, `field ${at || '(root)'} ${value === undefined ? 'is missing' : `has value ${JSON.stringify(value)?.slice(0, 80)}`}: ${issue.message}`,
+    HINT_RESYNTH);
 }
 
 /** Waves and clusters must describe each other exactly: each cluster in the one wave it names. */
@@ -210,21 +251,23 @@ const PARSE_AT_READ_BYTES = Math.floor(MAX_OBJECT_BYTES / 3) - 64;
  * against fileDigest (so they are the bytes synth wrote and the pull request showed), and
  * residency (the entry's app against the cluster's jurisdiction).
  */
-function readObject(dist: string, doc: InventoryDocument, cluster: InventoryClusterEntry, entry: InventoryObjectEntry): InventoryObject {
+function readObject(doc: InventoryDocument, cluster: InventoryClusterEntry, entry: InventoryObjectEntry, where: ClusterPaths): InventoryObject {
   const rel = entry.file;
-  const file = path.join(dist, rel);
-  const docFile = path.join(dist, INVENTORY_FILE);
+  const { docFile } = where;
   if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..') || !rel.startsWith(`${cluster.name}/`)) {
     throw new FederationError('DIST_INVALID', docFile, `cluster "${cluster.name}" lists file "${rel}" outside dist/${cluster.name}/`, HINT_RESYNTH);
   }
   const target = targetOf(entry, doc.applySet.id);
-  const expected = `${cluster.name}/${manifestFileName(target)}`;
+  const name = manifestFileName(target);
+  const expected = `${cluster.name}/${name}`;
   if (rel !== expected) {
     throw new FederationError('DIST_INVALID', docFile, `cluster "${cluster.name}" lists ${describeObject(target)} (${entry.apiVersion}) in file "${rel}", but synth writes that object to "${expected}"`, HINT_RESYNTH);
   }
+  // path.join(dist, rel), without normalizing 2,000 times what is known clean: rel is the cluster's folder and a file name synth gives.
+  const file = `${where.clusterDir}${path.sep}${name}`;
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readWhole(file);
   } catch (e) {
     throw new FederationError('DIST_MISSING', file, `is listed in ${INVENTORY_FILE} for cluster "${cluster.name}" but cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, HINT_RESYNTH);
   }
@@ -240,6 +283,33 @@ function readObject(dist: string, doc: InventoryDocument, cluster: InventoryClus
   const object = new LazyObject(entry, target, bytes, file, doc.applySet.id);
   if (bytes.length > PARSE_AT_READ_BYTES) void object.manifest;
   return object;
+}
+
+/** Paths every object of a cluster shares, joined once. */
+interface ClusterPaths {
+  readonly docFile: string;
+  /** path.join(dist, cluster name). */
+  readonly clusterDir: string;
+}
+
+/** One buffer for every file read: manifests are small, and each keeps an exact copy. */
+let readBuffer = Buffer.allocUnsafe(64 * 1024);
+
+/** fs.readFileSync without its fstat and per-file buffer: open, read to the end, close. */
+function readWhole(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    let n = 0;
+    for (;;) {
+      if (n === readBuffer.length) readBuffer = Buffer.concat([readBuffer, Buffer.allocUnsafe(readBuffer.length)]);
+      const got = fs.readSync(fd, readBuffer, n, readBuffer.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    return Buffer.from(readBuffer.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 let yamlModule: typeof YAMLModule | undefined;

@@ -8,20 +8,17 @@
  * InventoryClusterEntry, InventoryObjectEntry); "plan" means only `cdkfed plan` (lib/drift/plan.ts).
  * The file's `kind` stays `FederationPlan`: renaming it would change the format.
  *
- * This file imports only zod, so it sits below placement: placement's resolveWaves returns
+ * Readers check a document against the generated schema-check.generated.ts (the same schema,
+ * compiled: zod takes longer to load than a plan of an unchanged fleet spends on its work)
+ * and load this file only to word an error.
+ *
+ * This file imports only zod and format.ts, so it sits below placement: placement's resolveWaves returns
  * InventoryWave, the one wave type (inventory/read.ts imports only errors and kube).
  */
 import { z } from 'zod';
+import { INVENTORY_API_VERSION, INVENTORY_KIND, SCHEMA_VERSION } from './format';
 
-export const INVENTORY_API_VERSION = 'cdk-federation.io/v1alpha1';
-/** The `kind` of federation.json (a historical name, part of the format). */
-export const INVENTORY_KIND = 'FederationPlan';
-export const INVENTORY_FILE = 'federation.json';
-/**
- * Bumped on any change a reader of an older version would misread.
- * 2: every object has `fileDigest` (sha256 of its file's bytes), which the reader verifies instead of parsing every manifest.
- */
-export const SCHEMA_VERSION = 2;
+export { INVENTORY_API_VERSION, INVENTORY_FILE, INVENTORY_KIND, SCHEMA_VERSION } from './format';
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
 const seconds = z.number().min(0);

@@ -64,13 +64,20 @@ export function stableJson(v: unknown): string {
   return `${JSON.stringify(sortDeep(v), null, 2)}\n`;
 }
 
+/** A copy with object keys sorted at every level and undefined members left out (one pass, no entry arrays: reports hold thousands of objects). */
 export function sortDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortDeep);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>)
-      .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => compareStrings(a, b))
-      .map(([k, x]) => [k, sortDeep(x)]));
+    const o = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(o).sort(compareStrings)) {
+      const x = o[k];
+      if (x === undefined) continue;
+      // A key named __proto__ (JSON.parse makes it an own member) stays a member, as Object.fromEntries keeps it.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: sortDeep(x), enumerable: true, writable: true, configurable: true });
+      else out[k] = sortDeep(x);
+    }
+    return out;
   }
   return v;
 }

@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { fileDigest } from '../kube/digest';
-import { InventoryClusterEntry } from '../inventory/types';
+import type { InventoryClusterEntry } from '../inventory/types';
 import { KubeObject } from '../kube/object';
 import { manifestFileName } from '../kube/order';
 import { inventoryEntry } from './inventory';

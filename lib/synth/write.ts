@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FederationError } from '../errors';
-import { INVENTORY_FILE } from '../inventory/types';
+import { INVENTORY_FILE } from '../inventory/format';
 import { buildInventory, checkInventory } from './inventory';
 import { stableJson } from '../kube/digest';
 import { ClusterManifests, FederationModel, FederationSource, sourceOf } from './model';

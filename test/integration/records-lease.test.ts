@@ -10,10 +10,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { recordedSetDigest, revisionSecret, RevisionRecord } from '../../lib/cluster/revisions';
+import { ClusterClient } from '../../lib/cluster/client';
+import { acquireLease } from '../../lib/cluster/lease';
+import { ensureSystemNamespace, recordedSetDigest, revisionSecret, RevisionRecord } from '../../lib/cluster/revisions';
 import { SYSTEM_NAMESPACE } from '../../lib/kube/ownership';
 import { cdkfed, cleanup, resourceVersions, revisions, synthFleet, tmpDist, uniqueFederation } from '../support/integration/fleet';
-import { clients, contexts, k8s } from '../support/integration/k8s';
+import { clients, contexts, k8s, kubeconfigPath } from '../support/integration/k8s';
 
 const CTX = contexts();
 const C1 = CTX[0];
@@ -129,6 +131,30 @@ describe('#6 leases are fenced', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(60_000);
     expect(json(r.stdout).waves[0].clusters[0].outcome).toBe('deployed');
     expect((await leaseOf(fed))?.spec?.holderIdentity).toBe('');
+  });
+});
+
+describe('#19 a lease is freed without reading it again', () => {
+  const fed = uniqueFederation('leasefree');
+  afterAll(() => cleanup(fed));
+
+  test('freed at the resourceVersion of our last write: the next run takes it with a read and a write; taken over meanwhile (--break-lock), our release is refused and their lease stays', async () => {
+    const requests: string[] = [];
+    const client = ClusterClient.connect({ name: C1, context: C1 }, { kubeconfig: kubeconfigPath(), onRequest: (m, p) => { if (p.includes('/leases')) requests.push(m); } });
+    try {
+      await ensureSystemNamespace(client);
+      const first = await acquireLease(client, fed, { holder: 'first/pid-1' });
+      await first.release();
+      expect((await leaseOf(fed))?.spec?.holderIdentity ?? '').toBe('');
+      const second = await acquireLease(client, fed, { holder: 'second/pid-2' });
+      expect(requests).toEqual(['GET', 'POST', 'PUT', 'GET', 'PUT']); // no refused create once the Lease exists
+      expect((await leaseOf(fed))?.spec?.holderIdentity).toBe('second/pid-2');
+      await takeOverLease(fed, 'breaker/pid-9');
+      await second.release(); // its PUT is at a resourceVersion the takeover moved on: 409, nothing written
+      expect((await leaseOf(fed))?.spec?.holderIdentity).toBe('breaker/pid-9');
+    } finally {
+      client.close();
+    }
   });
 });
 

@@ -1,8 +1,8 @@
 import * as readline from 'readline';
 import { FederationError } from '../../errors';
-import { readInventory } from '../../inventory/read';
+import { readOutline, verifyInventory } from '../../inventory/read';
 import { stableJson } from '../../kube/digest';
-import { connectAll } from '../../deploy/connect';
+import { connectAll, warmUp } from '../../deploy/connect';
 import { previewFleet } from '../../deploy/preview';
 import { Cascade, deploy, DeployReport, HeldLease } from '../../deploy/rollout';
 import { scheduleWaves } from '../../deploy/schedule';
@@ -26,12 +26,16 @@ export interface DeployFlags {
 
 /** `cdkfed deploy`: 0 deployed or already up to date, 1 any failure (after rollback). */
 export async function deployCommand(flags: DeployFlags): Promise<number> {
-  const inv = readInventory(flags.dist);
-  const waves = scheduleWaves(inv, { waves: flags.wave, clusters: flags.cluster });
+  // federation.json first (schema, waves); the manifests' files are verified while the clusters' connections are warmed (reads only).
+  const outline = readOutline(flags.dist);
+  const waves = scheduleWaves(outline, { waves: flags.wave, clusters: flags.cluster });
   const names = waves.flatMap((w) => w.clusters);
   const err = (s: string) => process.stderr.write(s);
-  const clients = connectAll(inv, names, { kubeconfig: flags.kubeconfig, kubeconfigEnv: process.env.KUBECONFIG }, (l) => err(`${l}\n`));
+  const clients = connectAll(outline, names, { kubeconfig: flags.kubeconfig, kubeconfigEnv: process.env.KUBECONFIG }, (l) => err(`${l}\n`));
   try {
+    warmUp(outline, names, clients);
+    // Nothing is written anywhere before every file is verified.
+    const inv = await verifyInventory(outline);
     if (!flags.yes) {
       if (!process.stdin.isTTY) {
         throw new FederationError('NOT_CONFIRMED', 'cdkfed deploy', 'no terminal to ask for confirmation and --yes not given; nothing was applied',

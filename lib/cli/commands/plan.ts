@@ -1,4 +1,4 @@
-import { readInventory } from '../../inventory/read';
+import { readOutline, verifyInventory } from '../../inventory/read';
 import { planFleet } from '../../drift/plan';
 import { planExitCode, renderPlan } from '../../report/plan';
 import type { Format } from '../../report/format';
@@ -17,11 +17,12 @@ export interface PlanFlags {
 
 /** `cdkfed plan`: writes nothing; 0 ok (or no changes with --detailed-exitcode), 2 changes with --detailed-exitcode, 1 error. */
 export async function planCommand(flags: PlanFlags): Promise<number> {
-  const inv = readInventory(flags.dist);
-  const names = scheduleWaves(inv, { waves: flags.wave, clusters: flags.cluster }).flatMap((w) => w.clusters);
-  const clients = connectAll(inv, names, { kubeconfig: flags.kubeconfig, kubeconfigEnv: process.env.KUBECONFIG }, (l) => process.stderr.write(`${l}\n`));
+  // federation.json first (schema, waves); the manifests' files are verified while the clusters are read (reads only).
+  const outline = readOutline(flags.dist);
+  const names = scheduleWaves(outline, { waves: flags.wave, clusters: flags.cluster }).flatMap((w) => w.clusters);
+  const clients = connectAll(outline, names, { kubeconfig: flags.kubeconfig, kubeconfigEnv: process.env.KUBECONFIG }, (l) => process.stderr.write(`${l}\n`));
   try {
-    const plan = await planFleet(inv, names, clients, { dryRunAll: flags.dryRunAll });
+    const plan = await planFleet(outline, names, clients, { dryRunAll: flags.dryRunAll }, verifyInventory(outline));
     process.stdout.write(renderPlan(plan, flags.output));
     return planExitCode(plan, !!flags.detailedExitcode);
   } finally {

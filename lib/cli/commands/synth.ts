@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { FederationError } from '../../errors';
-import { InventoryDocument, INVENTORY_FILE } from '../../inventory/types';
+import { INVENTORY_FILE } from '../../inventory/format';
+import type { InventoryDocument } from '../../inventory/types';
 
 export interface SynthFlags {
   readonly app?: string;

@@ -48,17 +48,19 @@ function fakeCluster(initial?: { holder: string; renewTime: string; duration?: n
   let rv = 1;
   let lease: any = initial ? { metadata: { name: 'l', resourceVersion: String(rv) }, spec: { holderIdentity: initial.holder, renewTime: initial.renewTime, leaseDurationSeconds: initial.duration ?? 60 } } : undefined;
   const log: string[] = [];
-  const hooks: { onGet?: () => void; failPut?: () => Error | undefined } = {};
+  const hooks: { onGet?: () => void; beforePost?: () => void; failPut?: () => Error | undefined } = {};
   const client = {
     name: 'c1',
     async request(method: string, _path: string, body?: any) {
       log.push(method);
       if (method === 'POST') {
+        hooks.beforePost?.();
         if (lease) throw new KubeApiError('c1', 409, 'AlreadyExists', 'exists');
         lease = { ...body, metadata: { ...body.metadata, resourceVersion: String(++rv) } };
         return lease;
       }
       if (method === 'GET') {
+        if (!lease) throw new KubeApiError('c1', 404, 'NotFound', 'leases "l" not found');
         const read = JSON.parse(JSON.stringify(lease));
         hooks.onGet?.(); // someone writes right after our read
         return read;
@@ -76,6 +78,10 @@ function fakeCluster(initial?: { holder: string; renewTime: string; duration?: n
   return {
     client, log, hooks,
     get lease() { return lease; },
+    /** Someone else creates the lease. */
+    create(spec: object) {
+      lease = { metadata: { name: 'l', resourceVersion: String(++rv) }, spec: { leaseDurationSeconds: 60, ...spec } };
+    },
     /** Someone else writes the lease. */
     write(spec: object) {
       lease = { ...lease, metadata: { ...lease.metadata, resourceVersion: String(++rv) }, spec: { ...lease.spec, ...spec } };
@@ -96,6 +102,47 @@ function fakeClock(start = Date.parse('2026-06-01T12:00:00Z')): LeaseClock & { a
     },
   };
 }
+
+describe('the requests of taking and freeing a lease', () => {
+  test('none yet: a read (not found) and a create; freed by one write at the resourceVersion of the create, without reading it again', async () => {
+    const k = fakeCluster();
+    const held = await acquireLease(k.client, 'shop', { holder: 'me/pid-1', clock: fakeClock() });
+    expect(k.log).toEqual(['GET', 'POST']);
+    expect(k.lease.spec.holderIdentity).toBe('me/pid-1');
+    await held.release();
+    expect(k.log).toEqual(['GET', 'POST', 'PUT']);
+    expect(k.lease.spec.holderIdentity).toBe('');
+    expect(k.lease.spec.renewTime).toBeUndefined();
+  });
+  test('freed by an earlier deploy (the usual case): a read and a write, no refused create; the next run takes it the same way', async () => {
+    const k = fakeCluster({ holder: '', renewTime: '2001-01-01T00:00:00.000000Z' });
+    const first = await acquireLease(k.client, 'shop', { holder: 'me/pid-1', clock: fakeClock() });
+    await first.release();
+    const second = await acquireLease(k.client, 'shop', { holder: 'me/pid-2', clock: fakeClock() });
+    expect(k.log).toEqual(['GET', 'PUT', 'PUT', 'GET', 'PUT']);
+    expect(k.lease.spec).toMatchObject({ holderIdentity: 'me/pid-2', leaseTransitions: 2 });
+    await second.release();
+    expect(k.lease.spec.holderIdentity).toBe('');
+  });
+  test('created by another run between our read and our create: its lease is watched like any held one, never overwritten', async () => {
+    const clock = fakeClock();
+    const k = fakeCluster();
+    k.hooks.beforePost = () => k.create({ holderIdentity: 'other/pid-5', renewTime: clock.wall().toISOString() });
+    const e = await acquireLease(k.client, 'shop', { holder: 'me/pid-1', clock }).catch((x) => x);
+    expect(e.code).toBe('LEASE_HELD');
+    expect(e.message).toMatch(/holder "other\/pid-5"/);
+    expect(k.log).toEqual(['GET', 'POST', 'GET']);
+    expect(k.lease.spec.holderIdentity).toBe('other/pid-5');
+  });
+  test('taken over with --break-lock while we held it, before any renewal of ours noticed: our release is a conflict and leaves their lease as it is', async () => {
+    const k = fakeCluster();
+    const held = await acquireLease(k.client, 'shop', { holder: 'me/pid-1', clock: fakeClock() });
+    k.write({ holderIdentity: 'breaker/pid-8' });
+    await held.release();
+    expect(k.log).toEqual(['GET', 'POST', 'PUT']); // the PUT was refused (409)
+    expect(k.lease.spec.holderIdentity).toBe('breaker/pid-8');
+  });
+});
 
 describe('acquireLease against a lease held by someone else', () => {
   test('renewTime far in the future by the holder\'s clock: watched unchanged for the duration here, then taken', async () => {

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { buildShop } from '../../../apps/shop';
 import { ClusterRegistry, Federation, FederatedApp, FederatedResource, FederationApp } from '../../../lib';
 import { inventoryDocumentSchema, InventoryDocument, SCHEMA_VERSION } from '../../../lib/inventory/types';
-import { federationSchemaText, SCHEMA_FILE } from '../../../scripts/schema';
+import { federationSchemaText, SCHEMA_CHECK_FILE, SCHEMA_FILE, schemaCheckText } from '../../../scripts/schema';
+import { validate as schemaCheck } from '../../../lib/inventory/schema-check.generated';
 import { CLUSTERS, federation, tmpdir } from '../../support/fixtures';
 import { checkInventory } from '../../../lib/synth/inventory';
 
@@ -121,6 +122,106 @@ describe('every synthesized federation.json validates', () => {
     expect(bad((p) => { p.clusters[0].extra = 1; })).toBe(false);
     expect(bad((p) => { p.clusters[0].objects[0].digest = 'md5:x'; })).toBe(false);
     expect(bad((p) => { p.waves[0].maxParallel = 0; })).toBe(false);
+  });
+});
+
+describe('the compiled schema check (what plan, deploy and drift run) and the zod schema', () => {
+  const check = schemaCheck as (d: unknown) => boolean;
+  const agree = (doc: unknown) => [inventoryDocumentSchema.safeParse(doc).success, check(doc)];
+
+  test('the committed check is the one `npm run schema` generates, and needs nothing at run time', () => {
+    const text = fs.readFileSync(path.join(ROOT, SCHEMA_CHECK_FILE), 'utf8');
+    expect(text).toBe(schemaCheckText());
+    expect(text).not.toMatch(/\brequire\(|^import /m);
+  });
+
+  const base = synthPlan((app) => buildShop(app)) as any;
+  base.ignoreDifferences = [{ kind: 'Deployment', jsonPointers: ['/spec/replicas'], clusters: ['eu-primary'], reason: 'hpa', name: 'web', namespace: 'shop', app: 'web' }];
+  const mutated = (mutate: (p: any) => void) => {
+    const copy = JSON.parse(JSON.stringify(base));
+    mutate(copy);
+    return copy;
+  };
+
+  test('they agree on chosen edge cases, valid and invalid', () => {
+    const cases: Array<[string, (p: any) => void, boolean]> = [
+      ['as synthesized', () => undefined, true],
+      ['schemaVersion 1', (p) => { p.schemaVersion = 1; }, false],
+      ['no fileDigest', (p) => { delete p.clusters[0].objects[0].fileDigest; }, false],
+      ['no applySet', (p) => { delete p.applySet; }, false],
+      ['an extra key on a cluster', (p) => { p.clusters[0].extra = 1; }, false],
+      ['an extra key on the document', (p) => { p.extra = 1; }, false],
+      ['an extra key on an object', (p) => { p.clusters[0].objects[0].extra = 'x'; }, false],
+      ['an extra key on the ApplySet parent', (p) => { p.applySet.parent.extra = 'x'; }, false],
+      ['a digest of another kind', (p) => { p.clusters[0].objects[0].digest = 'md5:x'; }, false],
+      ['a digest with a newline after it', (p) => { p.clusters[0].objects[0].digest += '\n'; }, false],
+      ['a digest in upper case', (p) => { p.clusters[0].objects[0].digest = p.clusters[0].objects[0].digest.toUpperCase(); }, false],
+      ['maxParallel 0', (p) => { p.waves[0].maxParallel = 0; }, false],
+      ['maxParallel 1.5', (p) => { p.waves[0].maxParallel = 1.5; }, false],
+      ['maxParallel 2.0 (an integer)', (p) => { p.waves[0].maxParallel = 2.0; }, true],
+      ['a negative bake', (p) => { p.waves[0].bakeTimeSeconds = -1; }, false],
+      ['a fractional bake', (p) => { p.waves[0].bakeTimeSeconds = 0.5; }, true],
+      ['a bake as a string', (p) => { p.waves[0].bakeTimeSeconds = '5'; }, false],
+      ['a cluster name of 63 characters', (p) => { p.clusters[0].name = 'a'.repeat(63); }, true],
+      ['a cluster name of 64 characters', (p) => { p.clusters[0].name = 'a'.repeat(64); }, false],
+      ['a cluster name with a capital', (p) => { p.clusters[0].name = 'Eu'; }, false],
+      ['a cluster name ending in -', (p) => { p.clusters[0].name = 'eu-'; }, false],
+      ['an empty context', (p) => { p.clusters[0].context = ''; }, false],
+      ['a context of one astral character (2 UTF-16 units)', (p) => { p.clusters[0].context = '\u{1F600}'; }, true],
+      ['an unknown role', (p) => { p.clusters[0].role = 'leader'; }, false],
+      ['a role that is a number', (p) => { p.clusters[0].role = 1; }, false],
+      ['another kind of document', (p) => { p.kind = 'Plan'; }, false],
+      ['another apiVersion', (p) => { p.apiVersion = 'v1'; }, false],
+      ['an ApplySet parent of another kind', (p) => { p.applySet.parent.kind = 'ConfigMap'; }, false],
+      ['an ApplySet id of another form', (p) => { p.applySet.id = 'applyset-x'; }, false],
+      ['objects as an object', (p) => { p.clusters[0].objects = {}; }, false],
+      ['no objects', (p) => { p.clusters[0].objects = []; }, true],
+      ['null for an optional field', (p) => { p.clusters[0].objects[0].namespace = null; }, false],
+      ['an empty namespace', (p) => { p.clusters[0].objects[1].namespace = ''; }, false],
+      ['no ignoreDifferences', (p) => { delete p.ignoreDifferences; }, true],
+      ['an ignore rule without pointers', (p) => { p.ignoreDifferences[0].jsonPointers = []; }, false],
+      ['an ignore rule with an empty pointer', (p) => { p.ignoreDifferences[0].jsonPointers = ['']; }, false],
+      ['an ignore rule for a cluster with an invalid name', (p) => { p.ignoreDifferences[0].clusters = ['EU']; }, false],
+      ['an ignore rule with an extra key', (p) => { p.ignoreDifferences[0].why = 'x'; }, false],
+      ['the document as a list', (p) => { p.clusters = [[]]; }, false],
+    ];
+    for (const [what, mutate, valid] of cases) expect([what, ...agree(mutated(mutate))]).toEqual([what, valid, valid]);
+    for (const doc of [null, [], 'x', 2, {}]) expect(agree(doc)).toEqual([false, false]);
+  });
+
+  test('they agree on 1,500 random changes anywhere in a document', () => {
+    let seed = 19;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+    const values = [undefined, null, '', 'x', 'a'.repeat(63), 'a'.repeat(64), 'Eu', 'eu-1', 'sha256:' + '0'.repeat(64), 'sha256:' + 'G'.repeat(64), 0, -1, 1, 1.5, 63, true, [], {}, ['eu-1'], [''], { kind: 'x' }, 'primary', 'canary', 'Secret'];
+    // Every place in the document: [parent, key].
+    const places = (root: any): Array<[any, string | number]> => {
+      const out: Array<[any, string | number]> = [];
+      const walk = (v: any) => {
+        if (v === null || typeof v !== 'object') return;
+        for (const k of Array.isArray(v) ? v.keys() : Object.keys(v)) {
+          out.push([v, k]);
+          walk(v[k]);
+        }
+      };
+      walk(root);
+      return out;
+    };
+    let invalid = 0;
+    for (let i = 0; i < 1500; i++) {
+      const doc = mutated(() => undefined);
+      for (let n = 1 + Math.floor(random() * 2); n > 0; n--) {
+        const [parent, key] = pick(places(doc));
+        const v = pick(values);
+        if (random() < 0.15 && !Array.isArray(parent)) parent[`extra${i}`] = v; // a key the schema does not know
+        else if (v === undefined && !Array.isArray(parent)) delete parent[key];
+        else parent[key] = JSON.parse(JSON.stringify(v ?? null));
+      }
+      const [zod, compiled] = agree(doc);
+      if (!zod) invalid++;
+      expect([i, compiled]).toEqual([i, zod]);
+    }
+    expect(invalid).toBeGreaterThan(500); // the changes do reach what the schema refuses
   });
 });
 
