@@ -11,7 +11,9 @@ import { DataTerraformRemoteStateConfig, TerraformBackend, TerraformRemoteState 
 
 export {
   App,
+  AnnotationMetadataEntryType,
   Annotations,
+  Aspects,
   GcsBackend,
   LocalBackend,
   S3Backend,
@@ -19,6 +21,7 @@ export {
   TerraformStack,
   TerraformVariable,
   TerraformOutput,
+  Token,
 } from 'cdktf';
 export { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 export type { ManifestConfig } from '@cdktf/provider-kubernetes/lib/manifest';

@@ -19,7 +19,7 @@ import { manifestYaml } from './yaml';
 
 /** The cdktf part of a cluster's stack, synthesized already; the resources are added here. */
 export interface StackFile {
-  /** Path of cdk.tf.json. */
+  /** Path of cdk.tf.json; its folder may not exist yet. */
   readonly file: string;
   /** The stack as cdktf renders it without resources (backend, provider, variables, metadata). */
   readonly skeleton: Record<string, unknown>;
@@ -65,6 +65,9 @@ export function writeClusterFiles(job: ClusterJob, fs: FileOps): InventoryCluste
     fs.write(path.join(clusterDir, manifestFileName(o)), text);
     return fileDigest(text);
   });
-  if (job.stack) fs.write(job.stack.file, stackFileText(job.stack, objects, `cluster ${job.cluster.name}`));
+  if (job.stack) {
+    fs.mkdir(path.dirname(job.stack.file));
+    fs.write(job.stack.file, stackFileText(job.stack, objects, `cluster ${job.cluster.name}`));
+  }
   return inventoryEntry({ cluster: job.cluster, wave: job.wave, objects, origins: job.origins ? new Map(job.origins) : undefined }, digests);
 }

@@ -17,8 +17,9 @@ export interface TerraformOutput {
   /** Writes the stack of one cluster of the outline. @throws FederationError for a Secret with values or a duplicate object */
   write(m: ClusterManifests): void;
   /**
-   * Checks a cluster's objects and writes its stack without resources; the caller adds
-   * them (stackFileText), possibly on another thread. @throws as write
+   * Checks a cluster's objects and synthesizes its stack without resources; the caller
+   * writes its cdk.tf.json with them (stackFileText, making the folder if need be), possibly
+   * on another thread. @throws as write
    */
   prepare(m: ClusterManifests): StackFile;
   /**
@@ -66,6 +67,7 @@ export function openTerraform(outline: FederationOutline, outdir: string): Terra
     prepareUnchecked: (m) => writer.prepare(m),
     write(m) {
       const stack = prepare(m);
+      fs.mkdirSync(path.dirname(stack.file), { recursive: true });
       fs.writeFileSync(stack.file, stackFileText(stack, m.objects, `cluster ${m.cluster.name}`));
     },
     finish() {
