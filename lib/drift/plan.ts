@@ -66,16 +66,15 @@ export interface PlanOptions {
 }
 
 /**
- * The plan of the selected clusters. Given the outline and the inventory being verified
- * (verifyInventory), each cluster's reads start at once and its objects are compared once
+ * The plan of the selected clusters: given the outline and the inventory being verified
+ * (verifyInventory, or readInventory's result, resolved), each cluster's reads start at once and its objects are compared once
  * dist/ is verified; if it is not, that error is the command's and no plan is made.
  */
-export async function planFleet(inv: Inventory | InventoryOutline, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: PlanOptions = {},
-  verified: Promise<Inventory> = Promise.resolve(inv as Inventory)): Promise<FleetPlan> {
+export async function planFleet(outline: InventoryOutline, verified: Promise<Inventory>, clusters: readonly string[], clients: ReadonlyMap<string, ClusterClient>, opts: PlanOptions = {}): Promise<FleetPlan> {
   const limit = pLimit(CLUSTERS_READ_AT_ONCE);
-  const plans = Promise.all(clusters.map((name) => limit(() => planForCluster(inv, name, verified, clients.get(name)!, opts))));
+  const plans = Promise.all(clusters.map((name) => limit(() => planForCluster(outline, name, verified, clients.get(name)!, opts))));
   await verified; // its error first: a plan is only made of a verified dist/
-  return { federation: inv.document.federation, waves: inv.waves, clusters: await plans };
+  return { federation: outline.document.federation, waves: outline.waves, clusters: await plans };
 }
 
 /**

@@ -22,7 +22,7 @@ export async function planCommand(flags: PlanFlags): Promise<number> {
   const names = scheduleWaves(outline, { waves: flags.wave, clusters: flags.cluster }).flatMap((w) => w.clusters);
   const clients = connectAll(outline, names, { kubeconfig: flags.kubeconfig, kubeconfigEnv: process.env.KUBECONFIG }, (l) => process.stderr.write(`${l}\n`));
   try {
-    const plan = await planFleet(outline, names, clients, { dryRunAll: flags.dryRunAll }, verifyInventory(outline));
+    const plan = await planFleet(outline, verifyInventory(outline), names, clients, { dryRunAll: flags.dryRunAll });
     process.stdout.write(renderPlan(plan, flags.output));
     return planExitCode(plan, !!flags.detailedExitcode);
   } finally {
