@@ -45,7 +45,13 @@ export async function listMembers(client: ClusterClient, applySetId: string, gro
     return (await client.list(apiVersion, kind, { labelSelector: `${APPLYSET_PART_OF}=${applySetId}` }))
       .map((live) => ({ apiVersion: apiVersion!, group, kind, ...(live.metadata.namespace ? { namespace: live.metadata.namespace } : {}), name: live.metadata.name, live }));
   })));
-  return lists.flat().sort((a, b) => compareStrings(refKey(a), refKey(b)));
+  return sortMembers(lists.flat());
+}
+
+/** Members in the order listMembers gives them: by refKey. */
+export function sortMembers(members: Member[]): Member[] {
+  const keyed = members.map((m) => ({ m, key: refKey(m) })).sort((a, b) => compareStrings(a.key, b.key)); // each key built once
+  return keyed.map(({ m }) => m);
 }
 
 /** `Kind.group` → apiVersion of the given objects (the first one of each group-kind). */

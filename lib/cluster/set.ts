@@ -22,7 +22,7 @@ import { ClusterClient } from './client';
 import { dryRunDiff } from './diff';
 import { AdoptedObject, adoptionSnapshot, handBack } from './handback';
 import { assertLeaseHeld } from './lease';
-import { appliedVersions, listMembers, Member, prune, PruneOptions, staleMembers } from './prune';
+import { appliedVersions, listMembers, Member, prune, PruneOptions, sortMembers, staleMembers } from './prune';
 
 type Target = Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>;
 
@@ -54,8 +54,14 @@ export class ObjectSet {
    * at the version `objects` were applied at, so a member compares field by field with it.
    */
   public async members(objects: readonly Target[] = []): Promise<Member[]> {
-    const kinds = unionState(await this.parent(), targetState(objects)).groupKinds;
-    return listMembers(this.client, this.applySet.id, kinds, appliedVersions(objects));
+    const versions = appliedVersions(objects);
+    const own = targetState(objects).groupKinds;
+    // The kinds of `objects` are listed while the parent is read: only kinds it alone records wait for it.
+    const [parent, listed] = await Promise.allSettled([this.parent(), listMembers(this.client, this.applySet.id, own, versions)]);
+    if (parent.status === 'rejected') throw parent.reason; // the parent's error first, as when it was read before any LIST
+    if (listed.status === 'rejected') throw listed.reason;
+    const more = unionState(parent.value, targetState(objects)).groupKinds.filter((gk) => !own.includes(gk));
+    return more.length === 0 ? listed.value : sortMembers([...listed.value, ...await listMembers(this.client, this.applySet.id, more, versions)]);
   }
 
   /**

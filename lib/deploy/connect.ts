@@ -1,7 +1,7 @@
 import { FederationError } from '../errors';
 import type { InventoryOutline } from '../inventory/read';
 import { ClusterClient, ConnectOptions } from '../cluster/client';
-import { apiGroup } from '../kube/object';
+import { warmDiscovery } from '../cluster/warm';
 
 /**
  * The CLI's one way to reach clusters (it talks to deploy/ and drift/, never to cluster/):
@@ -22,18 +22,9 @@ export function connectAll(inv: InventoryOutline, names: readonly string[], kube
 
 /**
  * Starts, for each selected cluster, its connection and the discovery of the group versions
- * its objects use: reads only, whose answers the preflight then finds cached (ClusterClient
- * keeps discovery), sent while dist/'s files are verified. Group versions that a CRD of the
- * set defines are left out: not served yet, and read when they are. Failures are the
- * preflight's to report.
+ * its objects use (warmDiscovery), sent while dist/'s files are verified: the preflight then
+ * finds them cached. Failures are the preflight's to report.
  */
 export function warmUp(inv: InventoryOutline, names: readonly string[], clients: ReadonlyMap<string, ClusterClient>): void {
-  for (const name of names) {
-    const objects = inv.clusters.get(name)!.spec.objects;
-    // A CRD is named <plural>.<group>.
-    const defined = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.name.slice(o.name.indexOf('.') + 1)));
-    const versions = new Map<string, string>();
-    for (const o of objects) if (!defined.has(apiGroup(o.apiVersion)) && !versions.has(o.apiVersion)) versions.set(o.apiVersion, o.kind);
-    for (const [apiVersion, kind] of versions) clients.get(name)!.serves(apiVersion, kind).catch(() => undefined);
-  }
+  for (const name of names) warmDiscovery(clients.get(name)!, inv.clusters.get(name)!.spec.objects);
 }

@@ -20,6 +20,7 @@ import { ChangeSet, changeSet, ChangeSetEntry, FieldChange } from '../cluster/ch
 import { ClusterClient, CLUSTERS_READ_AT_ONCE } from '../cluster/client';
 import { acquireLease, HeldLease } from '../cluster/lease';
 import { currentRevision, listRevisions } from '../cluster/revisions';
+import { warmDiscovery } from '../cluster/warm';
 import { ObjectSet } from '../cluster/set';
 import { maskPair, MASK, sameValue, serverDrops, stripServerFields } from '../kube/normalize';
 import { formatPath, leafPaths, ownerOf, pointerSegments, Segment, valueAt } from '../kube/paths';
@@ -150,6 +151,7 @@ async function driftCluster(inv: InventoryOutline, name: string, client: Cluster
   const cluster = inv.clusters.get(name)!;
   const base = { cluster: name, wave: cluster.spec.wave };
   try {
+    warmDiscovery(client, cluster.spec.objects); // the recorded objects' kinds are mostly those of dist/
     const current = currentRevision(await listRevisions(client, inv.document.federation));
     if (!current) return { ...base, pendingDeploy: true, changes: changeSet([], { dryRun: true }), ignored: [] };
     const recorded = current.objects;

@@ -19,6 +19,7 @@ import { unifiedDiff } from '../cluster/diff';
 import { blastRadius, staleMembers } from '../cluster/prune';
 import { currentRevision, listRevisions, recordedDigests } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
+import { warmDiscovery } from '../cluster/warm';
 import { driftedFields } from './drift';
 import { holdsEveryValue } from './live-match';
 
@@ -96,6 +97,7 @@ async function planForCluster(outline: InventoryOutline, name: string, verified:
   try {
     // Objects by the identities of their entries: a manifest is parsed (and checked) only to be dry-run.
     const targets = entryTargets(outline, name);
+    warmDiscovery(client, outline.clusters.get(name)!.spec.objects);
     // The records and the live objects of the set (one LIST per kind) are read at once, while dist/ is verified.
     const set = new ObjectSet(client, outline.document.federation, outline.document.applySet);
     const [records, members] = await Promise.all([listRevisions(client, outline.document.federation), set.members(targets)]);
