@@ -90,6 +90,9 @@ export type Query = Record<string, string | number | boolean | undefined>;
  */
 export const CLUSTERS_READ_AT_ONCE = 16;
 
+/** Connections kept to one API server (HTTP/1.1 keep-alive): as many as a LIST per kind of a typical set needs at once. */
+export const MAX_CONNECTIONS = 4;
+
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'ERR_TIMEOUT']);
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 
@@ -198,8 +201,10 @@ export class ClusterClient {
     // TLS is verified unless the kubeconfig says insecure-skip-tls-verify: never from the environment.
     // One TLS context for every connection to this cluster: built per connection (Node's default
     // when ca, cert and key are given), parsing the CA and key cost more than the handshake.
+    // At most MAX_CONNECTIONS sockets: each more is one more TLS handshake, CPU here and on the API
+    // server, for a few requests it would carry; the others wait for a free socket instead.
     this.agent ??= new https.Agent({
-      keepAlive: true, maxSockets: 16, secureContext: tls.createSecureContext({ ca: o.ca, cert: o.cert, key: o.key }), servername: o.servername, rejectUnauthorized: !this.insecure,
+      keepAlive: true, maxSockets: MAX_CONNECTIONS, secureContext: tls.createSecureContext({ ca: o.ca, cert: o.cert, key: o.key }), servername: o.servername, rejectUnauthorized: !this.insecure,
     });
     return { agent: this.agent, headers: { ...(o.headers as Record<string, string> | undefined) }, auth: o.auth };
   }
