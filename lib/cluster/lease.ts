@@ -145,6 +145,12 @@ export interface AcquireOptions {
   readonly onWait?: (message: string) => void;
   /** For tests. @default performance.now, Date, setTimeout */
   readonly clock?: LeaseClock;
+  /**
+   * The Lease as read a moment before (readLease), e.g. beside the preflight's checks: taking it
+   * starts from it instead of reading it again. A write since is a conflict, as for any read.
+   * @default read now
+   */
+  readonly read?: Promise<unknown>;
 }
 
 /**
@@ -168,7 +174,7 @@ export async function acquireLease(client: ClusterClient, federation: string, op
   const base = leasePath(federation).replace(/\/[^/]+$/, '');
   // Read first: after the first deploy the Lease exists (a release frees it, never deletes it),
   // so taking it is a read and a write instead of a refused create, a read and a write.
-  const existing = await readLease(client, federation);
+  const existing = await (opts.read ?? readLease(client, federation));
   if (!existing) {
     const sent = clock.now();
     try {
@@ -182,7 +188,7 @@ export async function acquireLease(client: ClusterClient, federation: string, op
 }
 
 /** The Lease, or undefined if there is none. */
-async function readLease(client: ClusterClient, federation: string): Promise<any> {
+export async function readLease(client: ClusterClient, federation: string): Promise<any> {
   try {
     return await client.request('GET', leasePath(federation));
   } catch (e) {

@@ -6,12 +6,12 @@
  * touched; later waves are never touched. Everything that happened is returned as data.
  */
 import pLimit from 'p-limit';
-import { FederationError, isFederationError } from '../errors';
+import { isFederationError } from '../errors';
 import { identities, jsonBytesBound } from '../inventory/read';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { InventoryWave } from '../inventory/types';
 import { bakeMs, gateTimeoutMs, rollbackTimeoutMs, settleTimeoutMs } from '../inventory/wave';
-import { apiGroup, describeRef, KubeObject, objectKey, refKey, refOf } from '../kube/object';
+import { describeRef, KubeObject, objectKey, refKey } from '../kube/object';
 import { errorMessage } from '../cluster/apply';
 import { ApplySetRef } from '../cluster/applyset';
 import { ChangeSet, ChangeSetEntry } from '../cluster/changeset';
@@ -21,12 +21,12 @@ import { acquireLease, assertLeaseHeld, HeldLease, leaseLostError, withLeaseSign
 import type { Cascade } from '../cluster/prune';
 
 export type { Cascade, HeldLease };
-import { checkRevisionSize, revisionFits, currentRevision, ensureSystemNamespace, hasSystemNamespace, listRevisions, RevisionRecord, trimRevisions, withUnpruned, writeRevision } from '../cluster/revisions';
+import { checkRevisionSize, revisionFits, currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, withUnpruned, writeRevision } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
-import { crdScopes } from '../kube/scope';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
 import { judgeBake, fmtSeconds } from '../health/gate';
 import { nextStep, scheduleWaves, Selection } from './schedule';
+import { Preflight, preflightCluster } from './preflight';
 import { rollbackCluster, RollbackResult } from './rollback';
 
 export interface DeployOptions extends Selection {
@@ -46,6 +46,8 @@ export interface DeployOptions extends Selection {
   readonly leases?: Set<HeldLease>;
   /** Clients per cluster, resolved before any write. */
   readonly clients: ReadonlyMap<string, ClusterClient>;
+  /** Preflights of the first wave's clusters already under way (earlyPreflight): its preflight awaits them instead of reading again. */
+  readonly preflights?: ReadonlyMap<string, Promise<Preflight>>;
   /** Progress events (the live view and CI lines render them). */
   readonly onEvent?: (e: DeployEvent) => void;
   /** Clock, for tests of timing. @default Date.now */
@@ -176,7 +178,7 @@ function checkRecordSizes({ inv, fed, waves }: Run): void {
   for (const { clusters } of waves) {
     for (const c of clusters) {
       const cluster = inv.clusters.get(c)!;
-      if (!revisionFits(jsonBytesBound(cluster))) checkRevisionSize(fed, c, cluster.digest, cluster.objects.map((o) => o.manifest));
+      if (!revisionFits(jsonBytesBound(cluster), cluster.objects.length)) checkRevisionSize(fed, c, cluster.digest, cluster.objects.map((o) => o.manifest));
     }
   }
 }
@@ -264,31 +266,18 @@ async function preflightWave(run: Run, wave: InventoryWave, clusters: readonly s
       return `${name}: ${isFederationError(e) ? e.message : errorMessage(e)}`;
     }
   }));
-  const systemNamespace = new Map<string, boolean>();
+  const done = new Map<string, Preflight>();
   const checked = await step(async (client, name) => {
-    const cluster = inv.clusters.get(name)!;
-    const objectSet = new ObjectSet(client, fed, run.set);
-    // Reads only, all at once (discovery is shared); the first failure in this order is the one reported.
-    await firstFailure([
-      client.version(),
-      checkKindsServed(client, cluster),
-      objectSet.checkScopes(identities(cluster)),
-      objectSet.checkNoEngine(identities(cluster)),
-      hasSystemNamespace(client).then((has) => { systemNamespace.set(name, has); }),
-    ]);
+    const early = wave === run.waves[0] ? opts.preflights?.get(name) : undefined;
+    done.set(name, await (early ?? preflightCluster(client, fed, run.set, identities(inv.clusters.get(name)!))));
   });
   if (!checked.every((p) => !p)) return checked;
   return step(async (client, name) => {
-    if (!systemNamespace.get(name)) await ensureSystemNamespace(client);
+    const { systemNamespace, lease } = done.get(name)!;
+    if (!systemNamespace) await ensureSystemNamespace(client);
     // onWait reports a stale lease being watched before it is taken over.
-    run.leases.add(await acquireLease(client, fed, { breakLock: opts.breakLock, onWait: (message) => run.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'waiting', message }) }));
+    run.leases.add(await acquireLease(client, fed, { read: lease, breakLock: opts.breakLock, onWait: (message) => run.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'waiting', message }) }));
   });
-}
-
-/** Waits for every promise to settle; throws the reason of the first one, in the order given, that failed. */
-async function firstFailure(all: ReadonlyArray<Promise<unknown>>): Promise<void> {
-  const failed = (await Promise.allSettled(all)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
 }
 
 /** After a failed gate: every cluster this run wrote to goes back to its previous revision. */
@@ -338,25 +327,6 @@ function deployReport(run: Run, started: number): DeployReport {
   const outcome = failure ? 'failed' : all.every((r) => r.outcome === 'up-to-date') ? 'up-to-date' : 'succeeded';
   const requests = Object.fromEntries(waves.flatMap((w) => w.clusters).map((c) => [c, { ...opts.clients.get(c)!.stats }]));
   return { federation: run.fed, outcome, waves: [...reports.values()], ...(failure ? { failure } : {}), seconds: (run.now() - started) / 1000, requests };
-}
-
-/** Every kind of the set is served by the cluster or defined by a CRD of the same set: checked before the wave writes anything. */
-async function checkKindsServed(client: ClusterClient, cluster: InventoryCluster): Promise<void> {
-  const defined = crdScopes(identities(cluster));
-  const kinds = new Map<string, KubeObject>();
-  for (const { target: m } of cluster.objects) {
-    const key = `${m.apiVersion}/${m.kind}`;
-    if (!kinds.has(key) && !defined.has(`${apiGroup(m.apiVersion)}/${m.kind}`)) kinds.set(key, m);
-  }
-  // Every group version's discovery at once; the first kind not served (in apply order) is the one reported.
-  const needed = [...kinds.values()];
-  const served = await Promise.all(needed.map((m) => client.serves(m.apiVersion, m.kind)));
-  for (const [i, m] of needed.entries()) {
-    if (!served[i]) {
-      throw new FederationError('KIND_NOT_SERVED', `cluster ${client.name}`, `the API server does not serve ${m.kind} in ${m.apiVersion} (needed by ${describeRef(refOf(m))})`,
-        'install the CRD (or API) that defines it on this cluster, or add the CRD to the federation so it is applied first');
-    }
-  }
 }
 
 interface ClusterContext {

@@ -3,6 +3,7 @@ import { FederationError } from '../../errors';
 import { readOutline, verifyInventory } from '../../inventory/read';
 import { stableJson } from '../../kube/digest';
 import { connectAll, warmUp } from '../../deploy/connect';
+import { earlyPreflight, Preflight } from '../../deploy/preflight';
 import { previewFleet } from '../../deploy/preview';
 import { Cascade, deploy, DeployReport, HeldLease } from '../../deploy/rollout';
 import { scheduleWaves } from '../../deploy/schedule';
@@ -34,7 +35,13 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
   const clients = connectAll(outline, names, { kubeconfig: flags.kubeconfig, kubeconfigEnv: process.env.KUBECONFIG }, (l) => err(`${l}\n`));
   try {
     warmUp(outline, names, clients);
-    // Nothing is written anywhere before every file is verified.
+    // The first wave's checks are reads: they run while the files are verified (not before a question, whose
+    // answer may come minutes later). Nothing is written anywhere before every file is verified.
+    const preflights = new Map<string, Promise<Preflight>>();
+    for (const name of flags.yes ? waves[0]?.clusters ?? [] : []) {
+      const p = earlyPreflight(outline, name, clients.get(name)!);
+      if (p) preflights.set(name, p);
+    }
     const inv = await verifyInventory(outline);
     if (!flags.yes) {
       if (!process.stdin.isTTY) {
@@ -63,7 +70,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     try {
       report = await deploy(inv, {
         waves: flags.wave, clusters: flags.cluster, rollback: flags.rollback, force: flags.forceConflicts, prune: flags.prune,
-        cascade: flags.cascade, breakLock: flags.breakLock, adopt: flags.adopt, clients, leases, onEvent: renderer.onEvent,
+        cascade: flags.cascade, breakLock: flags.breakLock, adopt: flags.adopt, clients, preflights, leases, onEvent: renderer.onEvent,
       });
     } finally {
       process.off('SIGINT', onSignal);

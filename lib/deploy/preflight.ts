@@ -1,0 +1,83 @@
+/**
+ * The read-only checks of one cluster before its wave writes anything: it answers, serves
+ * every kind of the set, no object's scope is ambiguous, no pull-based engine applies the
+ * set; and what the writes after need to know: whether the records' namespace exists and
+ * the Lease as it is. Reads only, so `cdkfed deploy` starts them for its first wave while
+ * dist/'s files are still being verified.
+ */
+import { FederationError } from '../errors';
+import { entryTargets } from '../inventory/read';
+import type { InventoryOutline } from '../inventory/read';
+import { apiGroup, describeRef, KubeObject, refOf } from '../kube/object';
+import { crdScopes } from '../kube/scope';
+import type { ApplySetRef } from '../cluster/applyset';
+import type { ClusterClient } from '../cluster/client';
+import { readLease } from '../cluster/lease';
+import { hasSystemNamespace } from '../cluster/revisions';
+import { ObjectSet } from '../cluster/set';
+
+/** A cluster that passed its preflight. */
+export interface Preflight {
+  /** Whether the namespace of our records and leases exists. */
+  readonly systemNamespace: boolean;
+  /** The deploy Lease as read with the checks (undefined: none yet), for acquireLease to start from. */
+  readonly lease: Promise<unknown>;
+}
+
+/**
+ * The preflight of one cluster given its objects by identity (the CRDs of the set parsed:
+ * `identities`). Every read is sent at once (discovery is shared); throws the first failure
+ * in the order: answers (version), kinds served, scopes, engine, records' namespace.
+ */
+export async function preflightCluster(client: ClusterClient, federation: string, applySet: ApplySetRef, objects: readonly KubeObject[]): Promise<Preflight> {
+  const set = new ObjectSet(client, federation, applySet);
+  const lease = readLease(client, federation);
+  lease.catch(() => undefined); // a failed read is acquireLease's to report, after the checks
+  let systemNamespace = false;
+  await firstFailure([
+    client.version(),
+    checkKindsServed(client, objects),
+    set.checkScopes(objects),
+    set.checkNoEngine(objects),
+    hasSystemNamespace(client).then((has) => { systemNamespace = has; }),
+  ]);
+  return { systemNamespace, lease };
+}
+
+/**
+ * The preflight of a cluster of the first wave, started before dist/'s files are verified:
+ * its objects by their entries' identities. Undefined for a cluster whose set holds a CRD,
+ * since checking the kinds it defines needs its manifest, parsed only once verified.
+ */
+export function earlyPreflight(outline: InventoryOutline, name: string, client: ClusterClient): Promise<Preflight> | undefined {
+  const spec = outline.clusters.get(name)!.spec;
+  if (spec.objects.some((o) => o.kind === 'CustomResourceDefinition')) return undefined;
+  const p = preflightCluster(client, outline.document.federation, outline.document.applySet, entryTargets(outline, name));
+  p.catch(() => undefined); // reported by the wave's preflight, which awaits it
+  return p;
+}
+
+/** Waits for every promise to settle; throws the reason of the first one, in the order given, that failed. */
+async function firstFailure(all: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(all)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** Every kind of the set is served by the cluster or defined by a CRD of the same set. */
+async function checkKindsServed(client: ClusterClient, objects: readonly KubeObject[]): Promise<void> {
+  const defined = crdScopes(objects);
+  const kinds = new Map<string, KubeObject>();
+  for (const m of objects) {
+    const key = `${m.apiVersion}/${m.kind}`;
+    if (!kinds.has(key) && !defined.has(`${apiGroup(m.apiVersion)}/${m.kind}`)) kinds.set(key, m);
+  }
+  // Every group version's discovery at once; the first kind not served (in apply order) is the one reported.
+  const needed = [...kinds.values()];
+  const served = await Promise.all(needed.map((m) => client.serves(m.apiVersion, m.kind)));
+  for (const [i, m] of needed.entries()) {
+    if (!served[i]) {
+      throw new FederationError('KIND_NOT_SERVED', `cluster ${client.name}`, `the API server does not serve ${m.kind} in ${m.apiVersion} (needed by ${describeRef(refOf(m))})`,
+        'install the CRD (or API) that defines it on this cluster, or add the CRD to the federation so it is applied first');
+    }
+  }
+}
