@@ -6,7 +6,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- revision Secrets are read back as untyped JSON from the API server and checked field by field */
 import { gunzipSync, gzipSync } from 'zlib';
 import { FederationError } from '../errors';
-import { contentDigest, objectSetDigest } from '../kube/digest';
+import { contentDigest, objectSetDigest, sha256Hex } from '../kube/digest';
 import { KubeObject, ObjectRef } from '../kube/object';
 import { FIELD_MANAGER, LABEL_FEDERATION, LABEL_RECORD, LABEL_REVISION, LABEL_STATUS, recordLabels, REVISION_SECRET_TYPE, revisionSecretName, SYSTEM_NAMESPACE } from '../kube/ownership';
 import { ClusterClient, KubeApiError } from './client';
@@ -53,10 +53,25 @@ export const SECRET_DATA_LIMIT = 1024 * 1024;
 const RECORD_HEADROOM = 8 * 1024;
 const MAX_REASON = 4000;
 
-function encode(r: RevisionRecord): { meta: Buffer; objects: Buffer } {
+/**
+ * `data.digests` of a record (gzipped JSON): the sha256 of `data.objects`' bytes and each
+ * object's content digest, in order. Reading a record then checks two digests instead of
+ * computing one per object; a record without it (written before) or whose digests do not
+ * hold is checked object by object, as before.
+ */
+interface StoredDigests {
+  /** `sha256:` of data.objects (the gzipped bytes). */
+  readonly objects: string;
+  /** contentDigest of each object, in order: their objectSetDigest is the record's digest. */
+  readonly each: readonly string[];
+}
+
+function encode(r: RevisionRecord): { meta: Buffer; objects: Buffer; digests: Buffer } {
   const { objects, ...meta } = r;
   const m = meta.reason && meta.reason.length > MAX_REASON ? { ...meta, reason: `${meta.reason.slice(0, MAX_REASON)}…` } : meta;
-  return { meta: Buffer.from(JSON.stringify(m)), objects: gzipSync(Buffer.from(JSON.stringify(objects))) };
+  const gz = gzipSync(Buffer.from(JSON.stringify(objects)));
+  const stored: StoredDigests = { objects: `sha256:${sha256Hex(gz)}`, each: recordedDigests(objects) };
+  return { meta: Buffer.from(JSON.stringify(m)), objects: gz, digests: gzipSync(Buffer.from(JSON.stringify(stored))) };
 }
 
 /** The Secret that stores a record. */
@@ -68,30 +83,33 @@ export function revisionSecret(r: RevisionRecord): any {
       name: revisionSecretName(r.federation, r.revision), namespace: SYSTEM_NAMESPACE,
       labels: { ...recordLabels(r.federation), [LABEL_RECORD]: 'revision', [LABEL_REVISION]: String(r.revision), [LABEL_STATUS]: r.status },
     },
-    data: { meta: data.meta.toString('base64'), objects: data.objects.toString('base64') },
+    data: { meta: data.meta.toString('base64'), objects: data.objects.toString('base64'), digests: data.digests.toString('base64') },
   };
 }
 
 /** Bytes of a record's Secret data as the API server counts them (decoded). */
 export function revisionRecordSize(r: RevisionRecord): number {
-  const { meta, objects } = encode(r);
-  return meta.length + objects.length;
+  const { meta, objects, digests } = encode(r);
+  return meta.length + objects.length + digests.length;
 }
 
 /**
  * Whether the record of objects whose JSON takes at most `jsonBytes` bytes surely fits, without
  * compressing it: gzip never grows data by more than a few bytes per 16 KiB block.
  */
-export function revisionFits(jsonBytes: number): boolean {
-  return jsonBytes + jsonBytes / 1000 + 2048 + RECORD_HEADROOM <= SECRET_DATA_LIMIT;
+export function revisionFits(jsonBytes: number, count: number): boolean {
+  return jsonBytes + jsonBytes / 1000 + count * DIGEST_JSON_BYTES + 2048 + RECORD_HEADROOM <= SECRET_DATA_LIMIT;
 }
+
+/** At most what one object's digest adds to data.digests, even uncompressed: `"sha256:<64 hex>",`. */
+const DIGEST_JSON_BYTES = 80;
 
 /**
  * Throws REVISION_TOO_LARGE if the record of this object set cannot be stored: called before
  * the first write of a deploy, so an oversized set fails with its size instead of half deployed.
  */
 export function checkRevisionSize(federation: string, cluster: string, digest: string, objects: readonly KubeObject[]): void {
-  if (revisionFits(Buffer.byteLength(JSON.stringify(objects)))) return;
+  if (revisionFits(Buffer.byteLength(JSON.stringify(objects)), objects.length)) return;
   const at = new Date(0).toISOString();
   const size = revisionRecordSize({ federation, cluster, revision: 1_000_000, status: 'deployed', digest, objects, started: at, updated: at, reason: `rollback to revision 1000000` });
   if (size + RECORD_HEADROOM <= SECRET_DATA_LIMIT) return;
@@ -118,8 +136,10 @@ function labelledRevision(s: any): number {
 }
 
 // The objects' digests of each record checked, kept from its check so plan does not compute them again
-// (records read are never changed). A check always computes them afresh.
+// (records read are never changed). A check always computes them afresh, or takes them from data.digests.
 const checkedDigests = new WeakMap<readonly KubeObject[], readonly string[]>();
+// A decoded record's data.digests, when they hold for its data.objects bytes: its check takes them if their set digest is the record's.
+const storedDigests = new WeakMap<readonly KubeObject[], readonly string[]>();
 
 /** The content digest of each of a record's objects, in order (from its digest check when it had one). */
 export function recordedDigests(objects: readonly KubeObject[]): readonly string[] {
@@ -137,6 +157,11 @@ function unreadableOf(s: any, reason: string): UnreadableRecord {
 
 /** Pure: whether a decoded record's objects match its digest; why not if they do not. */
 export function digestMismatch(r: RevisionRecord): string | undefined {
+  const stored = storedDigests.get(r.objects);
+  if (stored && objectSetDigest(stored) === r.digest) {
+    checkedDigests.set(r.objects, stored);
+    return undefined;
+  }
   const each = r.objects.map((o) => contentDigest(o));
   checkedDigests.set(r.objects, each);
   const digest = objectSetDigest(each);
@@ -153,18 +178,36 @@ export function decodeRevision(s: any, federation: string, verify = true): { rec
   } catch {
     return bad('data.meta is not base64-encoded JSON');
   }
+  let gz: Buffer;
   try {
-    objects = JSON.parse(gunzipSync(Buffer.from(s.data.objects, 'base64')).toString('utf8'));
+    gz = Buffer.from(s.data.objects, 'base64');
+    objects = JSON.parse(gunzipSync(gz).toString('utf8'));
   } catch {
     return bad('data.objects is not gzipped JSON');
   }
   if (!meta || typeof meta !== 'object' || !Array.isArray(objects)) return bad('it does not hold a record (meta object and object list)');
+  const each = storedDigestsOf(s.data.digests, gz, objects.length);
+  if (each) storedDigests.set(objects, each);
   if (meta.federation !== federation) return bad(`it records federation "${meta.federation}"`);
   if (meta.revision !== labelledRevision(s)) return bad(`it records revision ${meta.revision} under revision label ${s?.metadata?.labels?.[LABEL_REVISION]}`);
   if (!['pending', 'deployed', 'failed'].includes(meta.status)) return bad(`unknown status "${meta.status}"`);
   const record: RevisionRecord = { ...meta, objects };
   const mismatch = verify ? digestMismatch(record) : undefined;
   return mismatch ? bad(mismatch) : { record };
+}
+
+/** The per-object digests of data.digests if they are well-formed and were written for exactly these data.objects bytes; else undefined (the record is then checked object by object). */
+function storedDigestsOf(data: unknown, gz: Buffer, count: number): readonly string[] | undefined {
+  if (typeof data !== 'string') return undefined;
+  let stored: Partial<StoredDigests>;
+  try {
+    stored = JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const { each } = stored ?? {};
+  if (!Array.isArray(each) || each.length !== count || !each.every((d) => typeof d === 'string')) return undefined;
+  return stored.objects === `sha256:${sha256Hex(gz)}` ? each : undefined;
 }
 
 /**

@@ -1,12 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
-import { randomBytes } from 'crypto';
-import { gzipSync } from 'zlib';
+import { createHash, randomBytes } from 'crypto';
+import { gunzipSync, gzipSync } from 'zlib';
 import { buildShop } from '../../../apps/shop';
 import { FederationApp } from '../../../lib';
 import {
-  blockingUnreadable, checkDigests, checkRevisionSize, decodeRevision, recordedSetDigest, RecordEntry, recordsToTrim, revisionSecret, RevisionRecord,
+  blockingUnreadable, checkDigests, checkRevisionSize, decodeRevision, recordedDigests, recordedSetDigest, RecordEntry, recordsToTrim, revisionFits, revisionSecret, RevisionRecord,
   revisionRecordSize, SECRET_DATA_LIMIT, UnreadableRecord,
 } from '../../../lib/cluster/revisions';
+import { contentDigest, objectSetDigest } from '../../../lib/kube/digest';
 import { readInventory } from '../../../lib/inventory/read';
 import { KubeObject } from '../../../lib/kube/object';
 import { errorOf, tmpdir } from '../../support/fixtures';
@@ -78,6 +79,72 @@ describe('decodeRevision: records are checked on read (#1, #11)', () => {
     const s = revisionSecret(rec(4, 'deployed'));
     spoil(s);
     expect(unreadable(s).reason).toMatch(reason);
+  });
+});
+
+describe('data.digests: a record is checked by two digests instead of one per object (#19)', () => {
+  const objects = [cm('a'), cm('b', { b: '2' }), cm('c', { c: '3' })];
+  const digestsOf = (s: any) => JSON.parse(gunzipSync(Buffer.from(s.data.digests, 'base64')).toString());
+  const setDigests = (s: any, d: any) => { s.data.digests = gzipSync(Buffer.from(JSON.stringify(d))).toString('base64'); };
+  const decoded = (s: any): RevisionRecord => {
+    const d = decodeRevision(s, 'shop');
+    if (!('record' in d)) throw new Error(d.unreadable.reason);
+    return d.record;
+  };
+  const computed = objects.map((o) => contentDigest(o));
+
+  test('a record written now carries the sha256 of data.objects and each object\'s content digest, in order', () => {
+    const s = revisionSecret(rec(2, 'deployed', objects));
+    const d = digestsOf(s);
+    expect(d.each).toEqual(computed);
+    expect(d.objects).toBe(`sha256:${createHash('sha256').update(Buffer.from(s.data.objects, 'base64')).digest('hex')}`);
+    const r = decoded(s);
+    expect(r.objects).toEqual(objects);
+    expect(recordedDigests(r.objects)).toEqual(computed);
+  });
+
+  test('stored digests that hold are taken as they are: no object is digested again', () => {
+    // Digests that are not the objects' own, with a record digest made from them: only a check that
+    // takes the stored digests (and checks their set digest and data.objects' sha256) accepts it.
+    const s = revisionSecret(rec(2, 'deployed', objects));
+    const fake = ['sha256:1', 'sha256:2', 'sha256:3'];
+    setDigests(s, { ...digestsOf(s), each: fake });
+    s.data.meta = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(s.data.meta, 'base64').toString()), digest: objectSetDigest(fake) })).toString('base64');
+    expect(recordedDigests(decoded(s).objects)).toEqual(fake);
+  });
+
+  test.each([
+    ['no data.digests (a record written before)', (s: any) => { delete s.data.digests; }],
+    ['data.digests not gzipped JSON', (s: any) => { s.data.digests = Buffer.from('garbage').toString('base64'); }],
+    ['one digest too few', (s: any, d: any) => setDigests(s, { ...d, each: d.each.slice(1) })],
+    ['a digest that is not a string', (s: any, d: any) => setDigests(s, { ...d, each: [1, ...d.each.slice(1)] })],
+    ['one object digest changed', (s: any, d: any) => setDigests(s, { ...d, each: ['sha256:0', ...d.each.slice(1)] })],
+    ['the sha256 of another data.objects', (s: any, d: any) => setDigests(s, { ...d, objects: 'sha256:0' })],
+  ])('%s: the record is checked object by object, and passes with its own digests', (_, spoil) => {
+    const s = revisionSecret(rec(2, 'deployed', objects));
+    spoil(s, digestsOf(s));
+    const r = decoded(s);
+    expect(r.objects).toEqual(objects);
+    expect(recordedDigests(r.objects)).toEqual(computed);
+  });
+
+  test('objects changed after writing, data.digests left as written: unreadable (their digest does not match the record\'s)', () => {
+    const s = revisionSecret(rec(4, 'deployed', objects));
+    s.data.objects = gzipSync(Buffer.from(JSON.stringify([cm('a', { a: 'tampered' }), ...objects.slice(1)]))).toString('base64');
+    const out = decodeRevision(s, 'shop');
+    expect('unreadable' in out && out.unreadable.reason).toMatch(/^its objects do not match its digest \(recorded sha256:[0-9a-f]{12}…, computed sha256:[0-9a-f]{12}…\)$/);
+  });
+
+  test.each([500, 2000, 2600, 3000])('their bytes count toward the Secret limit, and revisionFits allows for them (%i objects)', (n) => {
+    const many = Array.from({ length: n }, (_, i) => cm(`m-${i}`, { d: randomBytes(250).toString('base64') }));
+    const s = revisionSecret(rec(1, 'deployed', many));
+    const size = revisionRecordSize(rec(1, 'deployed', many));
+    expect(Buffer.from(s.data.digests, 'base64').length).toBeGreaterThan(n * 32); // at least the digests' own bytes: they do not compress
+    expect(size).toBe(['meta', 'objects', 'digests'].reduce((sum, k) => sum + Buffer.from(s.data[k], 'base64').length, 0));
+    // revisionFits is a bound made without compressing: when it says a set fits, its record fits with room for a failure reason.
+    const json = Buffer.byteLength(JSON.stringify(many));
+    if (revisionFits(json, n)) expect(size + 8 * 1024).toBeLessThanOrEqual(SECRET_DATA_LIMIT);
+    expect(revisionFits(json, n)).toBe(json + json / 1000 + n * 80 + 2048 + 8 * 1024 <= SECRET_DATA_LIMIT);
   });
 });
 
