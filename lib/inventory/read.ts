@@ -254,7 +254,8 @@ const PARSE_AT_READ_BYTES = Math.floor(MAX_OBJECT_BYTES / 3) - 64;
 function readObject(doc: InventoryDocument, cluster: InventoryClusterEntry, entry: InventoryObjectEntry, where: ClusterPaths): InventoryObject {
   const rel = entry.file;
   const { docFile } = where;
-  if (path.isAbsolute(rel) || rel.split(/[\\/]/).includes('..') || !rel.startsWith(`${cluster.name}/`)) {
+  // An object's name may hold `/` and `..`: the path is checked even when it is the one synth gives.
+  if (path.isAbsolute(rel) || (rel.includes('..') && rel.split(/[\\/]/).includes('..')) || !rel.startsWith(`${cluster.name}/`)) {
     throw new FederationError('DIST_INVALID', docFile, `cluster "${cluster.name}" lists file "${rel}" outside dist/${cluster.name}/`, HINT_RESYNTH);
   }
   const target = targetOf(entry, doc.applySet.id);
@@ -403,7 +404,7 @@ function checkUnlisted(dist: string, cluster: InventoryClusterEntry): void {
     return; // a cluster with no objects has no folder; listed files were checked one by one
   }
   const listed = new Set(cluster.objects.map((o) => path.basename(o.file)));
-  const extra = names.filter((n) => /\.ya?ml$/.test(n) && !listed.has(n)).sort();
+  const extra = names.filter((n) => (n.endsWith('.yaml') || n.endsWith('.yml')) && !listed.has(n)).sort();
   if (extra.length > 0) {
     throw new FederationError('DIST_INVALID', path.join(dir, extra[0]), `is not listed in ${INVENTORY_FILE}: it would be reviewed but never applied`,
       `${HINT_RESYNTH} (or delete the file)`);

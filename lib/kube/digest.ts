@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import * as crypto from 'crypto';
 import { boundedMemo } from './memo';
 import { compareStrings, sortedKeys } from './sort';
 
@@ -45,8 +45,11 @@ export function quotedString(s: string): string {
 /** `"key":` */
 const quotedKey = boundedMemo(MAX_QUOTED, (k: string) => `${JSON.stringify(k)}:`);
 
+// crypto.hash (Node 20.12+): one call, no Hash object per digest (thousands of small inputs per run).
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash;
+
 export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShot ? oneShot('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
 }
 
 /** sha256 of the canonical JSON of an object: equal objects, equal digests, whatever the key order. */

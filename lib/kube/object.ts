@@ -40,7 +40,8 @@ export function refKey(r: ObjectRef): string {
 
 /** refKey of an object. */
 export function objectKey(o: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
-  return refKey(refOf(o));
+  // refKey(refOf(o)) without the ref: it runs several times per object of every cluster.
+  return `${apiGroup(o.apiVersion)}/${o.kind}/${o.metadata.namespace || ''}/${o.metadata.name}`;
 }
 
 /** `Kind ns/name` or `Kind name`, for messages. */

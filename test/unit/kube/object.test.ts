@@ -1,4 +1,4 @@
-import { apiGroup, apiVersionName, refOf } from '../../../lib/kube/object';
+import { apiGroup, apiVersionName, KubeObject, objectKey, refKey, refOf } from '../../../lib/kube/object';
 
 describe('apiVersion, parsed in one place', () => {
   test.each([
@@ -17,5 +17,20 @@ describe('apiVersion, parsed in one place', () => {
   test('anything but a string (a live object read loosely) is the core group', () => {
     expect(apiGroup(undefined)).toBe('');
     expect(apiGroup(7)).toBe('');
+  });
+});
+
+describe('objectKey', () => {
+  test('is refKey(refOf(o)) for core and grouped kinds, with or without (or with an empty) namespace, and odd names', () => {
+    const objects = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'shop' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', namespace: '' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } },
+      { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' } },
+      { apiVersion: 'example.com/v1beta1', kind: 'Widget', metadata: { name: 'a/../b', namespace: 'x' } },
+    ];
+    for (const o of objects) expect(objectKey(o as KubeObject)).toBe(refKey(refOf(o as KubeObject)));
+    expect(objectKey(objects[2] as KubeObject)).toBe('/Namespace//shop');
   });
 });
