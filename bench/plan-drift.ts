@@ -6,6 +6,8 @@
  * The no-op deploy's report also gives the requests it made per cluster.
  *
  *   npx tsx bench/plan-drift.ts [clusters=6] [objects=200] [runs=3]
+ *
+ * CDKFED_BENCH_KEEP=1 leaves the fleet deployed and prints its two dist/ folders (for profiling).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -80,7 +82,8 @@ async function main(): Promise<void> {
   const perCluster = Object.values(requests);
   const avg = (k: 'reads' | 'writes' | 'leaseWrites') => (perCluster.reduce((sum, c) => sum + c[k], 0) / perCluster.length).toFixed(0);
   // Leave the clusters as found: the namespace and deploy's records of the bench federation go.
-  for (const n of names) {
+  if (process.env.CDKFED_BENCH_KEEP) process.stderr.write(`kept: dist ${dist}, one image changed ${changed}\n`);
+  for (const n of process.env.CDKFED_BENCH_KEEP ? [] : names) {
     const c = ClusterClient.connect({ name: n, context: n }, { kubeconfig: kc });
     await c.delete({ apiVersion: 'v1', group: '', kind: 'Namespace', name: FED });
     for (const s of await c.list('v1', 'Secret', { namespace: SYSTEM_NAMESPACE, labelSelector: `cdk-federation.io/federation=${FED}` })) {
