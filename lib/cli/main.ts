@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { isFederationError } from '../errors';
 import { packageInfo } from '../package-info';
@@ -25,21 +27,30 @@ export interface CommandHandlers {
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * plan, deploy and drift: from the build's bundle of them (scripts/bundle.js), one file instead
+ * of the modules it was made of; run from source (tests, tsx) there is none, and they load as modules.
+ */
+function remote(): typeof import('./remote') {
+  const bundle = path.join(__dirname, 'remote.bundle.js');
+  return require(fs.existsSync(bundle) ? bundle : './remote') as typeof import('./remote');
+}
+
 // Each command's module is loaded when it runs: a deploy never loads what synth or init need (cdk8s-free, but yaml and more), nor the other way round.
 const HANDLERS: CommandHandlers = {
   init: (dir, flags) => (require('./commands/init') as typeof import('./commands/init')).initCommand(dir, flags),
   synth: (flags) => (require('./commands/synth') as typeof import('./commands/synth')).synthCommand(flags),
   deploy: (flags) => {
     requireProject(flags.dist, 'deploy');
-    return (require('./commands/deploy') as typeof import('./commands/deploy')).deployCommand({ ...flags, prune: flags.prune !== false });
+    return remote().deployCommand({ ...flags, prune: flags.prune !== false });
   },
   plan: (flags) => {
     requireProject(flags.dist, 'plan');
-    return (require('./commands/plan') as typeof import('./commands/plan')).planCommand(flags);
+    return remote().planCommand(flags);
   },
   drift: (flags) => {
     requireProject(flags.dist, 'drift');
-    return (require('./commands/drift') as typeof import('./commands/drift')).driftCommand(flags);
+    return remote().driftCommand(flags);
   },
   gitops: (flags) => {
     requireProject(flags.dist, 'gitops');
