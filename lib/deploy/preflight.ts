@@ -27,21 +27,22 @@ export interface Preflight {
 /**
  * The preflight of one cluster given its objects by identity (the CRDs of the set parsed:
  * `identities`). Every read is sent at once (discovery is shared); throws the first failure
- * in the order: answers (version), kinds served, scopes, engine, records' namespace.
+ * in the order: kinds served (discovery, which also proves the server answers and takes our
+ * credentials), scopes, engine, records' namespace. A Lease read means the namespace exists,
+ * so it is read only when there is none.
  */
 export async function preflightCluster(client: ClusterClient, federation: string, applySet: ApplySetRef, objects: readonly KubeObject[]): Promise<Preflight> {
   const set = new ObjectSet(client, federation, applySet);
   const lease = readLease(client, federation);
+  const systemNamespace = lease.then((l) => l !== undefined || hasSystemNamespace(client), () => hasSystemNamespace(client));
   lease.catch(() => undefined); // a failed read is acquireLease's to report, after the checks
-  let systemNamespace = false;
   await firstFailure([
-    client.version(),
     checkKindsServed(client, objects),
     set.checkScopes(objects),
     set.checkNoEngine(objects),
-    hasSystemNamespace(client).then((has) => { systemNamespace = has; }),
+    systemNamespace,
   ]);
-  return { systemNamespace, lease };
+  return { systemNamespace: await systemNamespace, lease };
 }
 
 /**
