@@ -202,6 +202,35 @@ describe('acquireLease against a lease held by someone else', () => {
   });
 });
 
+describe('acquireLease from a Lease read earlier (the preflight\'s read, `read`)', () => {
+  test('freed when read: taken with one write, no second read', async () => {
+    const k = fakeCluster({ holder: '', renewTime: '2001-01-01T00:00:00.000000Z' });
+    const read = k.client.request('GET', '/lease');
+    const held = await acquireLease(k.client, 'shop', { holder: 'me/pid-1', clock: fakeClock(), read });
+    expect(k.log).toEqual(['GET', 'PUT']);
+    expect(k.lease.spec.holderIdentity).toBe('me/pid-1');
+    await held.release();
+  });
+  test('taken by another run after that read: 409, LEASE_HELD, and the other run\'s lease is left as it is', async () => {
+    const k = fakeCluster({ holder: '', renewTime: '2001-01-01T00:00:00.000000Z' });
+    const read = await k.client.request('GET', '/lease');
+    k.write({ holderIdentity: 'other/pid-5', renewTime: '2026-06-01T12:00:00.000000Z' });
+    const e = await acquireLease(k.client, 'shop', { holder: 'me/pid-1', clock: fakeClock(), read: Promise.resolve(read) }).catch((x) => x);
+    expect(e.code).toBe('LEASE_HELD');
+    expect(k.lease.spec.holderIdentity).toBe('other/pid-5');
+    expect(k.log).toEqual(['GET', 'PUT']);
+  });
+  test('none when read, created by another run since: its lease is watched like any held one, never overwritten', async () => {
+    const clock = fakeClock();
+    const k = fakeCluster();
+    const read = Promise.resolve(undefined);
+    k.create({ holderIdentity: 'other/pid-5', renewTime: clock.wall().toISOString() });
+    const e = await acquireLease(k.client, 'shop', { holder: 'me/pid-1', clock, read }).catch((x) => x);
+    expect(e.code).toBe('LEASE_HELD');
+    expect(k.lease.spec.holderIdentity).toBe('other/pid-5');
+  });
+});
+
 describe('a held lease is fenced', () => {
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
   test('taken over (another holder written): the next renewal finds it, assertHeld throws LEASE_LOST naming the new holder, the signal aborts, release writes nothing', async () => {
