@@ -13,7 +13,7 @@ import { inventoryEntry } from './inventory';
 import { finalizeObjects, FinalizeOptions } from './objects';
 import { ClusterOutline, ObjectOrigin } from './model';
 import { cdktfJson } from './stable-json';
-import { checkStackObjects, manifestResources, MANIFEST_RESOURCE_TYPE } from './terraform-objects';
+import { checkStackObjects, manifestResources, MANIFEST_RESOURCE_TYPE, printedManifest } from './terraform-objects';
 import { manifestYaml } from './yaml';
 
 
@@ -44,7 +44,7 @@ export interface FileOps {
 
 /** cdk.tf.json of a stack: the skeleton with the objects' resources, in cdktf's layout. */
 export function stackFileText(stack: StackFile, objects: readonly KubeObject[], where: string): string {
-  const resources = manifestResources(objects, stack.rolloutTimeoutSeconds, where);
+  const resources = manifestResources(objects, stack.rolloutTimeoutSeconds, where, printedManifest);
   const tf: Record<string, unknown> = { ...stack.skeleton };
   if (Object.keys(resources).length > 0) tf.resource = { ...(tf.resource as object | undefined), [MANIFEST_RESOURCE_TYPE]: resources };
   return cdktfJson(tf);

@@ -16,8 +16,17 @@ function indentOf(level: number): string {
 /** `"key": `, remembered: the same few keys recur in every resource. */
 const keyText = boundedMemo(100_000, (k: string) => `${JSON.stringify(k)}: `);
 
+/**
+ * A value that prints itself: cdktfJson calls `printAt` with the level it lands on instead
+ * of walking it (a manifest printed from the object, without a cleaned copy: cleanedJson).
+ */
+export class PrintedJson {
+  constructor(readonly printAt: (level: number) => string) {}
+}
+
 function print(node: unknown, level: number): string | undefined {
   if (typeof node === 'string') return quotedString(node);
+  if (node instanceof PrintedJson) return node.printAt(level);
   if (node && typeof (node as { toJSON?: unknown }).toJSON === 'function') node = (node as { toJSON(): unknown }).toJSON();
   if (node === undefined) return undefined;
   if (typeof node !== 'object' || node === null) return JSON.stringify(node);
@@ -42,4 +51,49 @@ function print(node: unknown, level: number): string | undefined {
 
 export function cdktfJson(v: unknown): string {
   return print(v, 0) ?? '';
+}
+
+/**
+ * What cdktfJson prints at `level` for a copy of `v` with null and undefined members and
+ * list items left out and every string, keys too, passed through `text`: the same text,
+ * without the copy (at fleet scale, copying every object before printing it cost more than
+ * the printing). Objects are walked as plain data (no toJSON), as such a copy would be.
+ */
+export function cleanedJson(v: unknown, level: number, text: (s: string) => string): string | undefined {
+  if (typeof v === 'string') return quotedString(text(v));
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  const close = indentOf(level);
+  const open = indentOf(level + 1);
+  let out = '';
+  if (Array.isArray(v)) {
+    let sep = open;
+    for (const x of v) {
+      if (x === null || x === undefined) continue;
+      out += sep + (cleanedJson(x, level + 1, text) ?? 'null');
+      sep = `,${open}`;
+    }
+    return `[${out}${close}]`;
+  }
+  const o = v as Record<string, unknown>;
+  let sep = open;
+  for (const [k, shown] of cleanedKeys(o, text)) {
+    const x = o[k];
+    if (x === null || x === undefined) continue;
+    const printed = cleanedJson(x, level + 1, text);
+    if (!printed) continue;
+    out += sep + keyText(shown) + printed;
+    sep = `,${open}`;
+  }
+  return `{${out}${close}}`;
+}
+
+/** Each key with the text it is shown as, in the order of the shown texts (which differs only when `text` changes a key). */
+function cleanedKeys(o: object, text: (s: string) => string): Array<readonly [string, string]> {
+  let changed = false;
+  const pairs = sortedKeys(o).map((k) => {
+    const shown = text(k);
+    if (shown !== k) changed = true;
+    return [k, shown] as const;
+  });
+  return changed ? pairs.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)) : pairs;
 }

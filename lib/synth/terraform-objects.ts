@@ -7,6 +7,7 @@ import { FederationError } from '../errors';
 import { apiGroup, describeObject as describe, KubeObject } from '../kube/object';
 import { SERVER_METADATA } from '../kube/normalize';
 import { carriesSecretValues } from '../kube/secrets';
+import { cleanedJson, PrintedJson } from './stable-json';
 
 /**
  * Field manager of Terraform's server-side applies. Distinct from `cdkfed deploy`'s, so
@@ -76,10 +77,20 @@ export function escapeTemplate(s: string): string {
  * planned as changes on every run; strings (keys too) template-escaped.
  */
 export function toManifest(obj: KubeObject): Record<string, unknown> {
+  return clean(withoutServerFields(obj)) as Record<string, unknown>;
+}
+
+/** toManifest(obj) as cdk.tf.json shows it wherever it lands, printed from the object itself (cleanedJson). */
+export function printedManifest(obj: KubeObject): PrintedJson {
+  return new PrintedJson((level) => cleanedJson(withoutServerFields(obj), level, escapeTemplate) ?? '');
+}
+
+/** A shallow copy without status and SERVER_METADATA; what lies below is shared. */
+function withoutServerFields(obj: KubeObject): Record<string, unknown> {
   const { status: _status, ...rest } = obj as Record<string, unknown>;
   const metadata = { ...(rest.metadata as Record<string, unknown>) };
   for (const k of SERVER_METADATA) delete metadata[k];
-  return clean({ ...rest, metadata }) as Record<string, unknown>;
+  return { ...rest, metadata };
 }
 
 function clean(v: unknown): unknown {
@@ -192,19 +203,21 @@ export function podReferences(o: KubeObject): Array<{ kind: string; name: string
 /** Terraform type of the resource each object becomes. */
 export const MANIFEST_RESOURCE_TYPE = 'kubernetes_manifest';
 
-/**
- * The kubernetes_manifest resources of one cluster's objects, by logical ID, as Terraform
- * JSON: the manifest, the field manager, what to wait for (within the wave's health
- * timeout) and depends_on by address (a workload may come before its ConfigMap in the
- * objects' order). Plain data with no tokens, written as is.
- */
 /** Refuses, before a stack is written, inline secret values and objects whose Terraform addresses collide. */
 export function checkStackObjects(objects: readonly KubeObject[], where: string): void {
   objects.forEach((o) => assertNoSecretValues(o, where));
   logicalIds(objects, where); // duplicates throw here
 }
 
-export function manifestResources(objects: readonly KubeObject[], rolloutTimeoutSeconds: number, where: string): Record<string, unknown> {
+/**
+ * The kubernetes_manifest resources of one cluster's objects, by logical ID, as Terraform
+ * JSON: the manifest, the field manager, what to wait for (within the wave's health
+ * timeout) and depends_on by address (a workload may come before its ConfigMap in the
+ * objects' order). Plain data with no tokens, written as is; `manifest` makes
+ * the manifest attribute (printedManifest, when the result is only printed).
+ */
+export function manifestResources(objects: readonly KubeObject[], rolloutTimeoutSeconds: number, where: string,
+  manifest: (obj: KubeObject) => unknown = toManifest): Record<string, unknown> {
   const ids = logicalIds(objects, where);
   const deps = dependencies(objects);
   const timeout = `${rolloutTimeoutSeconds}s`;
@@ -214,7 +227,7 @@ export function manifestResources(objects: readonly KubeObject[], rolloutTimeout
     out[ids[i]] = {
       ...(deps[i].length > 0 && { depends_on: deps[i].map((d) => `${MANIFEST_RESOURCE_TYPE}.${ids[d]}`) }),
       field_manager: { name: TERRAFORM_FIELD_MANAGER },
-      manifest: toManifest(obj),
+      manifest: manifest(obj),
       ...(wait && { timeouts: { create: timeout, update: timeout } }),
       ...(wait && { wait: 'rollout' in wait ? { rollout: true } : { condition: [{ status: wait.condition.status, type: wait.condition.type }] } }),
     };

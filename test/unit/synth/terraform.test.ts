@@ -4,7 +4,8 @@ import * as path from 'path';
 import { FederationError } from '../../../lib/errors';
 import { KubeObject } from '../../../lib/synth/model';
 import { synthTerraform } from '../../../lib/synth/terraform';
-import { dependencies, escapeTemplate, logicalIds, podReferences, toManifest } from '../../../lib/synth/terraform-objects';
+import { cdktfJson } from '../../../lib/synth/stable-json';
+import { dependencies, escapeTemplate, logicalIds, manifestResources, podReferences, printedManifest, toManifest } from '../../../lib/synth/terraform-objects';
 import { cluster, shopModel, shopObjects, wave } from '../../support/terraform';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -222,6 +223,23 @@ describe('terraform objects', () => {
       data: { k: 'v', gone: null }, status: {},
     };
     expect(toManifest(obj)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'n', labels: { x: 'y' } }, data: { k: 'v' } });
+  });
+
+  test('the printed manifest is toManifest printed, wherever it lands; the object is left as it was', () => {
+    const objects: KubeObject[] = [
+      ...shopObjects(),
+      {
+        apiVersion: 'v1', kind: 'ConfigMap', status: { x: 1 },
+        metadata: { name: 'a', namespace: 'n', creationTimestamp: null, uid: 'u', managedFields: [{ manager: 'm' }], labels: { x: 'y', '${k}': 'v' }, annotations: {} },
+        data: { 'run.sh': 'echo ${HOME} %{ if x }', '$%': '1', '${a}': '2', gone: null }, binaryData: undefined,
+      } as unknown as KubeObject,
+    ];
+    for (const obj of objects) {
+      const before = JSON.stringify(obj);
+      expect(cdktfJson({ r: { m: printedManifest(obj) }, l: [printedManifest(obj)] })).toBe(cdktfJson({ r: { m: toManifest(obj) }, l: [toManifest(obj)] }));
+      expect(JSON.stringify(obj)).toBe(before);
+    }
+    expect(cdktfJson(manifestResources(objects, 60, 'x', printedManifest))).toBe(cdktfJson(manifestResources(objects, 60, 'x')));
   });
 
   test('a workload depends on the ConfigMaps, Secrets, ServiceAccounts and claims its pods reference, not on every one of its namespace', () => {
