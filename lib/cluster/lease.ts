@@ -46,6 +46,8 @@ const systemClock: LeaseClock = {
 export interface HeldLease {
   readonly holder: string;
   readonly cluster: string;
+  /** The resourceVersion of the Lease as read before the write that took it (undefined: created). */
+  readonly takenFrom?: string;
   /** Aborts (reason: the LEASE_LOST error) when the lease is found taken or could not be renewed in time. */
   readonly signal: AbortSignal;
   /** Throws LEASE_LOST if this run may no longer write to the cluster. Call it before every write. */
@@ -125,10 +127,40 @@ export function worthWatching(record: LeaseRecord, wallNow: number): boolean {
 
 // The lease a deploy holds per client, so a write anywhere (rollout, rollback, prune) can check it with only the client at hand.
 const heldByClient = new WeakMap<ClusterClient, HeldLease>();
+// Clusters a deploy found up to date without taking their lease (forbidWrites): nothing may be written there.
+const readOnly = new WeakSet<ClusterClient>();
 
-/** Throws LEASE_LOST if this process took the cluster's lease and no longer holds it; a client with no lease taken passes. */
+/**
+ * Throws LEASE_LOST if this process took the cluster's lease and no longer holds it, and
+ * LEASE_NOT_TAKEN if it chose not to take it (forbidWrites); a client with neither passes.
+ */
 export function assertLeaseHeld(client: ClusterClient): void {
-  heldByClient.get(client)?.assertHeld();
+  const held = heldByClient.get(client);
+  if (held) held.assertHeld();
+  else if (readOnly.has(client)) {
+    throw new FederationError('LEASE_NOT_TAKEN', `cluster ${client.name}`, 'this deploy found the cluster up to date without taking its lease, so it may not write to it',
+      'this is a bug in cdkfed: please report it; deploy again to converge');
+  }
+}
+
+/** This run only reads the cluster (found up to date without its lease): every later write to it throws. */
+export function forbidWrites(client: ClusterClient): void {
+  readOnly.add(client);
+}
+
+/**
+ * Whether reads sent after this Lease was read see no deploy in progress: the Lease exists
+ * and nobody holds it (its last holder freed it). Every deploy writes only while it holds
+ * the Lease, which it takes and frees by writes that change its resourceVersion; so if a
+ * later read finds the same resourceVersion, no deploy wrote in between (leaseVersion).
+ */
+export function isFreeLease(live: any): boolean {
+  return !!leaseVersion(live) && !leaseRecord(live).holder;
+}
+
+/** The Lease's resourceVersion (undefined: no Lease). */
+export function leaseVersion(live: any): string | undefined {
+  return live?.metadata?.resourceVersion;
 }
 
 /** The held lease's signal, to stop waiting (health gate, bake) the moment the lease is lost. */
@@ -201,6 +233,8 @@ export async function readLease(client: ClusterClient, federation: string): Prom
 interface Taken {
   readonly sent: number;
   readonly written: any;
+  /** The resourceVersion that write replaced (undefined: created). */
+  readonly from?: string;
 }
 
 async function takeOver(client: ClusterClient, federation: string, holder: string, opts: AcquireOptions & { clock: LeaseClock }, spec: (prev?: any) => object, first?: any): Promise<Taken> {
@@ -241,7 +275,7 @@ async function takeOver(client: ClusterClient, federation: string, holder: strin
       // PUT at the resourceVersion read: if anyone wrote the lease since, this is a 409 and we do not hold it.
       const sent = clock.now();
       const written = await client.request('PUT', leasePath(federation), { ...live, spec: { ...live.spec, ...spec(live.spec) } });
-      return { sent, written };
+      return { sent, written, from: leaseVersion(live) };
     } catch (e2) {
       if (e2 instanceof KubeApiError && e2.status === 409) {
         throw new FederationError('LEASE_HELD', where, `another deploy of federation "${federation}" took the lease at the same moment`, 'wait for it to finish');
@@ -311,6 +345,7 @@ function holdLease(client: ClusterClient, federation: string, holder: string, se
   const held: HeldLease = {
     holder,
     cluster: client.name,
+    takenFrom: taken.from,
     signal: controller.signal,
     assertHeld() {
       if (lost) throw lost;

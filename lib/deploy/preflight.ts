@@ -1,9 +1,10 @@
 /**
  * The read-only checks of one cluster before its wave writes anything: it answers, serves
  * every kind of the set, no object's scope is ambiguous, no pull-based engine applies the
- * set; and what the writes after need to know: whether the records' namespace exists and
- * the Lease as it is. Reads only, so `cdkfed deploy` starts them for its first wave while
- * dist/'s files are still being verified.
+ * set; and what the writes after need to know: whether the records' namespace exists, the
+ * Lease as it is and, when nobody holds it, the records and the objects' health (a
+ * snapshot). Reads only, so `cdkfed deploy` starts them for its first wave while dist/'s
+ * files are still being verified.
  */
 import { FederationError } from '../errors';
 import { entryTargets } from '../inventory/read';
@@ -12,9 +13,10 @@ import { apiGroup, describeRef, KubeObject, refOf } from '../kube/object';
 import { crdScopes } from '../kube/scope';
 import type { ApplySetRef } from '../cluster/applyset';
 import type { ClusterClient } from '../cluster/client';
-import { readLease } from '../cluster/lease';
-import { hasSystemNamespace } from '../cluster/revisions';
+import { isFreeLease, leaseVersion, readLease } from '../cluster/lease';
+import { hasSystemNamespace, listRevisions, RevisionRecord } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
+import { checkHealth, ObjectHealth } from '../cluster/wait';
 
 /** A cluster that passed its preflight. */
 export interface Preflight {
@@ -22,6 +24,20 @@ export interface Preflight {
   readonly systemNamespace: boolean;
   /** The deploy Lease as read with the checks (undefined: none yet), for acquireLease to start from. */
   readonly lease: Promise<unknown>;
+  /** The records and health read once the Lease was found free; undefined if it was not, or a read failed. */
+  readonly snapshot: Promise<ClusterSnapshot | undefined>;
+}
+
+/**
+ * A cluster's revision records and its objects' health, read after its Lease was found free.
+ * They show the cluster as it is while the Lease stays at `leaseVersion`: the rollout uses
+ * them only if it then finds the Lease unchanged, or takes it by one write at that version.
+ */
+export interface ClusterSnapshot {
+  readonly leaseVersion: string;
+  readonly records: readonly RevisionRecord[];
+  /** Per object, in the order of the objects given to the preflight. */
+  readonly health: readonly ObjectHealth[];
 }
 
 /**
@@ -36,13 +52,19 @@ export async function preflightCluster(client: ClusterClient, federation: string
   const lease = readLease(client, federation);
   const systemNamespace = lease.then((l) => l !== undefined || hasSystemNamespace(client), () => hasSystemNamespace(client));
   lease.catch(() => undefined); // a failed read is acquireLease's to report, after the checks
+  // Sent only once the Lease is seen free, so they are served after that read (see ClusterSnapshot).
+  const snapshot = lease.then(async (l): Promise<ClusterSnapshot | undefined> => {
+    if (!isFreeLease(l)) return undefined;
+    const [records, health] = await Promise.all([listRevisions(client, federation), checkHealth(client, objects)]);
+    return { leaseVersion: leaseVersion(l)!, records, health };
+  }).catch(() => undefined); // read again (and any failure reported) by the deploy of the cluster
   await firstFailure([
     checkKindsServed(client, objects),
     set.checkScopes(objects),
     set.checkNoEngine(objects),
     systemNamespace,
   ]);
-  return { systemNamespace: await systemNamespace, lease };
+  return { systemNamespace: await systemNamespace, lease, snapshot };
 }
 
 /**

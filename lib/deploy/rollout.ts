@@ -11,13 +11,13 @@ import { identities, jsonBytesBound } from '../inventory/read';
 import type { Inventory, InventoryCluster } from '../inventory/read';
 import type { InventoryWave } from '../inventory/types';
 import { bakeMs, gateTimeoutMs, rollbackTimeoutMs, settleTimeoutMs } from '../inventory/wave';
-import { describeRef, KubeObject, objectKey, refKey } from '../kube/object';
+import { describeRef, KubeObject, ObjectRef, objectKey, refKey } from '../kube/object';
 import { errorMessage } from '../cluster/apply';
 import { ApplySetRef } from '../cluster/applyset';
 import { ChangeSet, ChangeSetEntry } from '../cluster/changeset';
 import { ClusterClient, UnreachableError } from '../cluster/client';
 import type { AdoptedObject } from '../cluster/handback';
-import { acquireLease, assertLeaseHeld, HeldLease, leaseLostError, withLeaseSignal } from '../cluster/lease';
+import { acquireLease, assertLeaseHeld, forbidWrites, HeldLease, leaseLostError, leaseVersion, readLease, withLeaseSignal } from '../cluster/lease';
 import type { Cascade } from '../cluster/prune';
 
 export type { Cascade, HeldLease };
@@ -25,8 +25,8 @@ import { checkRevisionSize, revisionFits, currentRevision, ensureSystemNamespace
 import { ObjectSet } from '../cluster/set';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
 import { judgeBake, fmtSeconds } from '../health/gate';
-import { nextStep, scheduleWaves, Selection } from './schedule';
-import { Preflight, preflightCluster } from './preflight';
+import { ClusterStep, nextStep, scheduleWaves, Selection } from './schedule';
+import { ClusterSnapshot, Preflight, preflightCluster } from './preflight';
 import { rollbackCluster, RollbackResult } from './rollback';
 
 export interface DeployOptions extends Selection {
@@ -103,7 +103,7 @@ export interface DeployReport {
   /** The first thing that went wrong, for the summary line. */
   readonly failure?: string;
   readonly seconds: number;
-  /** Requests made per cluster (a no-op deploy makes no object writes; the lease is written once to take it, once to free it). */
+  /** Requests made per cluster (a cluster found up to date is only read: no object or lease writes; one deployed writes the lease once to take it, once to free it). */
   readonly requests: Readonly<Record<string, { readonly reads: number; readonly writes: number; readonly leaseWrites: number; readonly retries: number }>>;
 }
 
@@ -200,7 +200,7 @@ async function runWave(run: Run, wi: number, wave: InventoryWave): Promise<boole
   const { inv, opts, emit } = run;
   const { clusters } = wave;
   emit({ type: 'wave', wave: wave.name, phase: 'start' });
-  const pre = await preflightWave(run, wave, clusters);
+  const { failures: pre, snapshots } = await preflightWave(run, wave, clusters);
   const preFailures = pre.filter((p): p is string => !!p);
   if (preFailures.length > 0) {
     run.failure = `wave ${wave.name} not started: ${preFailures.join('; ')}`;
@@ -218,7 +218,7 @@ async function runWave(run: Run, wi: number, wave: InventoryWave): Promise<boole
       emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'not-started' });
       return { cluster: name, wave: wave.name, outcome: 'not-started', seconds: 0, failure: { reason: 'another cluster of the wave failed first' } };
     }
-    const r = await deployCluster(inv.clusters.get(name)!, wave, opts.clients.get(name)!, ctx);
+    const r = await deployCluster(inv.clusters.get(name)!, wave, opts.clients.get(name)!, ctx, snapshots.get(name));
     if (r.outcome === 'failed') abort.abort();
     return r;
   })));
@@ -254,9 +254,15 @@ async function runWave(run: Run, wi: number, wave: InventoryWave): Promise<boole
 /**
  * Before the wave touches anything: every cluster of it answers and its lease is ours.
  * Read-only checks of every cluster of the wave first, so a failure writes nothing (not even
- * a lease). One entry per cluster: its failure, or undefined.
+ * a lease). One entry per cluster: its failure, or undefined; and the preflight's snapshot
+ * of each cluster for which it still holds (ClusterSnapshot).
+ *
+ * A cluster the snapshot shows up to date with nothing to do is not locked: its Lease is
+ * read again, and if it is unchanged since it was found free (before the snapshot's reads
+ * were sent), no deploy wrote there meanwhile; the cluster is reported up to date from the
+ * snapshot, and this run may not write to it (forbidWrites). A no-op deploy writes nothing.
  */
-async function preflightWave(run: Run, wave: InventoryWave, clusters: readonly string[]): Promise<Array<string | undefined>> {
+async function preflightWave(run: Run, wave: InventoryWave, clusters: readonly string[]): Promise<{ failures: Array<string | undefined>; snapshots: Map<string, ClusterSnapshot> }> {
   const { inv, opts, fed } = run;
   const step = (fn: (client: ClusterClient, name: string) => Promise<unknown>) => Promise.all(clusters.map(async (name) => {
     try {
@@ -267,17 +273,53 @@ async function preflightWave(run: Run, wave: InventoryWave, clusters: readonly s
     }
   }));
   const done = new Map<string, Preflight>();
+  const snapshots = new Map<string, ClusterSnapshot>();
   const checked = await step(async (client, name) => {
     const early = wave === run.waves[0] ? opts.preflights?.get(name) : undefined;
     done.set(name, await (early ?? preflightCluster(client, fed, run.set, identities(inv.clusters.get(name)!))));
   });
-  if (!checked.every((p) => !p)) return checked;
-  return step(async (client, name) => {
-    const { systemNamespace, lease } = done.get(name)!;
+  if (!checked.every((p) => !p)) return { failures: checked, snapshots };
+  const failures = await step(async (client, name) => {
+    const { systemNamespace, lease, snapshot } = done.get(name)!;
     if (!systemNamespace) await ensureSystemNamespace(client);
+    const seen = await snapshot;
+    let read = lease;
+    if (seen && leavesAsIs(recordedStep(inv.clusters.get(name)!, seen.records), seen.health, opts)) {
+      read = readLease(client, fed);
+      if (leaseVersion(await read) === seen.leaseVersion) {
+        forbidWrites(client);
+        snapshots.set(name, seen);
+        return;
+      }
+    }
     // onWait reports a stale lease being watched before it is taken over.
-    run.leases.add(await acquireLease(client, fed, { read: lease, breakLock: opts.breakLock, onWait: (message) => run.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'waiting', message }) }));
+    const held = await acquireLease(client, fed, { read, breakLock: opts.breakLock, onWait: (message) => run.emit({ type: 'cluster', wave: wave.name, cluster: name, phase: 'waiting', message }) });
+    run.leases.add(held);
+    // Taken by one write at the version it was found free at: nobody wrote since the snapshot's reads.
+    if (seen && held.takenFrom === seen.leaseVersion) snapshots.set(name, seen);
   });
+  return { failures, snapshots };
+}
+
+/** What a cluster's records call for: nextStep from the revision in force and the latest record. */
+function recordedStep(cluster: InventoryCluster, records: readonly RevisionRecord[]): ClusterStep & { previous?: RevisionRecord } {
+  const previous = currentRevision(records);
+  const latest = records[records.length - 1];
+  const step = nextStep(cluster.digest, {
+    currentDigest: previous?.digest, currentRevision: previous?.revision,
+    latestRevision: latest?.revision, latestStatus: latest?.status, latestDigest: latest?.digest,
+  });
+  return { ...step, previous };
+}
+
+/** Members an earlier prune had to keep, pruned again when the revision is verified (unless --prune=false). */
+function leftoverOf(previous: RevisionRecord | undefined, opts: DeployOptions): readonly ObjectRef[] {
+  return opts.prune !== false ? previous?.unpruned ?? [] : [];
+}
+
+/** A cluster at its target that a deploy leaves as it is: verified, every object Current, nothing left to prune. */
+function leavesAsIs(step: ReturnType<typeof recordedStep>, health: readonly ObjectHealth[], opts: DeployOptions): boolean {
+  return step.action === 'verify' && health.every((h) => h.health.status === 'Current') && leftoverOf(step.previous, opts).length === 0;
 }
 
 /** After a failed gate: every cluster this run wrote to goes back to its previous revision. */
@@ -368,7 +410,7 @@ interface ClusterRun {
  * against, always before the write: a cluster found up to date reads its objects by the
  * identities of their entries and parses none.
  */
-async function deployCluster(cluster: InventoryCluster, wave: InventoryWave, client: ClusterClient, ctx: ClusterContext): Promise<ClusterReport> {
+async function deployCluster(cluster: InventoryCluster, wave: InventoryWave, client: ClusterClient, ctx: ClusterContext, snapshot?: ClusterSnapshot): Promise<ClusterReport> {
   const name = cluster.spec.name;
   const r: ClusterRun = {
     cluster, wave, client, ctx, set: new ObjectSet(client, ctx.fed, ctx.set),
@@ -379,17 +421,13 @@ async function deployCluster(cluster: InventoryCluster, wave: InventoryWave, cli
   };
   try {
     r.phase('connecting');
-    // Health is read beside the records: a cluster already at its target (a no-op deploy)
-    // needs nothing else, so it costs one round of reads instead of two.
-    const health = checkHealth(client, r.targets);
+    // The preflight's snapshot, if it still holds (preflightWave); else health is read beside
+    // the records: a cluster already at its target (a no-op deploy) needs nothing else.
+    const health = snapshot ? Promise.resolve(snapshot.health) : checkHealth(client, r.targets);
     health.catch(() => undefined); // read again by the gate if it is not used here
-    const records = await listRevisions(client, ctx.fed);
-    r.previous = currentRevision(records);
-    const latest = records[records.length - 1];
-    const step = nextStep(cluster.digest, {
-      currentDigest: r.previous?.digest, currentRevision: r.previous?.revision,
-      latestRevision: latest?.revision, latestStatus: latest?.status, latestDigest: latest?.digest,
-    });
+    const records = snapshot?.records ?? await listRevisions(client, ctx.fed);
+    const step = recordedStep(cluster, records);
+    r.previous = step.previous;
     r.revision = step.revision;
     return step.action === 'verify' ? await verifyCluster(r, step.revision, health) : await applyRevision(r, step.revision, step.resumes, records);
   } catch (e) {
@@ -405,12 +443,12 @@ async function deployCluster(cluster: InventoryCluster, wave: InventoryWave, cli
  * left work: objects deleted behind our back are re-applied, members its prune had to keep
  * are pruned again.
  */
-async function verifyCluster(r: ClusterRun, revision: number, read: Promise<ObjectHealth[]>): Promise<ClusterReport> {
+async function verifyCluster(r: ClusterRun, revision: number, read: Promise<readonly ObjectHealth[]>): Promise<ClusterReport> {
   const { client, ctx, set, targets, previous, phase, onEntry } = r;
   const name = r.cluster.spec.name;
   const health = await read;
-  const leftover = ctx.opts.prune !== false ? previous?.unpruned ?? [] : [];
-  if (health.every((h) => h.health.status === 'Current') && leftover.length === 0) {
+  const leftover = leftoverOf(previous, ctx.opts);
+  if (leavesAsIs({ action: 'verify', revision, previous }, health, ctx.opts)) {
     phase('up-to-date', `revision ${revision}`);
     return { cluster: name, wave: r.wave.name, outcome: 'up-to-date', revision, previousRevision: previous?.revision, seconds: (ctx.now() - r.t0) / 1000 };
   }

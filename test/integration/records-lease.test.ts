@@ -5,13 +5,18 @@
  * - a revision record that cannot be decoded, or whose objects fail its digest, stops that cluster
  *   with the record's name (deploy, plan and drift), never read as "no previous revision";
  * - failed and unreadable records are trimmed with the rest; a record over the Secret limit
- *   is refused before any write.
+ *   is refused before any write;
+ * - (#19) a cluster found up to date is only read, and reads made before another deploy
+ *   wrote the Lease are never trusted.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { ClusterClient } from '../../lib/cluster/client';
 import { acquireLease } from '../../lib/cluster/lease';
+import { deploy } from '../../lib/deploy/rollout';
+import { preflightCluster } from '../../lib/deploy/preflight';
+import { identities, readOutline, verifyInventory } from '../../lib/inventory/read';
 import { ensureSystemNamespace, recordedSetDigest, revisionSecret, RevisionRecord } from '../../lib/cluster/revisions';
 import { SYSTEM_NAMESPACE } from '../../lib/kube/ownership';
 import { cdkfed, cleanup, resourceVersions, revisions, synthFleet, tmpDist, uniqueFederation } from '../support/integration/fleet';
@@ -154,6 +159,52 @@ describe('#19 a lease is freed without reading it again', () => {
       expect((await leaseOf(fed))?.spec?.holderIdentity).toBe('breaker/pid-9');
     } finally {
       client.close();
+    }
+  });
+});
+
+describe('#19 a cluster found up to date is only read', () => {
+  const fed = uniqueFederation('readonly');
+  const dist = tmpDist();
+  afterAll(() => cleanup(fed));
+
+  test('a no-op deploy writes nothing, not even the Lease: it reads the Lease again and finds it unchanged since its other reads', async () => {
+    synthFleet(dist, { name: fed, withApi: false });
+    expect((await cdkfed(deployArgs(dist))).code).toBe(0);
+    const lease = await leaseOf(fed);
+    const before = await writesOf(fed);
+    const r = await cdkfed(deployArgs(dist));
+    expect(r.code).toBe(0);
+    const report = json(r.stdout);
+    expect(report.outcome).toBe('up-to-date');
+    expect(report.waves[0].clusters[0]).toMatchObject({ cluster: C1, outcome: 'up-to-date', revision: 1 });
+    expect(report.requests[C1]).toMatchObject({ writes: 0, leaseWrites: 0 });
+    expect((await leaseOf(fed))?.metadata?.resourceVersion).toBe(lease?.metadata?.resourceVersion);
+    expect(await writesOf(fed)).toEqual(before);
+  });
+
+  test('another deploy took and freed the Lease after the preflight read it (and deleted an object of ours meanwhile): the preflight\'s reads are not trusted; the Lease is taken and the object re-applied', async () => {
+    const inv = await verifyInventory(readOutline(dist));
+    const client = ClusterClient.connect({ name: C1, context: C1 }, { kubeconfig: kubeconfigPath() });
+    const other = ClusterClient.connect({ name: C1, context: C1 }, { kubeconfig: kubeconfigPath() });
+    try {
+      const preflight = preflightCluster(client, fed, inv.document.applySet, identities(inv.clusters.get(C1)!));
+      const seen = await (await preflight).snapshot;
+      expect(seen?.health.every((h) => h.health.status === 'Current')).toBe(true); // up to date when read
+      // Another deploy, between that read and ours: takes the Lease, deletes a ConfigMap of the set, frees the Lease.
+      const held = await acquireLease(other, fed, { holder: 'other/pid-7' });
+      const cm = (await clients(C1).core.listNamespacedConfigMap({ namespace: fed, labelSelector: 'cdk-federation.io/app=web' })).items[0];
+      await clients(C1).core.deleteNamespacedConfigMap({ name: cm.metadata!.name!, namespace: fed });
+      await held.release();
+      const report = await deploy(inv, { clusters: [C1], clients: new Map([[C1, client]]), preflights: new Map([[C1, preflight]]) });
+      // Trusting the snapshot would say up-to-date with the ConfigMap gone; taking the Lease from the first read would be a conflict (LEASE_HELD).
+      expect(report.waves[0].clusters[0]).toMatchObject({ cluster: C1, outcome: 'repaired', revision: 1 });
+      expect(report.requests[C1].leaseWrites).toBe(2);
+      expect((await clients(C1).core.readNamespacedConfigMap({ name: cm.metadata!.name!, namespace: fed })).metadata?.name).toBe(cm.metadata!.name);
+      expect((await leaseOf(fed))?.spec?.holderIdentity ?? '').toBe('');
+    } finally {
+      client.close();
+      other.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test data: live objects, reports and deliberately malformed input are read and built as loose JSON */
-import { acquireLease, assertLeaseHeld, LeaseClock, leaseRecord, observedExpired, observeLease, renewalInTime, worthWatching } from '../../../lib/cluster/lease';
+import { acquireLease, assertLeaseHeld, forbidWrites, isFreeLease, LeaseClock, leaseRecord, leaseVersion, observedExpired, observeLease, renewalInTime, worthWatching } from '../../../lib/cluster/lease';
 import { ClusterClient, KubeApiError } from '../../../lib/cluster/client';
 import { FederationError } from '../../../lib/errors';
 
@@ -203,12 +203,22 @@ describe('acquireLease against a lease held by someone else', () => {
 });
 
 describe('acquireLease from a Lease read earlier (the preflight\'s read, `read`)', () => {
-  test('freed when read: taken with one write, no second read', async () => {
+  test('freed when read: taken with one write, no second read; the held lease names the version it was taken from', async () => {
     const k = fakeCluster({ holder: '', renewTime: '2001-01-01T00:00:00.000000Z' });
     const read = k.client.request('GET', '/lease');
+    const version = leaseVersion(await read);
+    expect(isFreeLease(await read)).toBe(true);
     const held = await acquireLease(k.client, 'shop', { holder: 'me/pid-1', clock: fakeClock(), read });
     expect(k.log).toEqual(['GET', 'PUT']);
     expect(k.lease.spec.holderIdentity).toBe('me/pid-1');
+    expect(held.takenFrom).toBe(version);
+    expect(leaseVersion(k.lease)).not.toBe(version);
+    await held.release();
+  });
+  test('created (none when read): taken from no version', async () => {
+    const k = fakeCluster();
+    const held = await acquireLease(k.client, 'shop', { holder: 'me/pid-1', clock: fakeClock() });
+    expect(held.takenFrom).toBeUndefined();
     await held.release();
   });
   test('taken by another run after that read: 409, LEASE_HELD, and the other run\'s lease is left as it is', async () => {
@@ -289,5 +299,26 @@ describe('a held lease is fenced', () => {
   });
   test('record helper reads an empty spec as free with the default duration', () => {
     expect(leaseRecord({})).toEqual({ holder: '', durationSeconds: 60, renewTime: undefined, acquireTime: undefined, transitions: undefined });
+  });
+});
+
+describe('reads that see no deploy in progress', () => {
+  test('only a Lease that exists and nobody holds is free', () => {
+    expect(isFreeLease(undefined)).toBe(false);
+    expect(isFreeLease({ metadata: { resourceVersion: '7' }, spec: { holderIdentity: '' } })).toBe(true);
+    expect(isFreeLease({ metadata: { resourceVersion: '7' }, spec: {} })).toBe(true);
+    expect(isFreeLease({ metadata: { resourceVersion: '7' }, spec: { holderIdentity: 'other/pid-1' } })).toBe(false);
+    expect(isFreeLease({ metadata: {}, spec: { holderIdentity: '' } })).toBe(false); // no version to compare with
+  });
+
+  test('a cluster this run found up to date without its lease refuses every write; other clients are unaffected', () => {
+    const a = { name: 'a' } as unknown as ClusterClient;
+    const b = { name: 'b' } as unknown as ClusterClient;
+    expect(() => assertLeaseHeld(a)).not.toThrow();
+    forbidWrites(a);
+    const e = (() => { try { assertLeaseHeld(a); } catch (x) { return x as FederationError; } })();
+    expect(e?.code).toBe('LEASE_NOT_TAKEN');
+    expect(e?.message).toMatch(/cluster a: .*without taking its lease/);
+    expect(() => assertLeaseHeld(b)).not.toThrow();
   });
 });
