@@ -21,11 +21,11 @@ import { acquireLease, assertLeaseHeld, forbidWrites, HeldLease, leaseLostError,
 import type { Cascade } from '../cluster/prune';
 
 export type { Cascade, HeldLease };
-import { checkRevisionSize, revisionFits, currentRevision, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, withUnpruned, writeRevision } from '../cluster/revisions';
+import { checkRevisionSize, revisionFits, ensureSystemNamespace, listRevisions, RevisionRecord, trimRevisions, withUnpruned, writeRevision } from '../cluster/revisions';
 import { ObjectSet } from '../cluster/set';
 import { checkHealth, explainUnhealthy, ObjectHealth, sleep, waitHealthy } from '../cluster/wait';
 import { judgeBake, fmtSeconds } from '../health/gate';
-import { ClusterStep, nextStep, scheduleWaves, Selection } from './schedule';
+import { ClusterStep, recordedStep, scheduleWaves, Selection } from './schedule';
 import { ClusterSnapshot, Preflight, preflightCluster } from './preflight';
 import { rollbackCluster, RollbackResult } from './rollback';
 
@@ -284,7 +284,9 @@ async function preflightWave(run: Run, wave: InventoryWave, clusters: readonly s
     if (!systemNamespace) await ensureSystemNamespace(client);
     const seen = await snapshot;
     let read = lease;
-    if (seen && leavesAsIs(recordedStep(inv.clusters.get(name)!, seen.records), seen.health, opts)) {
+    if (seen && leavesAsIs(recordedStep(inv.clusters.get(name)!.digest, seen.records), seen.health, opts)) {
+      // Read again only now, once dist/ is verified: the later this read, the less can happen
+      // between what it vouches for and the report (another deploy that ran meanwhile moved it).
       read = readLease(client, fed);
       if (leaseVersion(await read) === seen.leaseVersion) {
         forbidWrites(client);
@@ -301,24 +303,13 @@ async function preflightWave(run: Run, wave: InventoryWave, clusters: readonly s
   return { failures, snapshots };
 }
 
-/** What a cluster's records call for: nextStep from the revision in force and the latest record. */
-function recordedStep(cluster: InventoryCluster, records: readonly RevisionRecord[]): ClusterStep & { previous?: RevisionRecord } {
-  const previous = currentRevision(records);
-  const latest = records[records.length - 1];
-  const step = nextStep(cluster.digest, {
-    currentDigest: previous?.digest, currentRevision: previous?.revision,
-    latestRevision: latest?.revision, latestStatus: latest?.status, latestDigest: latest?.digest,
-  });
-  return { ...step, previous };
-}
-
 /** Members an earlier prune had to keep, pruned again when the revision is verified (unless --prune=false). */
 function leftoverOf(previous: RevisionRecord | undefined, opts: DeployOptions): readonly ObjectRef[] {
   return opts.prune !== false ? previous?.unpruned ?? [] : [];
 }
 
 /** A cluster at its target that a deploy leaves as it is: verified, every object Current, nothing left to prune. */
-function leavesAsIs(step: ReturnType<typeof recordedStep>, health: readonly ObjectHealth[], opts: DeployOptions): boolean {
+function leavesAsIs(step: ClusterStep & { readonly previous?: RevisionRecord }, health: readonly ObjectHealth[], opts: DeployOptions): boolean {
   return step.action === 'verify' && health.every((h) => h.health.status === 'Current') && leftoverOf(step.previous, opts).length === 0;
 }
 
@@ -426,7 +417,7 @@ async function deployCluster(cluster: InventoryCluster, wave: InventoryWave, cli
     const health = snapshot ? Promise.resolve(snapshot.health) : checkHealth(client, r.targets);
     health.catch(() => undefined); // read again by the gate if it is not used here
     const records = snapshot?.records ?? await listRevisions(client, ctx.fed);
-    const step = recordedStep(cluster, records);
+    const step = recordedStep(cluster.digest, records);
     r.previous = step.previous;
     r.revision = step.revision;
     return step.action === 'verify' ? await verifyCluster(r, step.revision, health) : await applyRevision(r, step.revision, step.resumes, records);

@@ -3,6 +3,7 @@
  * cluster needs given the revision recorded in it.
  */
 import { FederationError } from '../errors';
+import { currentRevision, RevisionRecord } from '../cluster/revisions';
 import type { InventoryOutline } from '../inventory/read';
 import type { InventoryWave } from '../inventory/types';
 
@@ -63,4 +64,15 @@ export function nextStep(target: string, s: RecordedState): ClusterStep {
     return { action: 'apply', revision: s.latestRevision, resumes: true };
   }
   return { action: 'apply', revision: (s.latestRevision ?? 0) + 1, resumes: false };
+}
+
+/** What a cluster's records call for (nextStep from the revision in force and the latest record), with the revision in force. */
+export function recordedStep(target: string, records: readonly RevisionRecord[]): ClusterStep & { readonly previous?: RevisionRecord } {
+  const previous = currentRevision(records);
+  const latest = records[records.length - 1];
+  const step = nextStep(target, {
+    currentDigest: previous?.digest, currentRevision: previous?.revision,
+    latestRevision: latest?.revision, latestStatus: latest?.status, latestDigest: latest?.digest,
+  });
+  return { ...step, previous };
 }

@@ -1,5 +1,6 @@
 import { Inventory } from '../../../lib/inventory/read';
-import { nextStep, scheduleWaves } from '../../../lib/deploy/schedule';
+import type { RevisionRecord } from '../../../lib/cluster/revisions';
+import { nextStep, recordedStep, scheduleWaves } from '../../../lib/deploy/schedule';
 import { errorOf } from '../../support/fixtures';
 
 const wave = (name: string, clusters: string[], maxParallel = 1) => ({ name, clusters, maxParallel, healthTimeoutSeconds: 60, bakeTimeSeconds: 0 });
@@ -55,5 +56,20 @@ describe('nextStep', () => {
   });
   test('a failed record of the same target is not resumed: a new number', () => {
     expect(nextStep('d2', { currentDigest: 'd1', currentRevision: 3, latestRevision: 4, latestStatus: 'failed', latestDigest: 'd2' })).toEqual({ action: 'apply', revision: 5, resumes: false });
+  });
+});
+
+describe('recordedStep: nextStep from the records as read', () => {
+  const rec = (revision: number, status: RevisionRecord['status'], digest: string) =>
+    ({ federation: 'shop', cluster: 'a-1', revision, status, digest, objects: [], started: 't', updated: 't' }) as RevisionRecord;
+  test('no records: revision 1, nothing in force', () => {
+    expect(recordedStep('d1', [])).toEqual({ action: 'apply', revision: 1, resumes: false, previous: undefined });
+  });
+  test('the highest deployed record is in force; the latest record decides whether it is only verified', () => {
+    const records = [rec(1, 'deployed', 'd0'), rec(2, 'failed', 'dx'), rec(3, 'deployed', 'd1')];
+    expect(recordedStep('d1', records)).toEqual({ action: 'verify', revision: 3, previous: records[2] });
+    const pending = [...records, rec(4, 'pending', 'd2')];
+    expect(recordedStep('d1', pending)).toEqual({ action: 'apply', revision: 5, resumes: false, previous: records[2] });
+    expect(recordedStep('d2', pending)).toEqual({ action: 'apply', revision: 4, resumes: true, previous: records[2] });
   });
 });
