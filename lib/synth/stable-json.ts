@@ -6,7 +6,7 @@
  */
 import { quotedString } from '../kube/digest';
 import { boundedMemo } from '../kube/memo';
-import { sortedKeys } from '../kube/sort';
+import { compareStrings, sortedKeys } from '../kube/sort';
 
 const indents: string[] = [];
 function indentOf(level: number): string {
@@ -95,5 +95,5 @@ function cleanedKeys(o: object, text: (s: string) => string): Array<readonly [st
     if (shown !== k) changed = true;
     return [k, shown] as const;
   });
-  return changed ? pairs.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)) : pairs;
+  return changed ? pairs.sort((a, b) => compareStrings(a[1], b[1])) : pairs;
 }
