@@ -29,11 +29,13 @@ export interface CommandHandlers {
 /* eslint-disable @typescript-eslint/no-require-imports */
 /**
  * plan, deploy and drift: from the build's bundle of them (scripts/bundle.js), one file instead
- * of the modules it was made of; run from source (tests, tsx) there is none, and they load as modules.
+ * of the modules it was made of, with its V8 code cache; run from source (tests, tsx) there is
+ * none, and they load as modules.
  */
 function remote(): typeof import('./remote') {
   const bundle = path.join(__dirname, 'remote.bundle.js');
-  return require(fs.existsSync(bundle) ? bundle : './remote') as typeof import('./remote');
+  if (!fs.existsSync(bundle)) return require('./remote') as typeof import('./remote');
+  return (require('./cached-require') as typeof import('./cached-require')).requireCached(bundle).exports as typeof import('./remote');
 }
 
 // Each command's module is loaded when it runs: a deploy never loads what synth or init need (cdk8s-free, but yaml and more), nor the other way round.
