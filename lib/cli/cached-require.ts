@@ -2,7 +2,8 @@
  * require() of one large CommonJS file (the CLI's bundle) with V8's code cache of it beside it:
  * its functions are deserialized instead of compiled on every run. The build writes the cache
  * (scripts/bundle.js, writeCodeCache) with the Node that builds; under another Node, or other
- * V8 flags, V8 rejects it and the file is compiled as require would.
+ * V8 flags, V8 rejects it and the file is compiled as require would. So the npm package does
+ * not ship it (package.json `files`): it would be made by the publisher's Node, not the user's.
  *
  * V8 checks a cache against its own version and flags, but against the source only by length:
  * a cache made for other source of the same length would be taken, and run other code. So the
